@@ -1,0 +1,3 @@
+"""IMb Tracker: encode, print and track USPS Intelligent Mail barcodes."""
+
+__version__ = "0.1.0"

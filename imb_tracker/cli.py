@@ -1,0 +1,259 @@
+"""The ``imb-tracker`` command line.
+
+It parses arguments, calls the same service functions as the GUI, prints
+results on stdout and errors on stderr, and returns an exit code:
+0 success, 1 bad input (or some lines of a batch failed), 2 usage errors.
+Heavy modules (Qt, reportlab) are imported only by the commands that need
+them, so ``encode`` and ``decode`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from imb_tracker import __version__
+from imb_tracker.imb import (
+    ImbError,
+    ImbFields,
+    clean_zip,
+    decode,
+    describe_stid,
+    encode,
+    encode_tracking,
+    stid_table,
+)
+
+log = logging.getLogger(__name__)
+
+
+class CliError(Exception):
+    """A user mistake the CLI reports in one line, without a traceback."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _stdin_lines(stream: TextIO) -> Iterable[str]:
+    for raw in stream:
+        yield raw.rstrip("\r\n")
+
+
+# ------------------------------------------------------------------ encode
+
+
+def _encode_line(line: str) -> str:
+    tracking, _, routing = line.partition(",")
+    return encode_tracking(tracking.strip(), clean_zip(routing))
+
+
+def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
+    if args.source == "-":
+        if args.tracking or args.mid or args.serial or args.stid:
+            raise CliError("encode -: read lines 'tracking[,routing]' from stdin; give no other fields", 2)
+        failed = 0
+        for line in _stdin_lines(sys.stdin):
+            try:
+                out.write(_encode_line(line) + "\n")
+            except ImbError as exc:
+                failed += 1
+                out.write(f"error: {exc}\n")
+        out.flush()
+        if failed:
+            print(f"imb-tracker: {failed} line(s) could not be encoded", file=sys.stderr)
+        return 1 if failed else 0
+    if args.source is not None:
+        raise CliError(f"encode: unexpected argument {args.source!r} (use '-' to read stdin)", 2)
+    if args.tracking is not None:
+        if args.mid or args.serial or args.stid:
+            raise CliError("encode: give either --tracking or --mid/--serial/--stid, not both", 2)
+        fields = ImbFields.from_tracking(args.tracking, clean_zip(args.routing or ""))
+    else:
+        missing = [flag for flag, v in (("--mid", args.mid), ("--serial", args.serial), ("--stid", args.stid)) if not v]
+        if missing:
+            raise CliError(f"encode: missing {', '.join(missing)} (or give --tracking 20DIGITS)", 2)
+        routing = args.zip if args.zip is not None else (args.routing or "")
+        fields = ImbFields(args.barcode_id, args.stid, args.mid, args.serial, clean_zip(routing))
+    bars = encode(fields)
+    if args.json:
+        out.write(json.dumps({**fields.as_dict(), "tracking": fields.tracking, "bars": bars}) + "\n")
+    else:
+        out.write(bars + "\n")
+    for warning in stid_table().warnings(fields.service_type):
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ decode
+
+
+def _decode_json(bars: str, repair: bool) -> tuple[dict[str, object], bool]:
+    try:
+        return decode(bars, repair=repair).as_dict(), True
+    except ImbError as exc:
+        return {"error": str(exc)}, False
+
+
+def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
+    if args.bars == "-":
+        failed = 0
+        for line in _stdin_lines(sys.stdin):
+            obj, ok = _decode_json(line, args.repair)
+            failed += not ok
+            out.write(json.dumps(obj) + "\n")
+        out.flush()
+        return 1 if failed else 0
+    if args.bars is None:
+        raise CliError("decode: give the 65 bar letters, or '-' to read one per line from stdin", 2)
+    result = decode(args.bars, repair=args.repair)
+    if args.json:
+        out.write(json.dumps(result.as_dict()) + "\n")
+        return 0
+    f = result.fields
+    rows = [
+        ("Barcode ID", f.barcode_id),
+        ("Service type (STID)", f"{f.service_type}  {describe_stid(f.service_type)}"),
+        ("Mailer ID", f.mailer_id),
+        ("Serial", f.serial),
+        ("Routing code", f.routing or "(none)"),
+        ("Tracking code", f.tracking),
+    ]
+    if result.upside_down:
+        rows.append(("Note", "the bars were read upside down"))
+    if result.repaired_positions:
+        rows.append(("Repaired bar(s)", ", ".join(map(str, result.repaired_positions))))
+        rows.append(("Corrected bars", result.bars))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        out.write(f"{key:<{width}}  {value}\n")
+    return 0
+
+
+# ------------------------------------------------------------------ stid
+
+
+def cmd_stid(args: argparse.Namespace, out: TextIO) -> int:
+    table = stid_table()
+    if args.code:
+        info = table.get(args.code)
+        if info is None:
+            raise CliError(f"STID {args.code} is not in the USPS STID table effective {table.effective}")
+        out.write(f"{info.code}  {info.describe()}\n")
+        for warning in table.warnings(info.code):
+            out.write(f"  note: {warning}\n")
+        return 0
+    rows = table.all()
+    if args.tracked:
+        rows = [r for r in rows if r.requests_iv_tracking]
+    for info in rows:
+        out.write(f"{info.code}  {info.describe()}\n")
+    return 0
+
+
+# ------------------------------------------------------------------ gui
+
+
+def _has_screen() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    )
+
+
+def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
+    if not _has_screen():
+        raise CliError(
+            "no screen found to open the window on; run a sub-command (see imb-tracker --help), "
+            "or set QT_QPA_PLATFORM=offscreen",
+            2,
+        )
+    from imb_tracker.gui.launch import run_gui  # noqa: PLC0415 - Qt loads only for the window
+
+    return run_gui([sys.argv[0]])
+
+
+# ------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imb-tracker",
+        description="Encode, decode, print and track USPS Intelligent Mail barcodes. "
+        "With no sub-command the desktop window opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"imb-tracker {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    enc = sub.add_parser(
+        "encode",
+        help="make the 65 bars of an IMb",
+        description="Print the 65 bar letters (A ascender, D descender, F full, T tracker) of an IMb. "
+        "Give the fields, or --tracking, or '-' to read lines 'tracking[,routing]' from stdin.",
+    )
+    enc.add_argument("source", nargs="?", help="'-' to read 'tracking[,routing]' lines from stdin")
+    enc.add_argument("--mid", help="Mailer ID: 6 digits starting 0-8, or 9 digits starting with 9")
+    enc.add_argument("--serial", help="serial number: 9 digits with a 6-digit MID, 6 with a 9-digit MID")
+    enc.add_argument("--stid", help="service type ID, e.g. 270 (First-Class Full-Service with tracking)")
+    enc.add_argument("--barcode-id", default="00", help="barcode ID (default 00, right for letters)")
+    enc.add_argument("--zip", help="routing code: ZIP, ZIP+4 or ZIP+4+delivery point (dashes allowed)")
+    enc.add_argument("--tracking", help="the 20-digit tracking code instead of the separate fields")
+    enc.add_argument("--routing", help="routing code to go with --tracking (same as --zip)")
+    enc.add_argument("--json", action="store_true", help="print the fields and bars as JSON")
+    enc.set_defaults(func=cmd_encode)
+
+    dec = sub.add_parser(
+        "decode",
+        help="read the fields back from 65 bars",
+        description="Decode and verify an IMb bar string; '-' reads one per line from stdin and "
+        "prints one JSON object per line.",
+    )
+    dec.add_argument("bars", nargs="?", help="65 letters A/D/F/T, or '-' for stdin")
+    dec.add_argument("--repair", action="store_true", help="try every single-bar correction of damaged bars")
+    dec.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    dec.set_defaults(func=cmd_decode)
+
+    st = sub.add_parser("stid", help="explain service type IDs", description="List or explain STIDs.")
+    st.add_argument("code", nargs="?", help="one STID to explain")
+    st.add_argument("--tracked", action="store_true", help="list only STIDs that request IV-MTR tracking")
+    st.set_defaults(func=cmd_stid)
+
+    gui = sub.add_parser("gui", help="open the desktop window (the default)")
+    gui.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from imb_tracker.app import configure_logging  # noqa: PLC0415
+
+    configure_logging(args.verbose)
+    func = getattr(args, "func", cmd_gui)
+    try:
+        return int(func(args, sys.stdout))
+    except CliError as exc:
+        print(f"imb-tracker: {exc}", file=sys.stderr)
+        return exc.code
+    except ImbError as exc:
+        print(f"imb-tracker: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("imb-tracker: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

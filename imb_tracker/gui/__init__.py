@@ -1,0 +1,1 @@
+"""The PySide6 desktop front end. No business rules here: it calls the core and services."""
