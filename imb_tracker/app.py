@@ -47,7 +47,10 @@ def app_paths(dev_dir: str | os.PathLike[str] | None = None) -> AppPaths:
 
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
     return AppPaths(
-        Path(dirs.user_data_dir), Path(dirs.user_config_dir), Path(dirs.user_cache_dir), Path(dirs.user_log_dir)
+        Path(dirs.user_data_dir),
+        Path(dirs.user_config_dir),
+        Path(dirs.user_cache_dir),
+        Path(dirs.user_log_dir),
     )
 
 

@@ -75,7 +75,11 @@ def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError("encode: give either --tracking or --mid/--serial/--stid, not both", 2)
         fields = ImbFields.from_tracking(args.tracking, clean_zip(args.routing or ""))
     else:
-        missing = [flag for flag, v in (("--mid", args.mid), ("--serial", args.serial), ("--stid", args.stid)) if not v]
+        missing = [
+            flag
+            for flag, v in (("--mid", args.mid), ("--serial", args.serial), ("--stid", args.stid))
+            if not v
+        ]
         if missing:
             raise CliError(f"encode: missing {', '.join(missing)} (or give --tracking 20DIGITS)", 2)
         routing = args.zip if args.zip is not None else (args.routing or "")

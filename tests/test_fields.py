@@ -7,7 +7,13 @@ from reportlab.graphics.barcode.usps4s import USPS_4State
 
 from imb_tracker.imb import FieldError, ImbError, ImbFields, clean_zip, encode, encode_tracking
 
-GOOD = {"barcode_id": "00", "service_type": "270", "mailer_id": "123456", "serial": "000000001", "routing": ""}
+GOOD = {
+    "barcode_id": "00",
+    "service_type": "270",
+    "mailer_id": "123456",
+    "serial": "000000001",
+    "routing": "",
+}
 
 
 def make(**changes: str) -> ImbFields:
@@ -29,9 +35,17 @@ def test_errors_are_value_errors() -> None:
         ({"service_type": "2 0"}, "service_type", "only the digits"),
         ({"mailer_id": "9123456"}, "mailer_id", "Mailer ID 9123456 has 7 digits; use 6 digits starting 0-8"),
         ({"mailer_id": "912345", "serial": "000000001"}, "mailer_id", "has 6 digits but starts with 9"),
-        ({"mailer_id": "812345678", "serial": "000001"}, "mailer_id", "has 9 digits but does not start with 9"),
+        (
+            {"mailer_id": "812345678", "serial": "000001"},
+            "mailer_id",
+            "has 9 digits but does not start with 9",
+        ),
         ({"serial": "12345678"}, "serial", "serial must have 9 digits with a 6-digit Mailer ID (got 8)"),
-        ({"mailer_id": "912345678", "serial": "000000001"}, "serial", "6 digits with a 9-digit Mailer ID (got 9)"),
+        (
+            {"mailer_id": "912345678", "serial": "000000001"},
+            "serial",
+            "6 digits with a 9-digit Mailer ID (got 9)",
+        ),
         ({"routing": "1234"}, "routing", "routing code must be 0, 5, 9 or 11 digits (got 4)"),
         ({"routing": "1234567890"}, "routing", "(got 10)"),
         ({"routing": "1234O"}, "routing", "only the digits"),

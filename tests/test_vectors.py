@@ -65,7 +65,9 @@ def test_small_vector_files(name: str) -> None:
     rows = read_small_vectors(name)
     assert len(rows) == {"spec_examples.csv": 4, "imb_vectors.csv": 28}[name]
     for row in rows:
-        fields = ImbFields(row["barcode_id"], row["service_type"], row["mailer_id"], row["serial"], row["routing"])
+        fields = ImbFields(
+            row["barcode_id"], row["service_type"], row["mailer_id"], row["serial"], row["routing"]
+        )
         assert encode(fields) == row["bars"]
         back = decode(row["bars"]).fields
         assert back == fields
@@ -88,7 +90,9 @@ INTERMEDIATES = {
 @pytest.mark.parametrize("row_number", sorted(INTERMEDIATES))
 def test_intermediate_values_match_the_spec(row_number: int) -> None:
     row = read_small_vectors("imb_vectors.csv")[row_number - 1]
-    fields = ImbFields(row["barcode_id"], row["service_type"], row["mailer_id"], row["serial"], row["routing"])
+    fields = ImbFields(
+        row["barcode_id"], row["service_type"], row["mailer_id"], row["serial"], row["routing"]
+    )
     want_value, want_fcs, want_codewords = INTERMEDIATES[row_number]
     value = binary_value(fields.tracking, fields.routing)
     assert value == want_value

@@ -51,7 +51,8 @@ class BarcodeView(QWidget):
         ox = (self.width() - qz.width * s) / 2 - qz.x * s
         oy = (self.height() - qz.height * s) / 2 + qz.top * s - geo.height * s
         painter.fillRect(
-            QRectF(ox + qz.x * s, oy - (qz.top - geo.height) * s, qz.width * s, qz.height * s), QColor("white")
+            QRectF(ox + qz.x * s, oy - (qz.top - geo.height) * s, qz.width * s, qz.height * s),
+            QColor("white"),
         )
         if self._geometry is None:
             painter.setPen(QColor("#888"))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker import __version__
-from imb_tracker.imb import ImbError, ImbFields, clean_zip, decode, encode, stid_table
+from imb_tracker.imb import ImbError, ImbFields, clean_zip, decode, describe_stid, encode, stid_table
 
 from .barcode_view import BarcodeView
 
@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         self.stid.currentTextChanged.connect(self.refresh)
         self.decode_input.textChanged.connect(self.refresh_decode)
         self.repair.toggled.connect(self.refresh_decode)
-        self.statusBar().showMessage("Enter a Mailer ID and serial to see the barcode")
         self.refresh()
 
     def _line(self, text: str, name: str, placeholder: str) -> QLineEdit:
@@ -142,13 +141,20 @@ class MainWindow(QMainWindow):
             self.bars_label.setText("")
             self.copy_button.setEnabled(False)
             self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
+            self.statusBar().showMessage("Fix the field shown in red to see the barcode")
             return
         bars = encode(fields)
         self.view.set_bars(bars)
         self.bars_label.setText(f"{bars}\n{fields.human_readable()}")
         self.copy_button.setEnabled(True)
         warnings = stid_table().warnings(fields.service_type)
-        self.message.setText("<br>".join(f"<span style='color:#a15c00'>{w}</span>" for w in warnings) or "OK")
+        if warnings:
+            self.message.setText("<br>".join(f"<span style='color:#a15c00'>{w}</span>" for w in warnings))
+        else:
+            self.message.setText(
+                f"Valid IMb — STID {fields.service_type}: {describe_stid(fields.service_type)}"
+            )
+        self.statusBar().showMessage(f"IMb {fields.payload} ({len(fields.payload)} digits)")
 
     def refresh_decode(self) -> None:
         text = self.decode_input.text()
@@ -163,7 +169,8 @@ class MainWindow(QMainWindow):
         f = result.fields
         lines = [
             f"Barcode ID {f.barcode_id} · STID {f.service_type} · Mailer ID {f.mailer_id} · "
-            f"serial {f.serial} · routing {f.routing or '(none)'}"
+            f"serial {f.serial} · routing {f.routing or '(none)'}",
+            describe_stid(f.service_type),
         ]
         if result.upside_down:
             lines.append("Read upside down.")

@@ -51,8 +51,7 @@ def _require_digits(field: str, value: str) -> None:
         raise FieldError(
             field,
             value,
-            f"{FIELD_NAMES[field]} must contain only the digits 0-9 (got {value!r}, "
-            f"which contains {bad!r})",
+            f"{FIELD_NAMES[field]} must contain only the digits 0-9 (got {value!r}, which contains {bad!r})",
             "remove spaces, dashes and any other characters",
         )
 
@@ -97,13 +96,9 @@ def validate_mailer_id(value: object) -> str:
     if len(text) not in (6, 9):
         raise FieldError("mailer_id", text, f"Mailer ID {text} has {len(text)} digits", rule)
     if len(text) == 6 and text[0] == "9":
-        raise FieldError(
-            "mailer_id", text, f"Mailer ID {text} has 6 digits but starts with 9", rule
-        )
+        raise FieldError("mailer_id", text, f"Mailer ID {text} has 6 digits but starts with 9", rule)
     if len(text) == 9 and text[0] != "9":
-        raise FieldError(
-            "mailer_id", text, f"Mailer ID {text} has 9 digits but does not start with 9", rule
-        )
+        raise FieldError("mailer_id", text, f"Mailer ID {text} has 9 digits but does not start with 9", rule)
     return text
 
 

@@ -120,8 +120,7 @@ class BarcodeGeometry:
     def placed(self, x: float, y: float) -> tuple[BarRect, ...]:
         """The bars moved so the barcode origin sits at (x, y)."""
         return tuple(
-            BarRect(b.index, b.letter, b.x + x, b.y + y, b.width, b.height, b.y_from_top)
-            for b in self.bars
+            BarRect(b.index, b.letter, b.x + x, b.y + y, b.width, b.height, b.y_from_top) for b in self.bars
         )
 
 

@@ -37,7 +37,10 @@ class StidInfo:
         return self.iv_mtr is True
 
     def describe(self) -> str:
-        """Plain words, e.g. "First-Class Mail, Full-Service, with IV-MTR tracking, no address corrections"."""
+        """Plain words for a code.
+
+        For example "First-Class Mail, Full-Service, with IV-MTR tracking, no address corrections".
+        """
         parts = [self.mail_class]
         if self.service_level:
             parts.append(self.service_level)

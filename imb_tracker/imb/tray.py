@@ -84,7 +84,7 @@ class TrayBarcode:
     @staticmethod
     def serial_capacity(mailer_id: str) -> int:
         """How many distinct tray serials a MID has (10**8 or 10**5)."""
-        return 10 ** (14 - len(validate_mailer_id(mailer_id)))
+        return int(10 ** (14 - len(validate_mailer_id(mailer_id))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +98,9 @@ class ContainerBarcode:
         mid = validate_mailer_id(self.mailer_id)
         object.__setattr__(self, "mailer_id", mid)
         want = 18 - len(mid)
-        object.__setattr__(
-            self,
-            "serial",
-            _digits("container_serial", "container serial", self.serial, want,
-                    f"a container serial has {want} digits with a {len(mid)}-digit Mailer ID; pad with zeros"),
-        )  # fmt: skip
+        hint = f"a container serial has {want} digits with a {len(mid)}-digit Mailer ID; pad with zeros"
+        serial = _digits("container_serial", "container serial", self.serial, want, hint)
+        object.__setattr__(self, "serial", serial)
 
     @property
     def data(self) -> str:

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up everything and run the whole test suite: bash tools/test.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/system-deps.sh
+bash tools/setup-venv.sh test
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+exec .venv/bin/python -m pytest "$@"
