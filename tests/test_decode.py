@@ -113,3 +113,36 @@ def test_ambiguous_damage_is_reported_with_candidates() -> None:
 def test_non_string_input_is_an_imb_error() -> None:
     with pytest.raises(ImbError):
         decode(None)  # type: ignore[arg-type]
+
+
+def bars_from_codewords(cws: list[int], fcs_low: int) -> str:
+    """Build bars straight from codewords after Step 4 (for inputs no encoder would make)."""
+    from imb_tracker.imb.tables import BAR_MAP, CODEWORD_TO_CHARACTER
+
+    chars = [CODEWORD_TO_CHARACTER[cw] ^ (0x1FFF if fcs_low >> i & 1 else 0) for i, cw in enumerate(cws)]
+    return "".join(
+        "TDAF"[(chars[dc] >> db & 1) + 2 * (chars[ac] >> ab & 1)] for dc, db, ac, ab in BAR_MAP
+    )
+
+
+def test_builder_reproduces_spec_example() -> None:
+    # Appendix C example 4: codewords after Step 4 and FCS 0x751 (bits 0-9 = 0x351).
+    cws = [673, 787, 607, 1022, 861, 19, 816, 1294, 35, 602]
+    assert bars_from_codewords(cws, 0x751 & 0x3FF) == (
+        "AADTFFDFTDADTAADAATFDTDDAAADDTDTTDAFADADDDTFFFDDTTTADFAAADFTDAADA"
+    )
+
+
+def test_codeword_a_out_of_range_is_refused_with_reason() -> None:
+    bars = bars_from_codewords([1340, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0)
+    with pytest.raises(DecodeError) as info:
+        decode(bars)
+    assert info.value.reason == "codeword_range"
+    assert "codeword A" in str(info.value)
+
+
+def test_odd_codeword_j_is_refused_with_reason() -> None:
+    bars = bars_from_codewords([0, 0, 0, 0, 559, 202, 508, 451, 124, 35], 0x51)
+    with pytest.raises(DecodeError) as info:
+        decode(bars)
+    assert info.value.reason == "parity"
