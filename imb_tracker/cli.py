@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from imb_tracker import __version__
+from imb_tracker.commands.store_args import add_parsers as add_store_parsers
 from imb_tracker.imb import (
     ImbError,
     ImbFields,
@@ -194,7 +195,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"imb-tracker {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--dev-dir",
+        metavar="DIR",
+        help="keep data, settings, cache and logs under DIR instead of the user folders (demos, tests)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    db_parent = argparse.ArgumentParser(add_help=False)
+    db_parent.add_argument(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="database: a SQLite file path or a SQLAlchemy URL such as postgresql+psycopg://host/db "
+        "(default: $IMB_TRACKER_DB, else imb-tracker.db in the data folder)",
+    )
 
     enc = sub.add_parser(
         "encode",
@@ -229,17 +242,40 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--tracked", action="store_true", help="list only STIDs that request IV-MTR tracking")
     st.set_defaults(func=cmd_stid)
 
+    add_store_parsers(sub, db_parent)
+
     gui = sub.add_parser("gui", help="open the desktop window (the default)")
     gui.set_defaults(func=cmd_gui)
     return parser
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Error types that are the user's to fix: reported in one line, no traceback.
+
+    Imported only when something went wrong, so a plain encode never loads the store.
+    """
+    from imb_tracker.commands.store_cmds import CommandFailedError  # noqa: PLC0415
+    from imb_tracker.mail import ListError  # noqa: PLC0415
+    from imb_tracker.store import StoreError  # noqa: PLC0415
+
+    return (CommandFailedError, ListError, StoreError)
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+
+    return (SQLAlchemyError,)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from imb_tracker.app import configure_logging  # noqa: PLC0415
+    from imb_tracker.app import app_paths, configure_logging  # noqa: PLC0415
 
-    configure_logging(args.verbose)
+    configure_logging(
+        args.verbose,
+        app_paths(args.dev_dir).logs if args.command not in (None, "encode", "decode", "stid") else None,
+    )
     func = getattr(args, "func", cmd_gui)
     try:
         return int(func(args, sys.stdout))
@@ -248,6 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except ImbError as exc:
         print(f"imb-tracker: error: {exc}", file=sys.stderr)
+        return 1
+    except _user_errors() as exc:
+        print(f"imb-tracker: error: {exc}", file=sys.stderr)
+        return 1
+    except _database_errors() as exc:
+        log.debug("database error", exc_info=True)
+        reason = getattr(exc, "orig", None) or exc
+        print(f"imb-tracker: database error: {reason}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a traceback.

@@ -120,9 +120,7 @@ def bars_from_codewords(cws: list[int], fcs_low: int) -> str:
     from imb_tracker.imb.tables import BAR_MAP, CODEWORD_TO_CHARACTER
 
     chars = [CODEWORD_TO_CHARACTER[cw] ^ (0x1FFF if fcs_low >> i & 1 else 0) for i, cw in enumerate(cws)]
-    return "".join(
-        "TDAF"[(chars[dc] >> db & 1) + 2 * (chars[ac] >> ab & 1)] for dc, db, ac, ab in BAR_MAP
-    )
+    return "".join("TDAF"[(chars[dc] >> db & 1) + 2 * (chars[ac] >> ab & 1)] for dc, db, ac, ab in BAR_MAP)
 
 
 def test_builder_reproduces_spec_example() -> None:

@@ -1,0 +1,1 @@
+"""Sub-commands of ``imb-tracker`` that need the store (imported only when used)."""

@@ -1,0 +1,22 @@
+"""Mailing lists in: CSV/TSV/XLSX reading, column mapping, address validation with a report."""
+
+from __future__ import annotations
+
+from .columns import FIELDS, detect_mapping, parse_map_options
+from .records import AddressRecord, ListError, Problem
+from .report import report_csv, report_text, summary_line
+from .validate import ListResult, read_list
+
+__all__ = [
+    "FIELDS",
+    "AddressRecord",
+    "ListError",
+    "ListResult",
+    "Problem",
+    "detect_mapping",
+    "parse_map_options",
+    "read_list",
+    "report_csv",
+    "report_text",
+    "summary_line",
+]

@@ -1,0 +1,316 @@
+"""Turning raw list rows into address records, with a report of every problem.
+
+Invalid rows never stop the valid ones: each problem is reported with its
+row, column, what is wrong and how to fix it, and the caller chooses whether
+to import the valid rows.  Warnings mark rows that are imported but worth a
+look (a ZIP whose leading zero a spreadsheet dropped, a long line…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .columns import FIELDS, apply_overrides, detect_mapping, parse_map_options
+from .reader import RawTable, open_list
+from .records import AddressRecord, ListError, Problem
+from .usps import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
+
+MAX_LINE = 100  # longer than any real address line: refused
+SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
+FORMULA_START = ("=", "+", "@")
+_SPECIAL_FIRST = frozenset("=+@ \t\n\r")  # first characters that need the slow path
+
+
+@dataclass
+class ListResult:
+    """What reading a list produced."""
+
+    headers: list[str]
+    mapping: dict[str, int]
+    records: list[AddressRecord]
+    problems: list[Problem]
+    rows_read: int
+    encoding: str
+    delimiter: str
+    invalid_rows: set[int] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def column_of(self, field_name: str) -> str:
+        index = self.mapping.get(field_name)
+        return self.headers[index] if index is not None and index < len(self.headers) else field_name
+
+
+def _required_mapping_check(headers: list[str], mapping: dict[str, int]) -> None:
+    missing = []
+    if not ({"name", "company"} & mapping.keys() or {"first_name", "last_name"} <= mapping.keys()
+            or "last_name" in mapping):  # fmt: skip
+        missing.append("name (or first/last name, or company)")
+    missing += [f for f in ("address1", "city", "state", "zip") if f not in mapping]
+    if missing:
+        raise ListError(
+            "no column was recognised for: "
+            + ", ".join(missing)
+            + ". The list's columns are "
+            + ", ".join(repr(h) for h in headers)
+            + '. Name them with --map, e.g. --map "Street=address1"'
+        )
+
+
+class _RowChecker:
+    """Validates one row at a time; keeps the per-list lookups in one place."""
+
+    def __init__(self, headers: list[str], mapping: dict[str, int]) -> None:
+        self.headers = headers
+        self.mapping = mapping
+        self.width = len(headers)
+        self.col = {f: (headers[i] if i < len(headers) else f) for f, i in mapping.items()}
+        used = set(mapping.values())
+        self.extra_columns = [(i, h) for i, h in enumerate(headers) if i not in used and h]
+        # every field in a fixed order with its column index (-1 when no column maps to it)
+        self.slots = tuple((f, mapping.get(f, -1)) for f in FIELDS)
+        name_fields = [f for f in ("name", "first_name", "last_name", "company") if f in self.col]
+        self.name_column = "/".join(self.col[f] for f in name_fields) or "name"
+
+    def _clean(self, row: int, name: str, value: str, problems: list[Problem]) -> str:
+        """Slow path for a cell that holds a line break or starts like a formula."""
+        if "\n" in value or "\r" in value:
+            problems.append(Problem(row, self.col[name], "the cell holds several lines; joined with spaces",
+                                    "keep each address part in its own column", "warning"))  # fmt: skip
+            value = " ".join(value.split())
+        value = value.strip()
+        if value.startswith(FORMULA_START):
+            problems.append(Problem(row, self.col[name], f"{value[:20]!r} looks like a spreadsheet formula",
+                                    "it is kept as plain text; check the cell", "warning"))  # fmt: skip
+        return value
+
+    def check(self, row: int, cells: list[str]) -> tuple[AddressRecord | None, list[Problem]]:
+        """One row → a record (or None when it cannot be imported) and its problems."""
+        problems: list[Problem] = []
+        ncells = len(cells)
+        vals: list[str] = []
+        for name, index in self.slots:
+            value = cells[index] if 0 <= index < ncells else ""
+            if value:
+                if value[0] in _SPECIAL_FIRST or "\n" in value or "\r" in value:
+                    value = self._clean(row, name, value, problems)
+                elif value[-1] in " \t":
+                    value = value.rstrip()
+            vals.append(value)
+        name, first, last, company, address1, address2, city, state_raw, zip_raw, zip4_raw, dp_raw = vals
+        if ncells != self.width:
+            self._ragged(row, cells, problems)
+        if not name and (first or last):
+            name = f"{first} {last}" if first and last else first or last
+        bad = False
+        if not name and not company:
+            problems.append(
+                Problem(row, self.name_column, "no recipient name or company", "fill in a name or a company")
+            )
+            bad = True
+        if not address1:
+            if address2:
+                problems.append(
+                    Problem(row, self.col["address1"], "street address is empty but address 2 is not",
+                            "move the street address into the address 1 column")
+                )  # fmt: skip
+            else:
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["address1"],
+                        "street address is empty",
+                        "fill in the street address or PO box",
+                    )
+                )
+            bad = True
+        if not city:
+            problems.append(Problem(row, self.col["city"], "city is empty", "fill in the city"))
+            bad = True
+        if (
+            len(name) > SOFT_LINE or len(company) > SOFT_LINE or len(address1) > SOFT_LINE
+            or len(address2) > SOFT_LINE or len(city) > SOFT_LINE
+        ):  # fmt: skip
+            lines = (
+                ("name", name),
+                ("company", company),
+                ("address1", address1),
+                ("address2", address2),
+                ("city", city),
+            )
+            bad = self._lengths(row, lines, problems) or bad
+        state = state_raw if state_raw in STATES else self._state(row, state_raw, problems)
+        if not state:
+            bad = True
+        zip5, zip4, dp, zip_bad = self._zip(row, zip_raw, zip4_raw, dp_raw, state, problems)
+        if bad or zip_bad:
+            return None, problems
+        extra = None
+        if self.extra_columns:
+            extra = {
+                h: cells[i].strip() for i, h in self.extra_columns if i < ncells and cells[i].strip()
+            } or None
+        return AddressRecord(
+            row, name, company, address1, address2, city, state, zip5, zip4, dp, extra
+        ), problems
+
+    def _ragged(self, row: int, cells: list[str], problems: list[Problem]) -> None:
+        ncells = len(cells)
+        if ncells > self.width and any(c.strip() for c in cells[self.width :]):
+            problems.append(
+                Problem(row, "", f"the row has {ncells} cells but the header has {self.width}",
+                        "extra cells were ignored; check for a stray delimiter", "warning")
+            )  # fmt: skip
+        elif ncells < self.width:
+            problems.append(
+                Problem(row, "", f"the row has {ncells} cells but the header has {self.width}",
+                        "missing cells are treated as empty", "warning")
+            )  # fmt: skip
+
+    def _lengths(self, row: int, lines: tuple[tuple[str, str], ...], problems: list[Problem]) -> bool:
+        bad = False
+        for fname, value in lines:
+            column = self.col.get(fname, fname)
+            if len(value) > MAX_LINE:
+                problems.append(
+                    Problem(row, column, f"{len(value):,} characters long; an address line is at most {MAX_LINE}",
+                            "shorten it; USPS Publication 28 abbreviations help")
+                )  # fmt: skip
+                bad = True
+            elif len(value) > SOFT_LINE:
+                problems.append(
+                    Problem(row, column, f"{len(value)} characters long; may not fit one printed line",
+                            "abbreviate per USPS Publication 28 (e.g. STREET → ST)", "warning")
+                )  # fmt: skip
+        return bad
+
+    def _state(self, row: int, state_raw: str, problems: list[Problem]) -> str:
+        """Slow path: lower case, dots, written-out names; '' when it is not a state."""
+        state = state_raw.upper().replace(".", "")
+        if state in STATES:
+            return state
+        full = STATE_BY_NAME.get(" ".join(state.split()))
+        if full:
+            problems.append(
+                Problem(row, self.col["state"], f"state written out as {state_raw!r}", f"used the USPS code {full}",
+                        "warning")
+            )  # fmt: skip
+            return full
+        problems.append(
+            Problem(row, self.col["state"], f"{state_raw!r} is not a US state code" if state_raw else "state is empty",
+                    "use the two-letter USPS code, e.g. IL, NY, PR")
+        )  # fmt: skip
+        return ""
+
+    def _zip(self, row: int, zip_raw: str, zip4_raw: str, dp_raw: str, state: str,
+             problems: list[Problem]) -> tuple[str, str, str, bool]:  # fmt: skip
+        col = self.col["zip"]
+        if len(zip_raw) == 5 and zip_raw.isdigit() and zip_raw.isascii() and not zip4_raw and not dp_raw:
+            return zip_raw, "", "", False
+        digits = zip_raw if zip_raw.isdigit() else zip_raw.replace("-", "").replace(" ", "")
+        if not zip_raw:
+            problems.append(Problem(row, col, "ZIP Code is empty", "fill in the 5-digit ZIP Code"))
+            return "", "", "", True
+        if not (digits.isascii() and digits.isdigit()):
+            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} has characters other than digits",
+                                    "write it as 12345 or 12345-6789"))  # fmt: skip
+            return "", "", "", True
+        zip4 = dp = ""
+        if len(digits) in (3, 4) and state in LEADING_ZERO_STATES:
+            padded = digits.zfill(5)
+            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} lost its leading zero (a spreadsheet does this)",
+                                    f"used {padded}; format the column as text to keep zeros", "warning"))  # fmt: skip
+            digits = padded
+        if len(digits) == 5:
+            zip5 = digits
+        elif len(digits) == 9:
+            zip5, zip4 = digits[:5], digits[5:]
+        elif len(digits) == 11:
+            zip5, zip4, dp = digits[:5], digits[5:9], digits[9:]
+        else:
+            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} has {len(digits)} digits",
+                                    "use 5 digits, ZIP+4 (9) or ZIP+4 and delivery point (11)"))  # fmt: skip
+            return "", "", "", True
+        if zip4_raw:
+            extra4 = zip4_raw.replace("-", "").strip()
+            if not (extra4.isascii() and extra4.isdigit()) or len(extra4) > 4:
+                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {zip4_raw!r} is not 4 digits",
+                                        "write the 4 digits after the hyphen, e.g. 1234"))  # fmt: skip
+                return "", "", "", True
+            if len(extra4) < 4:
+                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {zip4_raw!r} is short",
+                                        f"used {extra4.zfill(4)}; check it", "warning"))  # fmt: skip
+                extra4 = extra4.zfill(4)
+            if zip4 and zip4 != extra4:
+                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {extra4} differs from the ZIP column's {zip4}",
+                                        "keep one of them"))  # fmt: skip
+                return "", "", "", True
+            zip4 = extra4
+        if dp_raw:
+            d = dp_raw.strip()
+            if not (d.isascii() and d.isdigit()) or len(d) > 2:
+                problems.append(Problem(row, self.col["delivery_point"], f"delivery point {dp_raw!r} is not 2 digits",
+                                        "use the 2-digit delivery point from address standardisation"))  # fmt: skip
+                return "", "", "", True
+            d = d.zfill(2)
+            if dp and dp != d:
+                problems.append(Problem(row, self.col["delivery_point"],
+                                        f"delivery point {d} differs from the ZIP column's {dp}", "keep one of them"))  # fmt: skip
+                return "", "", "", True
+            dp = d
+        if dp and not zip4:
+            problems.append(Problem(row, self.col.get("delivery_point", "delivery_point"),
+                                    "a delivery point without a ZIP+4 cannot be used",
+                                    "add the ZIP+4; the barcode uses the 5-digit ZIP for now", "warning"))  # fmt: skip
+            dp = ""
+        return zip5, zip4, dp, False
+
+
+def check_rows(
+    table: RawTable, mapping: dict[str, int]
+) -> Iterator[tuple[int, AddressRecord | None, list[Problem]]]:
+    """Validate rows one by one (streaming, for big lists)."""
+    checker = _RowChecker(table.headers, mapping)
+    for row, cells in table.rows:
+        record, problems = checker.check(row, cells)
+        yield row, record, problems
+
+
+def read_list(path: str | Path, mapping_options: list[str] | None = None) -> ListResult:
+    """Read and validate a whole list file.
+
+    ``mapping_options`` are ``COLUMN=FIELD`` overrides laid over the detected
+    mapping.  Raises :class:`ListError` only when the list as a whole is
+    unusable; row problems go into the result.
+    """
+    overrides = parse_map_options(mapping_options or [])
+    table = open_list(path)
+    mapping = apply_overrides(table.headers, detect_mapping(table.headers), overrides)
+    _required_mapping_check(table.headers, mapping)
+    records: list[AddressRecord] = []
+    problems: list[Problem] = []
+    invalid: set[int] = set()
+    rows_read = 0
+    for row, record, row_problems in check_rows(table, mapping):
+        rows_read += 1
+        problems.extend(row_problems)
+        if record is None:
+            invalid.add(row)
+        else:
+            records.append(record)
+    for problem in table.unreadable:
+        rows_read += 1
+        invalid.add(problem.row)
+        problems.append(problem)
+    problems.sort(key=lambda p: p.row)
+    return ListResult(
+        table.headers, mapping, records, problems, rows_read, table.encoding, table.delimiter, invalid
+    )

@@ -1,0 +1,246 @@
+"""Mailers (one per Mailer ID) and their serial pools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, select
+
+from imb_tracker.imb import FieldError
+from imb_tracker.imb.fields import validate_barcode_id, validate_mailer_id, validate_service_type
+
+from .engine import Database, new_id
+from .errors import ConflictError, NotFoundError
+from .schema import mailers, serial_pools
+
+#: USPS requires at least 45 days; mailers are advised to keep 90 or more.
+MIN_WINDOW_DAYS = 45
+DEFAULT_WINDOW_DAYS = 90
+KINDS = ("piece", "tray")
+
+
+def serial_capacity(mid: str, kind: str = "piece") -> int:
+    """Largest serial a MID can carry: piece serials are 15 − len(MID) digits, tray serials 14 − len(MID)."""
+    digits = (15 if kind == "piece" else 14) - len(mid)
+    return int(10**digits - 1)
+
+
+@dataclass(frozen=True)
+class Mailer:
+    id: int
+    mid: str
+    name: str
+    crid: str | None
+    default_stid: str
+    barcode_id: str
+    window_days: int
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Mailer:
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class SerialPool:
+    id: int
+    kind: str
+    workstation: str
+    first_serial: int
+    last_serial: int
+    next_serial: int
+
+    @property
+    def size(self) -> int:
+        return self.last_serial - self.first_serial + 1
+
+
+def parse_range(text: str, mid: str, kind: str = "piece") -> tuple[int, int]:
+    """Parse ``FIRST-LAST`` and check it fits the serial width of this MID."""
+    first_s, sep, last_s = text.replace(" ", "").partition("-")
+    cap = serial_capacity(mid, kind)
+    hint = f"write it as FIRST-LAST, e.g. 1-{cap}"
+    if (
+        not sep
+        or not first_s.isdigit()
+        or not last_s.isdigit()
+        or not first_s.isascii()
+        or not last_s.isascii()
+    ):
+        raise FieldError("serial_range", text, f"serial range {text!r} is not FIRST-LAST", hint)
+    first, last = int(first_s), int(last_s)
+    if first > last:
+        raise FieldError("serial_range", text, f"serial range {text!r} starts after it ends", hint)
+    if last > cap:
+        raise FieldError(
+            "serial_range",
+            text,
+            f"serial range {text!r} goes past {cap:,}, the largest {kind} serial with a {len(mid)}-digit "
+            "Mailer ID",
+            hint,
+        )
+    return first, last
+
+
+def _check_window(days: int) -> int:
+    if days < MIN_WINDOW_DAYS:
+        raise FieldError(
+            "window_days",
+            days,
+            f"the uniqueness window must be at least {MIN_WINDOW_DAYS} days, USPS's minimum (got {days})",
+            f"{DEFAULT_WINDOW_DAYS} days is the usual advice",
+        )
+    return days
+
+
+def _overlapping_pool(conn: Connection, mailer_id: int, kind: str, first: int, last: int,
+                      skip_ws: str | None = None) -> RowMapping | None:  # fmt: skip
+    query = select(serial_pools).where(
+        serial_pools.c.mailer_id == mailer_id,
+        serial_pools.c.kind == kind,
+        serial_pools.c.first_serial <= last,
+        serial_pools.c.last_serial >= first,
+    )
+    for row in conn.execute(query).mappings():
+        if row["workstation"] != skip_ws:
+            return row
+    return None
+
+
+def add_mailer(
+    db: Database,
+    mid: str,
+    name: str,
+    *,
+    crid: str | None = None,
+    stid: str = "270",
+    barcode_id: str = "00",
+    serial_range: str | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> Mailer:
+    """Create a mailer and its shared piece-serial pool."""
+    mid = validate_mailer_id(mid)
+    stid = validate_service_type(stid)
+    barcode_id = validate_barcode_id(barcode_id)
+    name = name.strip()
+    if not name:
+        raise FieldError("name", name, "the mailer needs a name", "e.g. the organisation's name")
+    if crid is not None and crid.strip() and not (crid.strip().isascii() and crid.strip().isdigit()):
+        raise FieldError(
+            "crid", crid, f"CRID must be digits (got {crid!r})", "find it in the Business Customer Gateway"
+        )
+    first, last = parse_range(serial_range, mid) if serial_range else (1, serial_capacity(mid))
+    _check_window(window_days)
+    with db.write() as conn:
+        if conn.execute(select(mailers.c.id).where(mailers.c.mid == mid)).first():
+            raise ConflictError(f"Mailer ID {mid} is already set up; see imb-tracker mailer list")
+        mailer_id = new_id(
+            conn.execute(
+                mailers.insert().values(
+                    mid=mid,
+                    name=name,
+                    crid=(crid or "").strip() or None,
+                    default_stid=stid,
+                    barcode_id=barcode_id,
+                    window_days=window_days,
+                    created_at=db.clock(),
+                )
+            )
+        )
+        conn.execute(
+            serial_pools.insert().values(
+                mailer_id=mailer_id, kind="piece", workstation="", first_serial=first, last_serial=last,
+                next_serial=first,
+            )
+        )  # fmt: skip
+        row = conn.execute(select(mailers).where(mailers.c.id == mailer_id)).mappings().one()
+    return Mailer.from_row(row)
+
+
+def set_workstation_range(
+    db: Database, mid: str, workstation: str, serial_range: str, kind: str = "piece"
+) -> SerialPool:
+    """Give a workstation its own serial range (must not overlap any other pool of this mailer)."""
+    workstation = workstation.strip()
+    if not workstation:
+        raise FieldError(
+            "workstation", workstation, "the workstation needs a name", "e.g. the computer's name"
+        )
+    with db.write() as conn:
+        mailer = _mailer_row(conn, mid)
+        first, last = parse_range(serial_range, mailer["mid"], kind)
+        clash = _overlapping_pool(conn, mailer["id"], kind, first, last, skip_ws=workstation)
+        if clash is not None:
+            owner = f"workstation {clash['workstation']!r}" if clash["workstation"] else "the shared range"
+            raise ConflictError(
+                f"serial range {first}-{last} overlaps {owner} ({clash['first_serial']}-{clash['last_serial']}); "
+                "give each workstation a separate part of the range, and shrink the shared range first if needed"
+            )
+        existing = (
+            conn.execute(
+                select(serial_pools).where(
+                    serial_pools.c.mailer_id == mailer["id"],
+                    serial_pools.c.kind == kind,
+                    serial_pools.c.workstation == workstation,
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if existing is None:
+            conn.execute(
+                serial_pools.insert().values(
+                    mailer_id=mailer["id"], kind=kind, workstation=workstation, first_serial=first,
+                    last_serial=last, next_serial=first,
+                )
+            )  # fmt: skip
+        else:
+            nxt = existing["next_serial"] if first <= existing["next_serial"] <= last else first
+            conn.execute(
+                serial_pools.update()
+                .where(serial_pools.c.id == existing["id"])
+                .values(first_serial=first, last_serial=last, next_serial=nxt)
+            )
+        row = (
+            conn.execute(
+                select(serial_pools).where(
+                    serial_pools.c.mailer_id == mailer["id"],
+                    serial_pools.c.kind == kind,
+                    serial_pools.c.workstation == workstation,
+                )
+            )
+            .mappings()
+            .one()
+        )
+    return SerialPool(**{k: row[k] for k in SerialPool.__dataclass_fields__})
+
+
+def _mailer_row(conn: Connection, mid: str) -> RowMapping:
+    row = conn.execute(select(mailers).where(mailers.c.mid == mid.strip())).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            f"Mailer ID {mid} is not set up; add it with: imb-tracker mailer add --mid {mid} --name …"
+        )
+    return row
+
+
+def get_mailer(db: Database, mid: str) -> Mailer:
+    with db.read() as conn:
+        return Mailer.from_row(_mailer_row(conn, mid))
+
+
+def list_mailers(db: Database) -> list[Mailer]:
+    with db.read() as conn:
+        return [Mailer.from_row(r) for r in conn.execute(select(mailers).order_by(mailers.c.mid)).mappings()]
+
+
+def list_pools(db: Database, mid: str) -> list[SerialPool]:
+    with db.read() as conn:
+        mailer = _mailer_row(conn, mid)
+        rows = conn.execute(
+            select(serial_pools)
+            .where(serial_pools.c.mailer_id == mailer["id"])
+            .order_by(serial_pools.c.kind, serial_pools.c.first_serial)
+        ).mappings()
+        return [SerialPool(**{k: r[k] for k in SerialPool.__dataclass_fields__}) for r in rows]

@@ -1,0 +1,162 @@
+"""The tables, as SQLAlchemy Core objects (one definition serves SQLite and PostgreSQL).
+
+Each table notes the schema version that created it.  Rule for changes: a
+table that has shipped is never edited here without a migration in
+:mod:`.migrations` that makes the same change to existing databases
+(``tests/test_store_migrations.py`` checks the two agree).
+
+All timestamps are naive UTC.  Serials are integers; they are zero-padded
+only when the tracking code is built.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+# ---- version 1: mailers, serial numbers, mailings, pieces
+
+mailers = Table(
+    "mailers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mid", String(9), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("crid", String(15)),
+    Column("default_stid", String(3), nullable=False),
+    Column("barcode_id", String(2), nullable=False),
+    Column("window_days", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# A range of serials handed out in order by one cursor.  workstation '' is the
+# shared pool; named pools give workstations separate, non-overlapping ranges.
+serial_pools = Table(
+    "serial_pools",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # "piece" or "tray"
+    Column("workstation", String(64), nullable=False),
+    Column("first_serial", BigInteger, nullable=False),
+    Column("last_serial", BigInteger, nullable=False),
+    Column("next_serial", BigInteger, nullable=False),
+    UniqueConstraint("mailer_id", "kind", "workstation", name="uq_serial_pools_mailer_kind_ws"),
+)
+
+# Every block of serials ever handed out.  A serial is busy while a block
+# holding it was reserved less than the mailer's window ago.
+serial_blocks = Table(
+    "serial_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("pool_id", Integer, ForeignKey("serial_pools.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("first_serial", BigInteger, nullable=False),
+    Column("last_serial", BigInteger, nullable=False),
+    Column("reserved_at", DateTime, nullable=False),
+    Column("workstation", String(64), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Index("ix_serial_blocks_mailer_kind_time", "mailer_id", "kind", "reserved_at"),
+)
+
+mailings = Table(
+    "mailings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("stid", String(3), nullable=False),
+    Column("barcode_id", String(2), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("mailed_at", DateTime),
+    Column("source_file", String(500), nullable=False),
+    Column("piece_count", Integer, nullable=False),
+)
+
+pieces = Table(
+    "pieces",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailing_id", Integer, ForeignKey("mailings.id"), nullable=False),
+    Column("serial", BigInteger, nullable=False),
+    Column("tracking", String(20), nullable=False),
+    Column("routing", String(11), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("company", String(200), nullable=False),
+    Column("address1", String(200), nullable=False),
+    Column("address2", String(200), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("state", String(2), nullable=False),
+    Column("zip5", String(5), nullable=False),
+    Column("zip4", String(4), nullable=False),
+    Column("delivery_point", String(2), nullable=False),
+    Column("extra", Text, nullable=False),  # JSON object of unmapped columns
+    Column("source_row", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("mailing_id", "serial", name="uq_pieces_mailing_serial"),
+    Index("ix_pieces_tracking", "tracking"),
+)
+
+V1_TABLES = (mailers, serial_pools, serial_blocks, mailings, pieces)
+
+# ---- version 2: scans from USPS and the lookup log
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("piece_id", Integer, ForeignKey("pieces.id")),  # NULL: an orphan scan (IMb not in the store)
+    Column("imb", String(31), nullable=False),
+    Column("scan_time", DateTime, nullable=False),
+    Column("scan_time_text", String(40), nullable=False),  # as USPS reported it, with its zone
+    Column("op_code", String(10), nullable=False),
+    Column("facility_zip", String(10), nullable=False),
+    Column("facility_name", String(200), nullable=False),
+    Column("machine", String(50), nullable=False),
+    Column("source", String(20), nullable=False),  # "api", "file", "feed"
+    Column("raw_payload", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Index("ix_scans_imb", "imb"),
+    Index("ix_scans_piece", "piece_id"),
+)
+
+lookups = Table(
+    "lookups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("piece_id", Integer, ForeignKey("pieces.id")),
+    Column("imb", String(31), nullable=False),
+    Column("requested_at", DateTime, nullable=False),
+    Column("outcome", String(30), nullable=False),  # "ok", "no_data", "rate_limited", "error", …
+    Column("http_status", Integer),
+    Column("scan_count", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Index("ix_lookups_piece_time", "piece_id", "requested_at"),
+)
+
+V2_TABLES = (scans, lookups)
