@@ -176,7 +176,7 @@ def test_no_command_without_screen_explains(capsys: pytest.CaptureFixture[str]) 
 def test_cli_does_not_import_qt_or_reportlab() -> None:
     code = (
         "import sys; from imb_tracker.cli import main; main(['encode','--tracking','01234567094987654321']);"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','reportlab','httpx')];"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','reportlab','httpx','sqlalchemy','openpyxl')];"
         "print('LOADED', bad)"
     )
     result = subprocess.run(

@@ -12,18 +12,34 @@ fi
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec .venv/bin/imb-tracker
 fi
-# Headless: walk through the core job on the built-in demo payloads — encode each IMb,
-# decode the bars back, and show a damaged read being repaired.
-echo "No screen found: running the headless walk-through."
+# Headless: walk through the main job with the built-in demo data, kept in ./demo-home
+# (never in your real data folder): set up a demo mailer, turn the sample list into a
+# mailing with unique serials, export its pieces with their IMbs, then encode/decode/repair.
+export IMB_TRACKER_HOME="${IMB_TRACKER_HOME:-$PWD/demo-home}"
+cli=.venv/bin/imb-tracker
+echo "No screen found: running the headless walk-through (data in $IMB_TRACKER_HOME)."
 echo
-echo "1. Encode the demo payloads (tracking,routing -> 65 bars):"
-.venv/bin/imb-tracker encode - < resources/sample/demo_payloads.txt | tee out-bars.txt
+echo "1. The demo mailer (Mailer ID 123456, STID 270 = First-Class Full-Service with tracking):"
+if ! $cli mailer list | grep -q "^123456 "; then
+  $cli mailer add --mid 123456 --name "Demo Mailer" --stid 270 --window-days 90
+fi
+$cli mailer list
 echo
-echo "2. Decode them back (one JSON object per line):"
-.venv/bin/imb-tracker decode - < out-bars.txt
+mailing="Demo mailing $(date -u +%Y%m%d-%H%M%S)"
+echo "2. Import the sample list (200 rows, a few broken on purpose) as \"$mailing\":"
+$cli import resources/sample/demo_list.csv --mailer 123456 --name "$mailing" --show 10
 echo
-damaged="T$(head -n 1 out-bars.txt | cut -c2-)"
-echo "3. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
-.venv/bin/imb-tracker decode "$damaged" 2>&1 || true
-.venv/bin/imb-tracker decode --repair "$damaged"
-rm -f out-bars.txt
+echo "3. The first pieces with their IMbs (full export: $IMB_TRACKER_HOME/pieces.csv):"
+$cli pieces --mailing "$mailing" --format csv --out "$IMB_TRACKER_HOME/pieces.csv"
+head -n 4 "$IMB_TRACKER_HOME/pieces.csv" | cut -d, -f1-6
+echo
+echo "4. Encode the demo payloads (tracking,routing -> 65 bars):"
+$cli encode - < resources/sample/demo_payloads.txt | tee "$IMB_TRACKER_HOME/bars.txt"
+echo
+echo "5. Decode them back (one JSON object per line):"
+$cli decode - < "$IMB_TRACKER_HOME/bars.txt"
+echo
+damaged="T$(head -n 1 "$IMB_TRACKER_HOME/bars.txt" | cut -c2-)"
+echo "6. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
+$cli decode "$damaged" 2>&1 || true
+$cli decode --repair "$damaged"

@@ -9,6 +9,8 @@ PACKAGES=(
   libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-xinerama0
   xvfb xauth x11-apps fonts-dejavu-core
 )
+# shellcheck disable=SC2206
+PACKAGES+=(${IMB_EXTRA_PACKAGES:-})
 if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: no apt-get here; install Qt's system libraries with your package manager" >&2
   exit 0

@@ -12,7 +12,13 @@ from typing import TextIO
 from imb_tracker.imb import stid_table
 from imb_tracker.mail import ListError, read_list, report_csv, report_text
 from imb_tracker.store.mailers import add_mailer, list_mailers, list_pools, set_workstation_range
-from imb_tracker.store.mailings import PIECE_COLUMNS, create_mailing, iter_pieces, list_mailings
+from imb_tracker.store.mailings import (
+    PIECE_COLUMNS,
+    check_new_mailing,
+    create_mailing,
+    iter_pieces,
+    list_mailings,
+)
 from imb_tracker.store.serials import serial_status
 
 from .common import ProgressLine, open_db, workstation_name
@@ -73,6 +79,8 @@ def cmd_mailer_range(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.list_file)
+    db = open_db(args)
+    check_new_mailing(db, args.mailer, args.name)
     print(f"reading {path} …", file=sys.stderr)
     try:
         result = read_list(path, args.map or [])
@@ -96,7 +104,6 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     if args.dry_run:
         out.write(f"dry run: {len(result.records):,} recipient(s) would be imported\n")
         return 0
-    db = open_db(args)
     summary = create_mailing(
         db, args.mailer, args.name, result.records, stid=args.stid, barcode_id=args.barcode_id,
         source_file=str(path), workstation=workstation_name(args), progress=ProgressLine("saving pieces"),

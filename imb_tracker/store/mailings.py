@@ -87,6 +87,14 @@ def _summary(row: RowMapping) -> MailingSummary:
     )  # fmt: skip
 
 
+def check_new_mailing(db: Database, mid: str, name: str) -> None:
+    """Refuse early (before a long list is read) an unknown mailer or a mailing name already used."""
+    with db.read() as conn:
+        _mailer_row(conn, mid)
+        if conn.execute(select(mailings.c.id).where(mailings.c.name == name.strip())).first():
+            raise ConflictError(f"a mailing called {name.strip()!r} already exists; choose another name")
+
+
 def create_mailing(
     db: Database,
     mid: str,

@@ -1,0 +1,139 @@
+"""Several processes allocating at once, and a process killed in the middle of an import."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from imb_tracker.store import open_database
+from imb_tracker.store.mailers import add_mailer
+from imb_tracker.store.schema import mailings, pieces, serial_blocks
+from imb_tracker.store.serials import reserve
+
+from .conftest import new_postgres_database
+
+WORKER = r"""
+import json, sys
+from imb_tracker.store import open_database
+from imb_tracker.store.serials import reserve
+url, out, per_call, calls = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+db = open_database(url)
+got = []
+for _ in range(calls):
+    got.extend(reserve(db, "123456", per_call, purpose="race"))
+with open(out, "w") as fh:
+    json.dump(got, fh)
+"""
+
+PROCESSES = 8
+PER_PROCESS = 2000
+
+
+def race(url: str, tmp_path: Path, per_call: int) -> list[int]:
+    db = open_database(url)
+    add_mailer(db, "123456", "Race")
+    db.close()
+    procs = []
+    for i in range(PROCESSES):
+        out = tmp_path / f"worker{i}.json"
+        cmd = [sys.executable, "-c", WORKER, url, str(out), str(per_call), str(PER_PROCESS // per_call)]
+        procs.append((subprocess.Popen(cmd, stderr=subprocess.PIPE), out))
+    serials: list[int] = []
+    for proc, out in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+        serials.extend(json.loads(out.read_text()))
+    return serials
+
+
+@pytest.mark.slow
+def test_eight_processes_on_one_sqlite_file_get_distinct_serials(tmp_path: Path) -> None:
+    serials = race(f"sqlite:///{tmp_path / 'race.db'}", tmp_path, per_call=10)
+    assert len(serials) == PROCESSES * PER_PROCESS == 16_000
+    assert len(set(serials)) == 16_000
+    assert set(serials) == set(range(1, 16_001))  # and nothing was skipped either
+
+
+@pytest.mark.slow
+def test_eight_processes_on_postgresql_get_distinct_serials(tmp_path: Path, postgres_server: str) -> None:
+    serials = race(new_postgres_database(postgres_server), tmp_path, per_call=10)
+    assert len(serials) == 16_000 == len(set(serials))
+    assert set(serials) == set(range(1, 16_001))
+
+
+def write_list(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Name", "Address", "City", "State", "ZIP"])
+        for i in range(rows):
+            w.writerow([f"Person {i}", f"{i + 1} Main St", "Springfield", "IL", "62704"])
+
+
+@pytest.mark.slow
+def test_sigkill_during_import_leaves_no_half_mailing_and_burns_its_serials(tmp_path: Path) -> None:
+    db_path = tmp_path / "kill.db"
+    listing = tmp_path / "big.csv"
+    write_list(listing, 50_000)
+    db = open_database(str(db_path))
+    add_mailer(db, "123456", "Kill test")
+    db.close()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "imb_tracker", "import", str(listing), "--db", str(db_path), "--mailer", "123456",
+         "--name", "doomed"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    saw_progress = False
+    deadline = time.monotonic() + 120
+    for line in proc.stderr:
+        if line.startswith("saving pieces:"):
+            saw_progress = True
+            break
+        assert time.monotonic() < deadline
+    assert saw_progress, "the import never reached the saving step"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    db = open_database(str(db_path))
+    with db.read() as conn:
+        mailing_rows = conn.execute(select(mailings.c.id, mailings.c.piece_count)).all()
+        piece_count = conn.execute(select(func.count()).select_from(pieces)).scalar_one()
+        blocks = conn.execute(select(serial_blocks.c.first_serial, serial_blocks.c.last_serial)).all()
+    # The mailing is absent (killed inside the transaction) or complete (killed just after commit).
+    if mailing_rows:
+        assert mailing_rows[0][1] == 50_000 == piece_count
+    else:
+        assert piece_count == 0
+    # Its serials were reserved before the pieces were written, and stay reserved.
+    assert blocks == [(1, 50_000)]
+    nxt = reserve(db, "123456", 10)
+    assert nxt.ranges == ((50_001, 50_010),)
+    db.close()
+
+
+def test_concurrent_migration_of_a_new_database(tmp_path: Path) -> None:
+    """Several processes opening a brand-new database at once all see one complete schema."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    code = "import sys; from imb_tracker.store import open_database; open_database(sys.argv[1])"
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE) for _ in range(4)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode()
+    from imb_tracker.store.migrations import LATEST
+    from imb_tracker.store.schema import schema_version
+
+    db = open_database(url)
+    with db.read() as conn:
+        versions = conn.execute(select(schema_version.c.version)).scalars().all()
+    assert versions == list(range(1, LATEST + 1))

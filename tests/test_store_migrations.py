@@ -1,0 +1,83 @@
+"""Schema versions: a version-1 database is upgraded in place, and the result matches the code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import inspect, select
+
+from imb_tracker.store import SchemaTooNewError, open_database
+from imb_tracker.store.engine import Database, database_url
+from imb_tracker.store.mailers import add_mailer
+from imb_tracker.store.migrations import LATEST, current_version, migrate
+from imb_tracker.store.schema import metadata, scans, schema_version
+from imb_tracker.store.serials import reserve
+
+
+def test_upgrade_a_version_1_database_in_place(db_url: str) -> None:
+    db = Database(db_url)
+    assert migrate(db, target=1) == 1
+    with db.read() as conn:
+        assert current_version(conn) == 1
+        assert not inspect(conn).has_table("scans")
+    add_mailer(db, "123456", "Made at v1")
+    reserve(db, "123456", 25)
+    db.close()
+
+    upgraded = open_database(db_url)
+    with upgraded.read() as conn:
+        assert current_version(conn) == LATEST
+        assert inspect(conn).has_table("scans") and inspect(conn).has_table("lookups")
+        rows = conn.execute(select(schema_version.c.version)).scalars().all()
+    assert rows == list(range(1, LATEST + 1))
+    # data written at version 1 is still there and still counts
+    assert reserve(upgraded, "123456", 1).ranges == ((26, 26),)
+    with upgraded.write() as conn:
+        conn.execute(
+            scans.insert().values(
+                imb="00270123456000000001", scan_time=datetime(2026, 1, 2), scan_time_text="2026-01-02T00:00:00",
+                op_code="919", facility_zip="62704", facility_name="", machine="", source="api",
+                raw_payload="{}", fetched_at=datetime(2026, 1, 2), dedupe_key="k",
+            )
+        )  # fmt: skip
+
+
+def test_migrated_schema_matches_the_table_definitions(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.read() as conn:
+        insp = inspect(conn)
+        for table in metadata.sorted_tables:
+            assert insp.has_table(table.name), table.name
+            in_db = {c["name"] for c in insp.get_columns(table.name)}
+            assert in_db == set(table.c.keys()), table.name
+            indexes = {i["name"] for i in insp.get_indexes(table.name)}
+            assert {i.name for i in table.indexes} <= indexes, table.name
+
+
+def test_opening_twice_is_a_no_op(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = database_url(str(tmp_path / "x.db"))
+    open_database(url).close()
+    db = open_database(url)
+    with db.read() as conn:
+        assert conn.execute(select(schema_version.c.version)).scalars().all() == list(range(1, LATEST + 1))
+
+
+def test_a_database_from_a_newer_app_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = open_database(str(tmp_path / "x.db"))
+    with db.write() as conn:
+        conn.execute(
+            schema_version.insert().values(
+                version=LATEST + 1, description="future", applied_at=datetime.now()
+            )
+        )
+    with pytest.raises(SchemaTooNewError) as info:
+        open_database(str(tmp_path / "x.db"))
+    assert "update IMb Tracker" in str(info.value)
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = open_database(str(tmp_path / "x.db"))
+    with db.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
