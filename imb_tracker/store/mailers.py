@@ -55,6 +55,24 @@ class SerialPool:
     def size(self) -> int:
         return self.last_serial - self.first_serial + 1
 
+    @classmethod
+    def from_row(cls, row: RowMapping) -> SerialPool:
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+def pool_row(
+    conn: Connection, mailer_id: int, kind: str, workstation: str, lock: bool = False
+) -> RowMapping | None:
+    """The serial pool of one mailer, kind and workstation ('' = shared), optionally locked for update."""
+    query = select(serial_pools).where(
+        serial_pools.c.mailer_id == mailer_id,
+        serial_pools.c.kind == kind,
+        serial_pools.c.workstation == workstation,
+    )
+    if lock:
+        query = query.with_for_update()
+    return conn.execute(query).mappings().first()
+
 
 def parse_range(text: str, mid: str, kind: str = "piece") -> tuple[int, int]:
     """Parse ``FIRST-LAST`` and check it fits the serial width of this MID."""
@@ -177,17 +195,7 @@ def set_workstation_range(
                 f"serial range {first}-{last} overlaps {owner} ({clash['first_serial']}-{clash['last_serial']}); "
                 "give each workstation a separate part of the range, and shrink the shared range first if needed"
             )
-        existing = (
-            conn.execute(
-                select(serial_pools).where(
-                    serial_pools.c.mailer_id == mailer["id"],
-                    serial_pools.c.kind == kind,
-                    serial_pools.c.workstation == workstation,
-                )
-            )
-            .mappings()
-            .first()
-        )
+        existing = pool_row(conn, mailer["id"], kind, workstation)
         if existing is None:
             conn.execute(
                 serial_pools.insert().values(
@@ -202,18 +210,9 @@ def set_workstation_range(
                 .where(serial_pools.c.id == existing["id"])
                 .values(first_serial=first, last_serial=last, next_serial=nxt)
             )
-        row = (
-            conn.execute(
-                select(serial_pools).where(
-                    serial_pools.c.mailer_id == mailer["id"],
-                    serial_pools.c.kind == kind,
-                    serial_pools.c.workstation == workstation,
-                )
-            )
-            .mappings()
-            .one()
-        )
-    return SerialPool(**{k: row[k] for k in SerialPool.__dataclass_fields__})
+        row = pool_row(conn, mailer["id"], kind, workstation)
+        assert row is not None
+    return SerialPool.from_row(row)
 
 
 def _mailer_row(conn: Connection, mid: str) -> RowMapping:
@@ -243,4 +242,4 @@ def list_pools(db: Database, mid: str) -> list[SerialPool]:
             .where(serial_pools.c.mailer_id == mailer["id"])
             .order_by(serial_pools.c.kind, serial_pools.c.first_serial)
         ).mappings()
-        return [SerialPool(**{k: r[k] for k in SerialPool.__dataclass_fields__}) for r in rows]
+        return [SerialPool.from_row(r) for r in rows]

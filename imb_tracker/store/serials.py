@@ -27,7 +27,7 @@ from imb_tracker.imb import FieldError
 
 from .engine import Database
 from .errors import NotFoundError, RangeExhaustedError
-from .mailers import KINDS, _mailer_row, serial_capacity
+from .mailers import KINDS, _mailer_row, pool_row, serial_capacity
 from .schema import serial_blocks, serial_pools
 
 log = logging.getLogger(__name__)
@@ -66,14 +66,7 @@ def _select_pool(
 ) -> RowMapping | None:
     """This workstation's own pool if it has one, else the shared pool."""
     for ws in dict.fromkeys((workstation, "")):
-        query = select(serial_pools).where(
-            serial_pools.c.mailer_id == mailer_id,
-            serial_pools.c.kind == kind,
-            serial_pools.c.workstation == ws,
-        )
-        if lock:
-            query = query.with_for_update()
-        row = conn.execute(query).mappings().first()
+        row = pool_row(conn, mailer_id, kind, ws, lock)
         if row is not None:
             return row
     return None
