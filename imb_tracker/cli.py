@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from imb_tracker import __version__
+from imb_tracker.commands.print_args import add_parsers as add_print_parsers
 from imb_tracker.commands.store_args import add_parsers as add_store_parsers
 from imb_tracker.imb import (
     ImbError,
@@ -243,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_stid)
 
     add_store_parsers(sub, db_parent)
+    add_print_parsers(sub, db_parent)
 
     gui = sub.add_parser("gui", help="open the desktop window (the default)")
     gui.set_defaults(func=cmd_gui)

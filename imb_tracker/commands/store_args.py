@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 
-def lazy(name: str) -> Callable[[argparse.Namespace, TextIO], int]:
-    """A command function that imports ``store_cmds`` on first call."""
+def lazy(name: str, module_name: str = "store_cmds") -> Callable[[argparse.Namespace, TextIO], int]:
+    """A command function that imports its module (``imb_tracker.commands.<module_name>``) on first call."""
 
     def run(args: argparse.Namespace, out: TextIO) -> int:
-        module = importlib.import_module("imb_tracker.commands.store_cmds")
+        module = importlib.import_module(f"imb_tracker.commands.{module_name}")
         return int(getattr(module, name)(args, out))
 
     run.__name__ = name

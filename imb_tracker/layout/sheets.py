@@ -1,0 +1,94 @@
+"""Label and tag sheets: grid math (start cell, row or column order, printer offsets) and the alignment sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from imb_tracker.imb import FieldError
+
+from .draw import INCH
+from .pdfwriter import Content
+from .templates import SheetTemplate
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    start_cell: int = 1  # 1-based: skip the used labels of a partly used sheet
+    order: str = "row"  # "row": left to right, then down; "column": down, then right (peel order)
+    offset_x: float = 0.0  # inches, + moves right (per printer)
+    offset_y: float = 0.0  # inches, + moves up
+
+    def validate(self, sheet: SheetTemplate) -> None:
+        if not 1 <= self.start_cell <= sheet.per_sheet:
+            raise FieldError("start_cell", self.start_cell,
+                             f"start cell must be 1-{sheet.per_sheet} on {sheet.name} (got {self.start_cell})")  # fmt: skip
+        if self.order not in ("row", "column"):
+            raise FieldError("order", self.order, "order must be 'row' or 'column'")
+        if abs(self.offset_x) > 0.5 or abs(self.offset_y) > 0.5:
+            raise FieldError("offset", (self.offset_x, self.offset_y),
+                             "printer offsets above 1/2 in mean the wrong paper or layout was chosen")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One label on the page: page number (0-based), index on the sheet (1-based), box in inches from bottom-left."""
+
+    page: int
+    number: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def top(self) -> float:
+        return self.y + self.height
+
+
+def cell_box(sheet: SheetTemplate, number: int, order: str = "row") -> tuple[float, float]:
+    """Bottom-left corner (inches from the page's bottom-left) of cell ``number`` (1-based)."""
+    index = number - 1
+    if order == "row":
+        row, col = divmod(index, sheet.cols)
+    else:
+        col, row = divmod(index, sheet.rows)
+    x = sheet.x0 + col * sheet.dx
+    top = sheet.page_height - (sheet.y0 + row * sheet.dy)
+    return x, top - sheet.height
+
+
+def cells(sheet: SheetTemplate, options: SheetOptions) -> Iterator[Cell]:
+    """Endless stream of cells: the rest of the first sheet from the start cell, then whole sheets."""
+    page = 0
+    number = options.start_cell
+    while True:
+        x, y = cell_box(sheet, number, options.order)
+        yield Cell(page, number, x + options.offset_x, y + options.offset_y, sheet.width, sheet.height)
+        number += 1
+        if number > sheet.per_sheet:
+            number = 1
+            page += 1
+
+
+def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
+    """Every cell outlined at 0.5 pt with its number and corner marks; print on plain paper and hold to a sheet."""
+    content = Content()
+    content.text(0.5 * INCH, (sheet.page_height - 0.3) * INCH, f"Alignment test: {sheet.name}", "Helvetica-Bold", 10)
+    content.text(0.5 * INCH, (sheet.page_height - 0.45) * INCH,
+                 "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
+                 "adjust the printer offsets if the boxes do not match.", "Helvetica", 7)  # fmt: skip
+    content.text(0.5 * INCH, 0.25 * INCH,
+                 f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}",
+                 "Helvetica", 7)  # fmt: skip
+    for number in range(1, sheet.per_sheet + 1):
+        x, y = cell_box(sheet, number, options.order)
+        x += options.offset_x
+        y += options.offset_y
+        content.stroke_rect(x * INCH, y * INCH, sheet.width * INCH, sheet.height * INCH, 0.5)
+        content.text((x + 0.1) * INCH, (y + sheet.height / 2 - 0.05) * INCH, str(number), "Helvetica-Bold", 14)
+        mark = 0.15 * INCH
+        cx, cy = (x + sheet.width / 2) * INCH, (y + sheet.height / 2) * INCH
+        content.line(cx - mark, cy, cx + mark, cy, 0.3)
+        content.line(cx, cy - mark, cx, cy + mark, 0.3)
+    return content
