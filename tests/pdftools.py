@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed")
+NEEDS_POPPLER = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) not installed"
+)
 NEEDS_ZBAR = pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (zbar-tools) not installed")
 
 
@@ -52,7 +54,7 @@ def read_imb(img: Gray, x0_in: float, y0_in: float, x1_in: float, y1_in: float, 
             in_bar = True
         elif rows:
             bar = extents[-1]
-            bar[1], bar[2], bar[3] = x, min(bar[2], min(rows)), max(bar[3], max(rows))
+            bar[1], bar[2], bar[3] = x, min(bar[2], *rows), max(bar[3], *rows)
         else:
             in_bar = False
     assert len(extents) == 65, f"found {len(extents)} bars"

@@ -36,7 +36,9 @@ def piece(serial: int = 1, name: str = "Jane Q. Public", street: str = "123 Main
 @pytest.mark.parametrize("template_id", list(envelope_templates()))
 @pytest.mark.parametrize("position", POSITIONS)
 @pytest.mark.parametrize("digits", [False, True])
-def test_every_template_and_position_passes_the_rule_check(template_id: str, position: str, digits: bool) -> None:
+def test_every_template_and_position_passes_the_rule_check(
+    template_id: str, position: str, digits: bool
+) -> None:
     options = EnvelopeOptions(position=position, human_readable=digits, return_lines=RETURN,
                               endorsement="Address Service Requested")  # fmt: skip
     assert check_template(envelope_template(template_id), options) == []
@@ -65,7 +67,11 @@ def test_return_address_too_tall_for_a_small_envelope_is_reported() -> None:
 
 def test_a_long_address_line_is_reported_per_piece() -> None:
     long_street = "12345 NORTHWESTERN INDUSTRIAL PARKWAY SOUTHWEST BUILDING C LOADING DOCK 7"
-    found = list(check_envelopes(envelope_template("6-3/4"), EnvelopeOptions(), [piece(), piece(2, street=long_street)]))
+    found = list(
+        check_envelopes(
+            envelope_template("6-3/4"), EnvelopeOptions(), [piece(), piece(2, street=long_street)]
+        )
+    )
     assert found and {n for n, _, _ in found} == {2}
     assert "only" in str(found[0][2]) and "in fit inside the OCR read area" in str(found[0][2])
 
@@ -138,7 +144,31 @@ def test_pages_are_written_as_they_are_made(tmp_path: Path) -> None:
         sizes.append(out.stat().st_size)
         return True
 
-    render_envelopes(envelope_template("10"), EnvelopeOptions(), (piece(i) for i in range(1, 1001)), out, 1000, watch)
+    render_envelopes(
+        envelope_template("10"), EnvelopeOptions(), (piece(i) for i in range(1, 1001)), out, 1000, watch
+    )
     assert len(sizes) >= 3 and sizes[0] < sizes[1] < sizes[2]
     assert sizes[0] > 250 * 400  # 250 pages already on disk at the first progress call
     assert out.stat().st_size / 1000 < 2048  # under 2 KB a page
+
+
+def test_logo_and_return_address_are_one_shared_form(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (120, 60), (20, 60, 160, 255)).save(logo)
+    options = EnvelopeOptions(return_lines=RETURN, logo=logo)
+    assert check_template(envelope_template("10"), options) == []
+    out = tmp_path / "logo.pdf"
+    render_envelopes(envelope_template("10"), options, [piece(1), piece(2), piece(3)], out)
+    reader = PdfReader(out)
+    forms = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"]["/XObject"]
+        ref = xobjects.raw_get("/ReturnAddress")
+        forms.add(ref.idnum)
+        assert "/Logo" in ref.get_object()["/Resources"]["/XObject"]
+    assert len(forms) == 1  # drawn once, placed on every page
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages[0].images) == 1
+        assert "ACME CHARITY" in pdf.pages[2].extract_text()

@@ -10,8 +10,16 @@ POSITIONS = ("address-above", "address-below", "clear-zone")
 
 
 def _offsets(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--offset-x", type=float, default=0.0, metavar="IN", help="move everything right by IN inches (printer drift)")
-    p.add_argument("--offset-y", type=float, default=0.0, metavar="IN", help="move everything up by IN inches")
+    p.add_argument(
+        "--offset-x",
+        type=float,
+        default=0.0,
+        metavar="IN",
+        help="move everything right by IN inches (printer drift)",
+    )
+    p.add_argument(
+        "--offset-y", type=float, default=0.0, metavar="IN", help="move everything up by IN inches"
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -23,11 +31,30 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
                           "the USPS placement rules before anything is written.")  # fmt: skip
     env.add_argument("--mailing", required=True, metavar="NAME")
     env.add_argument("--out", required=True, metavar="FILE.pdf")
-    env.add_argument("--template", default="10", help="10, 9, 6-3/4, monarch, 11, 12, 6x9 or custom:WxH (inches); default 10")
-    env.add_argument("--imb-position", choices=POSITIONS, default="address-above", help="where the barcode goes (default address-above)")
-    env.add_argument("--human-readable", action="store_true", help="print the barcode digits too (never in the clear zone)")
-    env.add_argument("--return-line", action="append", default=[], metavar="TEXT", help="a return-address line (repeat for each line)")
-    env.add_argument("--endorsement", default="", help="ancillary endorsement, e.g. 'Address Service Requested'")
+    env.add_argument(
+        "--template",
+        default="10",
+        help="10, 9, 6-3/4, monarch, 11, 12, 6x9 or custom:WxH (inches); default 10",
+    )
+    env.add_argument(
+        "--imb-position",
+        choices=POSITIONS,
+        default="address-above",
+        help="where the barcode goes (default address-above)",
+    )
+    env.add_argument(
+        "--human-readable", action="store_true", help="print the barcode digits too (never in the clear zone)"
+    )
+    env.add_argument(
+        "--return-line",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a return-address line (repeat for each line)",
+    )
+    env.add_argument(
+        "--endorsement", default="", help="ancillary endorsement, e.g. 'Address Service Requested'"
+    )
     env.add_argument("--logo", metavar="IMAGE", help="PNG or JPEG logo for the return address")
     env.add_argument("--keep-case", action="store_true", help="do not upper-case the delivery address")
     _offsets(env)
@@ -37,12 +64,26 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
                           description="Address labels with the IMb above the name line. "
                           "Use --alignment for a test sheet instead.")  # fmt: skip
     lab.add_argument("--mailing", metavar="NAME", help="the mailing to print (not needed with --alignment)")
-    lab.add_argument("--layout", required=True, help="avery-5161, 5162, 5163, 5164, 5159 (with IMb) or avery-5160 (--no-imb)")
+    lab.add_argument(
+        "--layout",
+        required=True,
+        help="avery-5161, 5162, 5163, 5164, 5159 (with IMb) or avery-5160 (--no-imb)",
+    )
     lab.add_argument("--out", required=True, metavar="FILE.pdf")
-    lab.add_argument("--start-cell", type=int, default=1, metavar="N", help="first label to use on a partly used sheet (1-based)")
-    lab.add_argument("--order", choices=("row", "column"), default="row", help="fill across rows (default) or down columns")
+    lab.add_argument(
+        "--start-cell",
+        type=int,
+        default=1,
+        metavar="N",
+        help="first label to use on a partly used sheet (1-based)",
+    )
+    lab.add_argument(
+        "--order", choices=("row", "column"), default="row", help="fill across rows (default) or down columns"
+    )
     lab.add_argument("--no-imb", action="store_true", help="address only, no barcode")
-    lab.add_argument("--alignment", action="store_true", help="print the alignment test sheet for this layout")
+    lab.add_argument(
+        "--alignment", action="store_true", help="print the alignment test sheet for this layout"
+    )
     lab.add_argument("--keep-case", action="store_true", help="do not upper-case the address")
     _offsets(lab)
     lab.set_defaults(func=lazy("cmd_labels", "print_cmds"))
@@ -51,13 +92,24 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
                            description="Tray tags with unique 24-digit Intelligent Mail tray barcodes (serials from "
                            "the same allocator as pieces, in their own series).")  # fmt: skip
     tags.add_argument("--mailer", required=True, metavar="MID")
-    tags.add_argument("--zip", required=True, help="destination ZIP Code of the trays (a 3-digit destination: prefix + 00)")
+    tags.add_argument(
+        "--zip", required=True, help="destination ZIP Code of the trays (a 3-digit destination: prefix + 00)"
+    )
     tags.add_argument("--cin", required=True, help="content identifier number, e.g. 242 = FCM LTR 5D BC")
     tags.add_argument("--count", type=int, required=True, metavar="N", help="how many tags")
     tags.add_argument("--out", required=True, metavar="FILE.pdf")
-    tags.add_argument("--destination", default="", metavar="TEXT", help="Line 1 text before the ZIP, e.g. 'SPRINGFIELD IL'")
-    tags.add_argument("--origin", default="", metavar="TEXT", help="Line 3: mailer and city/state (default: the mailer's name)")
-    tags.add_argument("--stock", default="avery-5371", help="avery-5371 (business-card tags) or plain (default avery-5371)")
+    tags.add_argument(
+        "--destination", default="", metavar="TEXT", help="Line 1 text before the ZIP, e.g. 'SPRINGFIELD IL'"
+    )
+    tags.add_argument(
+        "--origin",
+        default="",
+        metavar="TEXT",
+        help="Line 3: mailer and city/state (default: the mailer's name)",
+    )
+    tags.add_argument(
+        "--stock", default="avery-5371", help="avery-5371 (business-card tags) or plain (default avery-5371)"
+    )
     tags.add_argument("--processing-code", default="1", help="IMtb USPS processing code digit (default 1)")
     tags.add_argument("--label-type", default="1", help="IMtb label type digit (default 1)")
     tags.add_argument("--start-cell", type=int, default=1, metavar="N")

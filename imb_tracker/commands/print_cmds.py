@@ -61,7 +61,9 @@ def cmd_envelopes(args: argparse.Namespace, out: TextIO) -> int:
         )
     _, pieces = _pieces(args)
     result = render_envelopes(template, options, pieces, Path(args.out), total, ProgressLine("envelopes"))
-    out.write(f"wrote {result.pages:,} envelope(s) ({template.name}, barcode {options.position}) to {args.out}\n")
+    out.write(
+        f"wrote {result.pages:,} envelope(s) ({template.name}, barcode {options.position}) to {args.out}\n"
+    )
     _print_hint()
     return 0
 

@@ -104,7 +104,9 @@ class ReturnBlock:
     logo_box: Box | None
 
 
-def return_block(template: EnvelopeTemplate, options: EnvelopeOptions, logo_size: tuple[int, int] | None) -> ReturnBlock:
+def return_block(
+    template: EnvelopeTemplate, options: EnvelopeOptions, logo_size: tuple[int, int] | None
+) -> ReturnBlock:
     size = template.return_size
     x = template.return_x
     logo_box = None
@@ -177,12 +179,16 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: En
         bars_x = x
         bars_y = last - descent - BLOCK_GAP - bar_h
         if options.human_readable:
-            digits = TextLine(payload, x, bars_y - DIGITS_GAP - digits_cap, DIGITS_SIZE, what="barcode digits")
+            digits = TextLine(
+                payload, x, bars_y - DIGITS_GAP - digits_cap, DIGITS_SIZE, what="barcode digits"
+            )
     elif options.position == "clear-zone":
         bars_x = w - 4.0
         bars_y = 0.25
         if options.human_readable:
-            digits = TextLine(payload, bars_x, rules.CLEAR_ZONE_HEIGHT + 0.05, DIGITS_SIZE, what="barcode digits")
+            digits = TextLine(
+                payload, bars_x, rules.CLEAR_ZONE_HEIGHT + 0.05, DIGITS_SIZE, what="barcode digits"
+            )
     layout = PieceLayout(w, h, address, bars_x, bars_y, piece.bars, digits, violations)
     layout.violations.extend(check_piece(template, options, layout, size, bar_len, bar_h))
     return layout
@@ -202,30 +208,65 @@ def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: Pi
     if layout.digits is not None:
         other_boxes.append(layout.digits.box())
     if cap_height(size) / INCH < rules.MIN_CAP_HEIGHT - rules.EPS:
-        out.append(Violation("type-size", f"address type {size:g} pt is smaller than the USPS minimum (0.080 in capitals, 8 pt)"))
+        out.append(
+            Violation(
+                "type-size",
+                f"address type {size:g} pt is smaller than the USPS minimum (0.080 in capitals, 8 pt)",
+            )
+        )
     for box in address_boxes:
         if not box.inside(ocr):
-            out.append(Violation("ocr-area", f"{box.what} leaves the OCR read area (0.5 in from the sides, 0.625-2.75 in above the bottom)"))
+            out.append(
+                Violation(
+                    "ocr-area",
+                    f"{box.what} leaves the OCR read area (0.5 in from the sides, 0.625-2.75 in above the bottom)",
+                )
+            )
     for box in address_boxes + other_boxes:
         if box.overlaps(zone):
-            out.append(Violation("clear-zone", f"{box.what} is printed in the barcode clear zone (lower-right 4 3/4 x 5/8 in); only the barcode may be there"))
+            out.append(
+                Violation(
+                    "clear-zone",
+                    f"{box.what} is printed in the barcode clear zone (lower-right 4 3/4 x 5/8 in); only the barcode may be there",
+                )
+            )
         if box.overlaps(quiet):
-            out.append(Violation("quiet-zone", f"{box.what} is inside the barcode's quiet zone (1/8 in left and right, 0.028 in above and below)"))
+            out.append(
+                Violation(
+                    "quiet-zone",
+                    f"{box.what} is inside the barcode's quiet zone (1/8 in left and right, 0.028 in above and below)",
+                )
+            )
         if box.overlaps(postage):
             out.append(Violation("postage-area", f"{box.what} is in the postage area (top-right corner)"))
     for box in other_boxes:
         if box.what.startswith(("return", "the logo", "endorsement")) and box.y < rules.OCR_TOP - rules.EPS:
-            out.append(Violation("return-address", f"{box.what} reaches into the OCR read area (below 2.75 in); shorten the return address"))
+            out.append(
+                Violation(
+                    "return-address",
+                    f"{box.what} reaches into the OCR read area (below 2.75 in); shorten the return address",
+                )
+            )
     if not quiet.inside(Box(0, 0, w, h, "the piece")):
         out.append(Violation("quiet-zone", "the barcode's quiet zone runs off the piece"))
     if options.position == "clear-zone":
         from_right = w - bars.x
         lo, hi = rules.CLEAR_ZONE_BAR_FROM_RIGHT
         if not lo - rules.EPS <= from_right <= hi + rules.EPS:
-            out.append(Violation("imb-position", f"leftmost bar is {from_right:.3f} in from the right edge; it must be 3.5-4.25 in"))
+            out.append(
+                Violation(
+                    "imb-position",
+                    f"leftmost bar is {from_right:.3f} in from the right edge; it must be 3.5-4.25 in",
+                )
+            )
         lo, hi = rules.CLEAR_ZONE_BAR_BOTTOM
         if not lo - rules.EPS <= bars.y <= hi + rules.EPS or bars.top > rules.CLEAR_ZONE_HEIGHT + rules.EPS:
-            out.append(Violation("imb-position", f"barcode bottom at {bars.y:.3f} in; it must be 3/16-1/2 in above the bottom edge and stay inside the bottom 5/8 in"))
+            out.append(
+                Violation(
+                    "imb-position",
+                    f"barcode bottom at {bars.y:.3f} in; it must be 3/16-1/2 in above the bottom edge and stay inside the bottom 5/8 in",
+                )
+            )
     else:
         if not bars.inside(ocr):
             out.append(Violation("imb-position", "the barcode in the address block leaves the OCR read area"))
@@ -233,7 +274,12 @@ def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: Pi
         nearest = min(gaps) if gaps else 0.0
         lo, hi = rules.BLOCK_CLEARANCE
         if not lo - rules.EPS <= nearest <= hi + rules.EPS:
-            out.append(Violation("imb-clearance", f"barcode is {nearest:.3f} in from the nearest address line; it must be 0.028-0.625 in"))
+            out.append(
+                Violation(
+                    "imb-clearance",
+                    f"barcode is {nearest:.3f} in from the nearest address line; it must be 0.028-0.625 in",
+                )
+            )
     return out
 
 
@@ -261,7 +307,9 @@ def _return_form(template: EnvelopeTemplate, options: EnvelopeOptions, writer: P
     return True
 
 
-def draw_piece(content: Content, layout: PieceLayout, spec: BarSpec, has_return: bool, options: EnvelopeOptions) -> None:
+def draw_piece(
+    content: Content, layout: PieceLayout, spec: BarSpec, has_return: bool, options: EnvelopeOptions
+) -> None:
     if options.offset_x or options.offset_y:
         content.raw(f"q 1 0 0 1 {options.offset_x * INCH:.3f} {options.offset_y * INCH:.3f} cm")
     if has_return:

@@ -8,7 +8,7 @@ wide and get the address alone.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from imb_tracker.imb import NOMINAL, BarSpec, FieldError
@@ -31,7 +31,7 @@ class LabelOptions:
     imb: bool = True
     uppercase: bool = True
     spec: BarSpec = NOMINAL
-    sheet: SheetOptions = SheetOptions()
+    sheet: SheetOptions = field(default_factory=SheetOptions)
 
 
 def check_sheet(sheet: SheetTemplate, options: LabelOptions) -> None:
@@ -47,7 +47,9 @@ def check_sheet(sheet: SheetTemplate, options: LabelOptions) -> None:
         )  # fmt: skip
 
 
-def label_layout(cell: Cell, piece: EnvelopePiece, options: LabelOptions) -> tuple[list[tuple[str, float, float, float]], float | None, list[Violation]]:
+def label_layout(
+    cell: Cell, piece: EnvelopePiece, options: LabelOptions
+) -> tuple[list[tuple[str, float, float, float]], float | None, list[Violation]]:
     """Lines as (text, x, baseline, size) and the bars' bottom y, in inches; plus rule violations."""
     violations: list[Violation] = []
     lines = address_lines(piece, uppercase=options.uppercase)
@@ -62,7 +64,9 @@ def label_layout(cell: Cell, piece: EnvelopePiece, options: LabelOptions) -> tup
     size = 10.0
     while size > 8.0:
         leading = size * 1.15 / INCH
-        tall = cap_height(size) / INCH + (len(lines) - 1) * leading + ascent_descent("Helvetica", size)[1] / INCH
+        tall = (
+            cap_height(size) / INCH + (len(lines) - 1) * leading + ascent_descent("Helvetica", size)[1] / INCH
+        )
         wide = max(text_width(t, "Helvetica", size) for t in lines) / INCH
         if tall <= top - bottom and wide <= room_w:
             break
@@ -73,12 +77,22 @@ def label_layout(cell: Cell, piece: EnvelopePiece, options: LabelOptions) -> tup
     for text in lines:
         out.append((text, x, baseline, size))
         if text_width(text, "Helvetica", size) / INCH > room_w + 0.005:
-            violations.append(Violation("line-length", f"label line {text!r} is too wide for a {cell.width:g} in label"))
+            violations.append(
+                Violation("line-length", f"label line {text!r} is too wide for a {cell.width:g} in label")
+            )
         if baseline - ascent_descent("Helvetica", size)[1] / INCH < cell.y - 0.001:
-            violations.append(Violation("label-height", f"label line {text!r} runs off the bottom of the label"))
+            violations.append(
+                Violation("label-height", f"label line {text!r} runs off the bottom of the label")
+            )
         baseline -= leading
     if bars_y is not None:
-        quiet = Box(x - 0.125, bars_y - 0.028, options.spec.length + 0.25, options.spec.full_height + 0.056, "quiet zone")
+        quiet = Box(
+            x - 0.125,
+            bars_y - 0.028,
+            options.spec.length + 0.25,
+            options.spec.full_height + 0.056,
+            "quiet zone",
+        )
         if not quiet.inside(Box(cell.x, cell.y, cell.width, cell.height, "label")):
             violations.append(Violation("quiet-zone", "the barcode's quiet zone does not fit on the label"))
     return out, bars_y, violations

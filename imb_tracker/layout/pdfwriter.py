@@ -33,7 +33,15 @@ def _num(value: float) -> str:
 def pdf_string(text: str) -> str:
     """A literal PDF string in WinAnsi encoding (unknown characters become '?')."""
     raw = text.encode("cp1252", errors="replace").decode("latin-1")
-    return "(" + raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", " ").replace("\n", " ") + ")"
+    return (
+        "("
+        + raw.replace("\\", "\\\\")
+        .replace("(", "\\(")
+        .replace(")", "\\)")
+        .replace("\r", " ")
+        .replace("\n", " ")
+        + ")"
+    )
 
 
 class Content:
@@ -59,11 +67,15 @@ class Content:
         if ops:
             self.parts.append(f"q {_num(gray)} g " + " ".join(ops) + " f Q")
 
-    def stroke_rect(self, x: float, y: float, w: float, h: float, width: float = 0.5, gray: float = 0.0) -> None:
+    def stroke_rect(
+        self, x: float, y: float, w: float, h: float, width: float = 0.5, gray: float = 0.0
+    ) -> None:
         self.parts.append(f"q {_num(width)} w {_num(gray)} G {_num(x)} {_num(y)} {_num(w)} {_num(h)} re S Q")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.5, gray: float = 0.0) -> None:
-        self.parts.append(f"q {_num(width)} w {_num(gray)} G {_num(x1)} {_num(y1)} m {_num(x2)} {_num(y2)} l S Q")
+        self.parts.append(
+            f"q {_num(width)} w {_num(gray)} G {_num(x1)} {_num(y1)} m {_num(x2)} {_num(y2)} l S Q"
+        )
 
     def form(self, name: str, x: float = 0, y: float = 0) -> None:
         """Draw a form XObject (added to the writer beforehand) with its origin at (x, y)."""
@@ -82,8 +94,8 @@ class PdfWriter:
     """Write a PDF page by page; call :meth:`close` (or use ``with``) to finish the file."""
 
     def __init__(self, target: str | Path | BinaryIO, *, title: str = "", compress: bool = True) -> None:
-        self._own = not hasattr(target, "write")
-        self._out: BinaryIO = open(target, "wb") if self._own else target  # type: ignore[arg-type]  # noqa: SIM115
+        self._own = isinstance(target, str | Path)
+        self._out: BinaryIO | None = open(target, "wb") if isinstance(target, str | Path) else target  # noqa: SIM115
         self._compress = compress
         self._offsets: dict[int, int] = {}
         self._next = 1
@@ -111,6 +123,8 @@ class PdfWriter:
         return num
 
     def _write(self, data: bytes) -> None:
+        if self._out is None:
+            raise ValueError("the PDF is already closed")
         self._out.write(data)
         self._pos += len(data)
 
@@ -184,7 +198,9 @@ class PdfWriter:
         for i, kid in enumerate(self._kids):
             kids.write(f"{kid} 0 R")
             kids.write("\n" if i % 16 == 15 else " ")
-        self._object(self._pages, f"<< /Type /Pages /Count {len(self._kids)} /Kids [{kids.getvalue()}] >>".encode())
+        self._object(
+            self._pages, f"<< /Type /Pages /Count {len(self._kids)} /Kids [{kids.getvalue()}] >>".encode()
+        )
         self._object(
             self._catalog,
             f"<< /Type /Catalog /Pages {self._pages} 0 R /ViewerPreferences << /PrintScaling /None >> >>".encode(),
@@ -200,15 +216,15 @@ class PdfWriter:
         self._write(
             f"trailer\n<< /Size {self._next} /Root {self._catalog} 0 R /Info {info} 0 R >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
         )
-        if self._own:
+        if self._own and self._out is not None:
             self._out.close()
-        self._out = None  # type: ignore[assignment]
+        self._out = None
 
     def abort(self) -> None:
         """Stop without finishing (the caller deletes the partial file)."""
         if self._own and self._out is not None:
             self._out.close()
-        self._out = None  # type: ignore[assignment]
+        self._out = None
 
     def __enter__(self) -> PdfWriter:
         return self

@@ -74,7 +74,9 @@ def check_letter_size(width: float, height: float) -> list[Violation]:
     if not LETTER_LENGTH[0] - EPS <= width <= LETTER_LENGTH[1] + EPS:
         out.append(Violation("size", f"length {width:g} in is outside the letter range 5-11.5 in"))
     if height > 0 and not ASPECT[0] - EPS <= width / height <= ASPECT[1] + EPS:
-        out.append(Violation("aspect", f"length / height = {width / height:.2f}; automation letters need 1.3 to 2.5"))
+        out.append(
+            Violation("aspect", f"length / height = {width / height:.2f}; automation letters need 1.3 to 2.5")
+        )
     return out
 
 

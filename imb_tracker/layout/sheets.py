@@ -74,7 +74,9 @@ def cells(sheet: SheetTemplate, options: SheetOptions) -> Iterator[Cell]:
 def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
     """Every cell outlined at 0.5 pt with its number and corner marks; print on plain paper and hold to a sheet."""
     content = Content()
-    content.text(0.5 * INCH, (sheet.page_height - 0.3) * INCH, f"Alignment test: {sheet.name}", "Helvetica-Bold", 10)
+    content.text(
+        0.5 * INCH, (sheet.page_height - 0.3) * INCH, f"Alignment test: {sheet.name}", "Helvetica-Bold", 10
+    )
     content.text(0.5 * INCH, (sheet.page_height - 0.45) * INCH,
                  "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
                  "adjust the printer offsets if the boxes do not match.", "Helvetica", 7)  # fmt: skip
@@ -86,7 +88,9 @@ def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
         x += options.offset_x
         y += options.offset_y
         content.stroke_rect(x * INCH, y * INCH, sheet.width * INCH, sheet.height * INCH, 0.5)
-        content.text((x + 0.1) * INCH, (y + sheet.height / 2 - 0.05) * INCH, str(number), "Helvetica-Bold", 14)
+        content.text(
+            (x + 0.1) * INCH, (y + sheet.height / 2 - 0.05) * INCH, str(number), "Helvetica-Bold", 14
+        )
         mark = 0.15 * INCH
         cx, cy = (x + sheet.width / 2) * INCH, (y + sheet.height / 2) * INCH
         content.line(cx - mark, cy, cx + mark, cy, 0.3)

@@ -59,7 +59,9 @@ def make_tags(barcodes: Sequence[TrayBarcode], destination: str, origin: str) ->
     return out
 
 
-def draw_tag(content: Content, tag: TrayTag, x: float, y: float, width: float, height: float, outline: bool) -> None:
+def draw_tag(
+    content: Content, tag: TrayTag, x: float, y: float, width: float, height: float, outline: bool
+) -> None:
     """One tag with its bottom-left corner at (x, y), inches."""
     if outline:
         content.stroke_rect(x * INCH, y * INCH, width * INCH, height * INCH, 0.3, 0.6)
@@ -81,10 +83,17 @@ def draw_tag(content: Content, tag: TrayTag, x: float, y: float, width: float, h
 def check_tag_sheet(sheet: SheetTemplate) -> None:
     symbol = code128_width("0" * 24, MODULE * INCH) / INCH + 2 * QUIET
     if sheet.width < symbol:
-        raise FieldError("layout", sheet.id, f"{sheet.name} is {sheet.width:g} in wide; the tray barcode needs {symbol:.2f} in")
+        raise FieldError(
+            "layout",
+            sheet.id,
+            f"{sheet.name} is {sheet.width:g} in wide; the tray barcode needs {symbol:.2f} in",
+        )
 
 
-def render_tags(sheet: SheetTemplate, tags: Sequence[TrayTag], out: Path, options: SheetOptions = SheetOptions()) -> JobResult:
+def render_tags(
+    sheet: SheetTemplate, tags: Sequence[TrayTag], out: Path, options: SheetOptions | None = None
+) -> JobResult:
+    options = options or SheetOptions()
     check_tag_sheet(sheet)
     options.validate(sheet)
     writer = PdfWriter(out, title="IMb Tracker tray tags")

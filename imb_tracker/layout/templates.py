@@ -75,7 +75,9 @@ def envelope_template(template_id: str) -> EnvelopeTemplate:
     match = _CUSTOM.match(key)
     if match:
         width, height = float(match.group(1)), float(match.group(2))
-        return EnvelopeTemplate(f"custom:{width:g}x{height:g}", f"custom {width:g} x {height:g} in", width, height)
+        return EnvelopeTemplate(
+            f"custom:{width:g}x{height:g}", f"custom {width:g} x {height:g} in", width, height
+        )
     templates = envelope_templates()
     if key in templates:
         return templates[key]
