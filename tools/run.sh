@@ -14,7 +14,8 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
 fi
 # Headless: walk through the main job with the built-in demo data, kept in ./demo-home
 # (never in your real data folder): set up a demo mailer, turn the sample list into a
-# mailing with unique serials, export its pieces with their IMbs, then encode/decode/repair.
+# mailing with unique serials, export its pieces with their IMbs, print its envelopes, labels
+# and tray tags to PDF, then encode/decode/repair barcodes.
 export IMB_TRACKER_HOME="${IMB_TRACKER_HOME:-$PWD/demo-home}"
 cli=.venv/bin/imb-tracker
 echo "No screen found: running the headless walk-through (data in $IMB_TRACKER_HOME)."
@@ -33,13 +34,21 @@ echo "3. The first pieces with their IMbs (full export: $IMB_TRACKER_HOME/pieces
 $cli pieces --mailing "$mailing" --format csv --out "$IMB_TRACKER_HOME/pieces.csv"
 head -n 4 "$IMB_TRACKER_HOME/pieces.csv" | cut -d, -f1-6
 echo
-echo "4. Encode the demo payloads (tracking,routing -> 65 bars):"
+echo "4. Print-ready PDFs (rule-checked first): envelopes, labels, tray tags, calibration page:"
+$cli print envelopes --mailing "$mailing" --out "$IMB_TRACKER_HOME/envelopes.pdf" \
+  --return-line "DEMO MAILER" --return-line "PO BOX 100" --return-line "SPRINGFIELD IL 62704-0100"
+$cli print labels --mailing "$mailing" --layout avery-5163 --out "$IMB_TRACKER_HOME/labels.pdf"
+$cli print tray-tags --mailer 123456 --zip 62704 --cin 242 --count 4 --destination "Springfield IL" \
+  --out "$IMB_TRACKER_HOME/tray-tags.pdf"
+$cli print calibration --out "$IMB_TRACKER_HOME/calibration.pdf"
+echo
+echo "5. Encode the demo payloads (tracking,routing -> 65 bars):"
 $cli encode - < resources/sample/demo_payloads.txt | tee "$IMB_TRACKER_HOME/bars.txt"
 echo
-echo "5. Decode them back (one JSON object per line):"
+echo "6. Decode them back (one JSON object per line):"
 $cli decode - < "$IMB_TRACKER_HOME/bars.txt"
 echo
 damaged="T$(head -n 1 "$IMB_TRACKER_HOME/bars.txt" | cut -c2-)"
-echo "6. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
+echo "7. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
 $cli decode "$damaged" 2>&1 || true
 $cli decode --repair "$damaged"
