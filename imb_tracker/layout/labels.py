@@ -18,7 +18,7 @@ from .draw import INCH, ascent_descent, cap_height, draw_imb, text_width
 from .envelopes import EnvelopePiece, JobResult, Progress
 from .pdfwriter import Content, PdfWriter
 from .rules import Box, Violation
-from .sheets import Cell, SheetOptions, alignment_sheet, cells
+from .sheets import Cell, SheetOptions, alignment_sheet, write_sheets
 from .templates import SheetTemplate
 
 MARGIN = 0.15  # inches from the label edge to the text and bars (>= the 1/8 in quiet zone)
@@ -101,37 +101,20 @@ def label_layout(
 def render_labels(sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[EnvelopePiece], out: Path,
                   total: int = 0, progress: Progress | None = None) -> JobResult:  # fmt: skip
     check_sheet(sheet, options)
-    writer = PdfWriter(out, title=f"IMb Tracker labels ({sheet.name})")
-    width, height = sheet.page_width * INCH, sheet.page_height * INCH
-    content: Content | None = None
-    current_page = -1
-    count = 0
-    try:
-        for cell, piece in zip(cells(sheet, options.sheet), pieces, strict=False):
-            if cell.page != current_page:
-                if content is not None:
-                    writer.add_page(content, width, height)
-                content = Content()
-                current_page = cell.page
-            assert content is not None
-            lines, bars_y, _ = label_layout(cell, piece, options)
-            for text, x, baseline, size in lines:
-                content.text(x * INCH, baseline * INCH, text, "Helvetica", size)
-            if bars_y is not None:
-                draw_imb(content, piece.bars, (cell.x + MARGIN) * INCH, bars_y * INCH, options.spec)
-            count += 1
-            if progress is not None and count % 500 == 0 and progress(count, total) is False:
-                writer.abort()
-                out.unlink(missing_ok=True)
-                return JobResult(writer.page_count, out, cancelled=True)
-        if content is not None:
-            writer.add_page(content, width, height)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        out.unlink(missing_ok=True)
-        raise
-    return JobResult(writer.page_count, out)
+
+    def draw(content: Content, cell: Cell, piece: EnvelopePiece) -> None:
+        lines, bars_y, _ = label_layout(cell, piece, options)
+        for text, x, baseline, size in lines:
+            content.text(x * INCH, baseline * INCH, text, "Helvetica", size)
+        if bars_y is not None:
+            draw_imb(content, piece.bars, (cell.x + MARGIN) * INCH, bars_y * INCH, options.spec)
+
+    def report(count: int) -> bool:
+        return progress is None or progress(count, total) is not False
+
+    pages, cancelled = write_sheets(out, f"IMb Tracker labels ({sheet.name})", sheet, options.sheet, pieces, draw,
+                                    report)  # fmt: skip
+    return JobResult(pages, out, cancelled)
 
 
 def render_alignment_sheet(sheet: SheetTemplate, options: SheetOptions, out: Path) -> JobResult:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
 from imb_tracker.imb import FieldError
 
 from .draw import INCH
-from .pdfwriter import Content
+from .pdfwriter import Content, PdfWriter
 from .templates import SheetTemplate
 
 
@@ -96,3 +98,49 @@ def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
         content.line(cx - mark, cy, cx + mark, cy, 0.3)
         content.line(cx, cy - mark, cx, cy + mark, 0.3)
     return content
+
+
+T = TypeVar("T")
+
+
+def write_sheets(
+    out: Path,
+    title: str,
+    sheet: SheetTemplate,
+    options: SheetOptions,
+    items: Iterable[T],
+    draw: Callable[[Content, Cell, T], None],
+    progress: Callable[[int], bool] | None = None,
+) -> tuple[int, bool]:
+    """Lay ``items`` into cells, one PDF page per sheet, streamed to ``out``.
+
+    ``progress(count)`` is called every 500 items; False cancels (the partial
+    file is removed). Returns (sheets written, cancelled).
+    """
+    writer = PdfWriter(out, title=title)
+    width, height = sheet.page_width * INCH, sheet.page_height * INCH
+    content: Content | None = None
+    page = -1
+    count = 0
+    try:
+        for cell, item in zip(cells(sheet, options), items, strict=False):
+            if cell.page != page:
+                if content is not None:
+                    writer.add_page(content, width, height)
+                content = Content()
+                page = cell.page
+            assert content is not None
+            draw(content, cell, item)
+            count += 1
+            if progress is not None and count % 500 == 0 and progress(count) is False:
+                writer.abort()
+                out.unlink(missing_ok=True)
+                return writer.page_count, True
+        if content is not None:
+            writer.add_page(content, width, height)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        out.unlink(missing_ok=True)
+        raise
+    return writer.page_count, False

@@ -18,8 +18,8 @@ from imb_tracker.imb import FieldError, TrayBarcode
 
 from .draw import INCH, cap_height, code128_width, draw_code128, text_width
 from .envelopes import JobResult
-from .pdfwriter import Content, PdfWriter
-from .sheets import SheetOptions, cells
+from .pdfwriter import Content
+from .sheets import Cell, SheetOptions, write_sheets
 from .templates import SheetTemplate, cin_table
 
 MODULE = 0.015  # inches
@@ -96,24 +96,9 @@ def render_tags(
     options = options or SheetOptions()
     check_tag_sheet(sheet)
     options.validate(sheet)
-    writer = PdfWriter(out, title="IMb Tracker tray tags")
-    width, height = sheet.page_width * INCH, sheet.page_height * INCH
-    content: Content | None = None
-    page = -1
-    try:
-        for cell, tag in zip(cells(sheet, options), tags, strict=False):
-            if cell.page != page:
-                if content is not None:
-                    writer.add_page(content, width, height)
-                content = Content()
-                page = cell.page
-            assert content is not None
-            draw_tag(content, tag, cell.x, cell.y, cell.width, cell.height, sheet.outline)
-        if content is not None:
-            writer.add_page(content, width, height)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        out.unlink(missing_ok=True)
-        raise
-    return JobResult(writer.page_count, out)
+
+    def draw(content: Content, cell: Cell, tag: TrayTag) -> None:
+        draw_tag(content, tag, cell.x, cell.y, cell.width, cell.height, sheet.outline)
+
+    pages, _ = write_sheets(out, "IMb Tracker tray tags", sheet, options, tags, draw)
+    return JobResult(pages, out)
