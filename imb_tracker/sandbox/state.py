@@ -1,0 +1,188 @@
+"""The sandbox's world: seeded pieces whose scans appear as simulated time passes.
+
+A scan is visible once the sandbox clock reaches it; a piece whose last scan
+is more than ``retention_days`` old (default 30) answers "Barcode not found."
+exactly like one that never existed (iv-api.md §5, §7.2).  Pieces registered
+at run time (the demo's mailing) get a realistic journey derived from their
+IMb: origin processing, transit, destination processing, carrier sortation —
+with a few that stall and a few never scanned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+class SimClock:
+    """Simulated now: the real start time plus however much the tests or demo moved it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self.start + self.offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self.offset += delta
+            return self.start + self.offset
+
+
+@dataclass
+class Piece:
+    imb: str
+    mailed_at: datetime
+    scans: list[tuple[datetime, dict[str, Any]]]
+    expected_delivery: datetime | None = None
+    empty_body: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    also_seen_as: list[str] = field(default_factory=list)
+
+    def visible_scans(self, now: datetime) -> list[tuple[datetime, dict[str, Any]]]:
+        return [(t, s) for t, s in self.scans if t <= now]
+
+
+PHASES = [
+    ("891", "Phase 1a - Origin Primary Processing", "DBCS-004", 6, 14),
+    ("892", "Phase 1b - Origin Secondary Processing", "DBCS-009", 14, 22),
+    ("894", "Phase 2c - Destination Primary Processing", "DBCS-012", 30, 46),
+    ("918", "Phase 3c - Destination Sequenced Carrier Sortation", "DBCS-051", 50, 60),
+    ("919", "Phase 3c - Destination Sequenced Carrier Sortation", "DBCS-051", 60, 70),
+]
+
+
+def journey(
+    imb: str, mailed_at: datetime, city: str, state: str, zip5: str
+) -> tuple[list[tuple[datetime, dict[str, Any]]], datetime]:
+    """A deterministic, plausible set of scans for a registered piece."""
+    digest = hashlib.sha256(imb.encode()).digest()
+    fate = digest[0] % 20  # 0: never scanned, 1: stalls after origin, else the full trip
+    slow = digest[1] % 3  # 0-2 extra days in transit
+    scans = []
+    origin = ("SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER", "SPRINGFIELD", "IL", "62703")
+    dest_name = f"{city.upper()} {state.upper()} PROCESSING AND DISTRIBUTION CENTER"
+    steps = [] if fate == 0 else PHASES[:2] if fate == 1 else PHASES
+    for i, (code, phase, machine, lo, hi) in enumerate(steps):
+        hours = lo + digest[2 + i] % max(hi - lo, 1) + (slow * 24 if i >= 2 else 0)
+        at = mailed_at + timedelta(hours=hours, minutes=digest[8 + i] % 60, seconds=digest[14 + i] % 60)
+        facility = origin if i < 2 else (dest_name, city.upper(), state.upper(), zip5[:3] + "99")
+        scans.append((at, {
+            "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"), "scan_event_code": code, "handling_event_type": "A",
+            "mail_phase": phase, "machine_name": machine, "scanner_type": machine.split("-")[0],
+            "scan_facility_name": facility[0], "scan_facility_locale_key": f"{digest[20 + (i >= 2)]:07d}",
+            "scan_facility_city": facility[1], "scan_facility_state": facility[2], "scan_facility_zip": facility[3],
+        }))  # fmt: skip
+    return scans, mailed_at + timedelta(days=3 + slow)
+
+
+class World:
+    """All pieces the sandbox knows, guarded by one lock (requests arrive on many threads)."""
+
+    def __init__(self, clock: SimClock, retention_days: int = 30, expiry_rule: str = "last_scan") -> None:
+        self.clock = clock
+        self.retention = timedelta(days=retention_days)
+        self.expiry_rule = expiry_rule
+        self._pieces: dict[str, Piece] = {}
+        self._lock = threading.Lock()
+
+    def seed_fixtures(self, path: Path = FIXTURES / "pieces.json") -> int:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        start = self.clock.now()
+        for entry in data["pieces"]:
+            mailed = start - timedelta(days=entry["mailed_days_ago"])
+            scans = []
+            for raw in entry["scans"]:
+                scan = {k: v for k, v in raw.items() if k != "after_hours"}
+                at = mailed + timedelta(hours=raw["after_hours"])
+                scan["scan_date_time"] = at.strftime("%Y-%m-%dT%H:%M:%S")
+                scans.append((at, scan))
+            for i in range(entry.get("generate_scans", 0)):
+                at = mailed + timedelta(minutes=30 * (i + 1))
+                scans.append((at, {
+                    "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"), "scan_event_code": "895",
+                    "handling_event_type": "A", "mail_phase": "Phase 3b - Destination Box Mail Processing",
+                    "machine_name": f"DBCS-{i % 40:03d}", "scanner_type": "DBCS",
+                    "scan_facility_name": "SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER",
+                    "scan_facility_locale_key": "3456789", "scan_facility_city": "SPRINGFIELD",
+                    "scan_facility_state": "IL", "scan_facility_zip": "62703",
+                }))  # fmt: skip
+            expected = (
+                mailed + timedelta(days=entry["expected_delivery_days"])
+                if "expected_delivery_days" in entry
+                else None
+            )
+            piece = Piece(entry["imb"], mailed, scans, expected, entry.get("empty_body", False),
+                          entry.get("extra_data", {}), entry.get("also_seen_as", []))  # fmt: skip
+            with self._lock:
+                self._pieces[piece.imb] = piece
+        return len(data["pieces"])
+
+    def register(
+        self, imb: str, mailed_at: datetime, city: str = "SPRINGFIELD", state: str = "IL", zip5: str = "62704"
+    ) -> None:
+        scans, expected = journey(imb, mailed_at, city, state, zip5)
+        with self._lock:
+            self._pieces[imb] = Piece(imb, mailed_at, scans, expected)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._pieces)
+
+    def expired(self, piece: Piece, now: datetime) -> bool:
+        if self.expiry_rule == "mailed":
+            return now > piece.mailed_at + timedelta(days=45)
+        last = max((t for t, _ in piece.visible_scans(now)), default=None)
+        return last is not None and now > last + self.retention
+
+    def piece_payload(self, imb: str) -> tuple[str, dict[str, Any] | None]:
+        """('found', body) / ('empty', None) / ('missing', None) for a GET by IMb."""
+        now = self.clock.now()
+        with self._lock:
+            piece = self._pieces.get(imb)
+        if piece is None or now < piece.mailed_at:
+            return "missing", None
+        if piece.empty_body:
+            return "empty", None
+        visible = piece.visible_scans(now)
+        if not visible or self.expired(piece, now):
+            return "missing", None
+        scans = [s for _, s in visible]
+        scans.reverse()  # IV does not promise any order; clients must sort
+        data: dict[str, Any] = {
+            "imb": piece.imb,
+            "mail_class": "First Class",
+            "mail_shape": "Letter",
+            "expected_delivery_date": piece.expected_delivery.strftime("%Y-%m-%d")
+            if piece.expected_delivery
+            else None,
+            "start_the_clock_date": visible[0][0].strftime("%Y-%m-%d"),
+            "scans": scans,
+        }
+        data.update(piece.extra)
+        return "found", {"message": None, "data": data}
+
+    def barcodes(self, mid: str, serial: str, stid: str | None) -> list[str]:
+        now = self.clock.now()
+        out = []
+        with self._lock:
+            pieces = list(self._pieces.values())
+        for piece in pieces:
+            tracking = piece.imb[:20]
+            mid_here = tracking[5:14] if tracking[5] == "9" else tracking[5:11]
+            serial_here = tracking[5 + len(mid_here) :]
+            if mid_here == mid and serial_here == serial and (stid is None or tracking[2:5] == stid):
+                if piece.visible_scans(now) and not self.expired(piece, now):
+                    out.append(piece.imb)
+                    out.extend(piece.also_seen_as)
+        return out

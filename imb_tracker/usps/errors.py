@@ -1,0 +1,41 @@
+"""Typed errors of the USPS clients: each says what happened and what the user can do."""
+
+from __future__ import annotations
+
+
+class UspsError(Exception):
+    """Base class; ``retryable`` says whether trying again later may help."""
+
+    retryable = False
+
+
+class AuthError(UspsError):
+    """USPS refused the credentials (or a token could not be renewed)."""
+
+
+class AccessDeniedError(UspsError):
+    """The account may not see this Mailer ID's data (IV-MTR permissions or delegation)."""
+
+
+class RateLimitedError(UspsError):
+    """USPS (or our own quota) says to slow down; ``retry_after`` seconds, when known."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotFoundError(UspsError):
+    """USPS has no data for this barcode (never scanned, wrong routing digits, or past its window)."""
+
+
+class ServiceUnavailableError(UspsError):
+    """USPS answered with an error page, a 5xx, garbage, or not at all."""
+
+    retryable = True
+
+
+class CancelledError(UspsError):
+    """The caller cancelled while waiting."""

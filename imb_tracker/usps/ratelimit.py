@@ -1,0 +1,85 @@
+"""Polite request pacing: token buckets per host, backoff with jitter, Retry-After.
+
+USPS publishes no IV-MTR quota; apis.usps.com defaults to 60 calls an hour.
+The bucket refills continuously and a caller blocks (cancellably) until a
+token is free, so a bulk refresh runs at the quota and never above it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import CancelledError
+
+
+@dataclass
+class Quota:
+    per_minute: float | None = None
+    per_hour: float | None = None
+
+
+class _Bucket:
+    def __init__(self, rate_per_s: float, capacity: float) -> None:
+        self.rate = rate_per_s
+        self.capacity = max(capacity, 1.0)
+        self.tokens = self.capacity
+        self.stamp = time.monotonic()
+
+    def wait_time(self, now: float) -> float:
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+class RateLimiter:
+    """Blocks each request until every configured quota allows it.
+
+    The minute bucket holds at most a few seconds' worth of tokens, so a
+    quota of 1,200/min is spread evenly rather than spent in one burst.
+    """
+
+    def __init__(self, quota: Quota, clock: Callable[[], float] = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._buckets = []
+        if quota.per_minute:
+            rate = quota.per_minute / 60
+            self._buckets.append(_Bucket(rate, max(1.0, rate * 2)))
+        if quota.per_hour:
+            rate = quota.per_hour / 3600
+            self._buckets.append(_Bucket(rate, max(1.0, quota.per_hour / 60)))
+        self._paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request for ``seconds`` (a Retry-After from the server)."""
+        with self._lock:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    def acquire(self, cancel: threading.Event | None = None) -> None:
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait = max([self._paused_until - now] + [b.wait_time(now) for b in self._buckets])
+                if wait <= 0:
+                    for bucket in self._buckets:
+                        bucket.take()
+                    return
+            if cancel is not None:
+                if cancel.wait(min(wait, 0.5)):
+                    raise CancelledError("cancelled while waiting for the USPS rate limit")
+            else:
+                time.sleep(min(wait, 0.5))
+
+
+def backoff_delay(attempt: int, retry_after: float | None, base: float = 0.5, cap: float = 30.0) -> float:
+    """Seconds to wait before retry ``attempt`` (1-based): Retry-After if given, else exponential with jitter."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), 300.0)
+    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not crypto
