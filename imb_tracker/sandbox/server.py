@@ -30,9 +30,9 @@ IV_CLIENT_ID = "687b8a36-db61-42f7-83f7-11c79bf7785e"
 IV_SCOPE = "user.info.ereg,iv1.apis"
 PIECE_PREFIX = "/ivws_api/informedvisapi/api/mt/get/piece/"
 DEMO_USERNAME = "demo-mailer"
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - the sandbox's public demo credential
+DEMO_PASSWORD = "demo-password"
 DEMO_CLIENT_ID = "demo-client"
-DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105
+DEMO_CLIENT_SECRET = "demo-secret"
 
 
 class Sandbox:
@@ -101,7 +101,7 @@ class Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox: " + format, *args)
 
     # ------------------------------------------------------------ helpers
@@ -147,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ routing
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         if url.path.startswith(PIECE_PREFIX):
             self._piece(url.path[len(PIECE_PREFIX) :])
@@ -162,10 +162,10 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"message": "no such route"})
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         url = urlparse(self.path)
         routes = {
             "/oauth/authenticate": self._authenticate, "/oauth/token": self._refresh,

@@ -181,8 +181,8 @@ class World:
             tracking = piece.imb[:20]
             mid_here = tracking[5:14] if tracking[5] == "9" else tracking[5:11]
             serial_here = tracking[5 + len(mid_here) :]
-            if mid_here == mid and serial_here == serial and (stid is None or tracking[2:5] == stid):
-                if piece.visible_scans(now) and not self.expired(piece, now):
-                    out.append(piece.imb)
-                    out.extend(piece.also_seen_as)
+            matches = mid_here == mid and serial_here == serial and (stid is None or tracking[2:5] == stid)
+            if matches and piece.visible_scans(now) and not self.expired(piece, now):
+                out.append(piece.imb)
+                out.extend(piece.also_seen_as)
         return out

@@ -82,4 +82,4 @@ def backoff_delay(attempt: int, retry_after: float | None, base: float = 0.5, ca
     """Seconds to wait before retry ``attempt`` (1-based): Retry-After if given, else exponential with jitter."""
     if retry_after is not None:
         return min(max(retry_after, 0.0), 300.0)
-    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not crypto
+    return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
