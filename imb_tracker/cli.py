@@ -20,6 +20,7 @@ from typing import TextIO
 from imb_tracker import __version__
 from imb_tracker.commands.print_args import add_parsers as add_print_parsers
 from imb_tracker.commands.store_args import add_parsers as add_store_parsers
+from imb_tracker.commands.track_args import add_parsers as add_track_parsers
 from imb_tracker.imb import (
     ImbError,
     ImbFields,
@@ -245,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_store_parsers(sub, db_parent)
     add_print_parsers(sub, db_parent)
+    add_track_parsers(sub, db_parent)
 
     gui = sub.add_parser("gui", help="open the desktop window (the default)")
     gui.set_defaults(func=cmd_gui)

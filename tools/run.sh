@@ -42,13 +42,17 @@ $cli print tray-tags --mailer 123456 --zip 62704 --cin 242 --count 4 --destinati
   --out "$IMB_TRACKER_HOME/tray-tags.pdf"
 $cli print calibration --out "$IMB_TRACKER_HOME/calibration.pdf"
 echo
-echo "5. Encode the demo payloads (tracking,routing -> 65 bars):"
+echo "5. Track a mailing: imb-tracker demo starts the local USPS stand-in, mails a new demo mailing,"
+echo "   and looks up its scans as simulated days pass (no USPS account needed):"
+$cli demo --days 6
+echo
+echo "6. Encode the demo payloads (tracking,routing -> 65 bars):"
 $cli encode - < resources/sample/demo_payloads.txt | tee "$IMB_TRACKER_HOME/bars.txt"
 echo
-echo "6. Decode them back (one JSON object per line):"
+echo "7. Decode them back (one JSON object per line):"
 $cli decode - < "$IMB_TRACKER_HOME/bars.txt"
 echo
 damaged="T$(head -n 1 "$IMB_TRACKER_HOME/bars.txt" | cut -c2-)"
-echo "7. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
+echo "8. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
 $cli decode "$damaged" 2>&1 || true
 $cli decode --repair "$damaged"

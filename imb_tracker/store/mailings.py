@@ -257,3 +257,12 @@ def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> 
                 "delivery_point": row["delivery_point"], "source_row": row["source_row"],
                 "extra": json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {},
             }  # fmt: skip
+
+
+def mark_mailed(db: Database, name: str, when: datetime) -> None:
+    """Record when a mailing went into the mail (the planner and delivery figures count from it)."""
+    with db.write() as conn:
+        row = _mailing_row(conn, name)
+        conn.execute(
+            mailings.update().where(mailings.c.id == row["id"]).values(mailed_at=when, status="mailed")
+        )

@@ -1,0 +1,148 @@
+"""Scans from USPS and the lookup log: stored once, never lost, raw payload kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, and_, func, insert, select
+
+from .engine import Database
+from .schema import lookups, mailings, pieces, scans
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    imb: str
+    scan_time: datetime
+    scan_time_text: str
+    op_code: str
+    facility_zip: str
+    facility_name: str
+    machine: str
+    source: str
+    raw_payload: str
+    dedupe_key: str
+
+
+def _insert_ignore(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert rows whose unique key is new; returns how many were new."""
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # noqa: PLC0415
+
+        result = conn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]), rows)
+    else:
+        result = conn.execute(insert(table).prefix_with("OR IGNORE"), rows)
+    return max(int(result.rowcount or 0), 0)
+
+
+def piece_id_for(conn: Connection, imb: str) -> int | None:
+    """The stored piece whose tracking + routing is this IMb (newest first), or None (an orphan scan)."""
+    tracking, routing = imb[:20], imb[20:]
+    row = conn.execute(
+        select(pieces.c.id)
+        .where(pieces.c.tracking == tracking, pieces.c.routing == routing)
+        .order_by(pieces.c.id.desc())
+    ).first()
+    return int(row[0]) if row else None
+
+
+def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: datetime) -> int:
+    """Store scans idempotently (dedupe key unique); orphans are kept with no piece."""
+    ids: dict[str, int | None] = {}
+    rows = []
+    for rec in records:
+        if rec.imb not in ids:
+            ids[rec.imb] = piece_id_for(conn, rec.imb)
+        rows.append({
+            "piece_id": ids[rec.imb], "imb": rec.imb, "scan_time": rec.scan_time, "scan_time_text": rec.scan_time_text,
+            "op_code": rec.op_code, "facility_zip": rec.facility_zip, "facility_name": rec.facility_name,
+            "machine": rec.machine, "source": rec.source, "raw_payload": rec.raw_payload, "fetched_at": fetched_at,
+            "dedupe_key": rec.dedupe_key,
+        })  # fmt: skip
+    return _insert_ignore(conn, scans, rows)
+
+
+def log_lookup(conn: Connection, imb: str, requested_at: datetime, outcome: str, http_status: int | None,
+               scan_count: int, error: str = "") -> None:  # fmt: skip
+    conn.execute(lookups.insert().values(
+        piece_id=piece_id_for(conn, imb), imb=imb, requested_at=requested_at, outcome=outcome,
+        http_status=http_status, scan_count=scan_count, error=error[:2000],
+    ))  # fmt: skip
+
+
+def scans_for(db: Database, imb: str) -> list[RowMapping]:
+    with db.read() as conn:
+        return list(
+            conn.execute(
+                select(scans).where(scans.c.imb == imb).order_by(scans.c.scan_time, scans.c.op_code)
+            ).mappings()
+        )
+
+
+def lookups_for(db: Database, imb: str) -> list[RowMapping]:
+    with db.read() as conn:
+        return list(
+            conn.execute(
+                select(lookups).where(lookups.c.imb == imb).order_by(lookups.c.requested_at)
+            ).mappings()
+        )
+
+
+def refresh_candidates(db: Database, mailing: str | None = None) -> list[RowMapping]:
+    """Per piece: IMb, mailed/created time, last scan time, last lookup time and outcome (for the planner)."""
+    last_scan = (
+        select(scans.c.piece_id, func.max(scans.c.scan_time).label("last_scan"))
+        .where(scans.c.piece_id.is_not(None))
+        .group_by(scans.c.piece_id)
+        .subquery()
+    )
+    last_lookup = (
+        select(lookups.c.piece_id, func.max(lookups.c.requested_at).label("last_lookup"))
+        .where(lookups.c.piece_id.is_not(None))
+        .group_by(lookups.c.piece_id)
+        .subquery()
+    )
+    query = (
+        select(
+            pieces.c.id, pieces.c.tracking, pieces.c.routing, pieces.c.created_at, mailings.c.mailed_at,
+            mailings.c.name.label("mailing"), last_scan.c.last_scan, last_lookup.c.last_lookup,
+        )
+        .join(mailings, mailings.c.id == pieces.c.mailing_id)
+        .outerjoin(last_scan, last_scan.c.piece_id == pieces.c.id)
+        .outerjoin(last_lookup, last_lookup.c.piece_id == pieces.c.id)
+        .order_by(pieces.c.id)
+    )  # fmt: skip
+    if mailing is not None:
+        query = query.where(mailings.c.name == mailing)
+    with db.read() as conn:
+        return list(conn.execute(query).mappings())
+
+
+def lookup_counts(db: Database) -> dict[str, int]:
+    with db.read() as conn:
+        return {
+            str(k): int(v)
+            for k, v in conn.execute(select(lookups.c.outcome, func.count()).group_by(lookups.c.outcome))
+        }
+
+
+def find_piece(db: Database, key: str) -> RowMapping | None:
+    """A piece by full IMb, 20-digit tracking code, or serial (newest match)."""
+    key = key.strip()
+    cond = (
+        and_(pieces.c.tracking == key[:20], pieces.c.routing == key[20:]) if len(key) > 20
+        else pieces.c.tracking == key if len(key) == 20
+        else func.substr(pieces.c.tracking, 21 - len(key), len(key)) == key
+    )  # fmt: skip
+    with db.read() as conn:
+        return conn.execute(
+            select(pieces, mailings.c.name.label("mailing"), mailings.c.mailed_at, mailings.c.created_at.label("mailing_created"))
+            .join(mailings, mailings.c.id == pieces.c.mailing_id)
+            .where(cond)
+            .order_by(pieces.c.id.desc())
+        ).mappings().first()  # fmt: skip

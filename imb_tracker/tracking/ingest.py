@@ -1,0 +1,102 @@
+"""Turning what USPS returned into stored scans: idempotent, lenient, nothing dropped.
+
+Dedupe key (architecture): IMb, scan time as reported, operation code,
+facility ZIP, machine — hashed.  Each scan is stored with its raw JSON; a
+scan for an IMb that is not in the store is kept as an orphan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from imb_tracker.store.engine import Database
+from imb_tracker.store.scans import ScanRecord, log_lookup, store_scans
+from imb_tracker.usps.iv import PieceResult
+
+# pull (snake_case) and push/file (camelCase or other spellings) names for the same thing
+ALIASES = {
+    "scan_date_time": ("scan_date_time", "scanDatetime", "scanDateTime", "scan_datetime", "ScanDateTime"),
+    "scan_event_code": ("scan_event_code", "scanEventCode", "operation_code", "opcode", "OperationCode"),
+    "scan_facility_zip": ("scan_facility_zip", "scanFacilityZip", "facility_zip", "FacilityZip"),
+    "scan_facility_name": ("scan_facility_name", "scanFacilityName", "facility_name", "FacilityName"),
+    "machine_name": ("machine_name", "machineName", "machine_id", "machineId"),
+    "imb": ("imb", "IMb", "IMB", "barcode"),
+    "mail_phase": ("mail_phase", "mailPhase"),
+    "handling_event_type": ("handling_event_type", "handlingEventType"),
+    "scan_facility_city": ("scan_facility_city", "scanFacilityCity"),
+    "scan_facility_state": ("scan_facility_state", "scanFacilityState"),
+}
+_LOWER = {alias.lower().replace("_", ""): key for key, aliases in ALIASES.items() for alias in aliases}
+
+
+def normalise(scan: Mapping[str, Any]) -> dict[str, Any]:
+    """Our snake_case keys for any spelling; unknown keys are kept as they are."""
+    out: dict[str, Any] = {}
+    for key, value in scan.items():
+        out[_LOWER.get(str(key).lower().replace("_", "").replace(" ", ""), str(key))] = value
+    return out
+
+
+def parse_time(text: str) -> datetime | None:
+    """USPS's naive ISO-like time ('2026-05-30T02:02:04', with or without T, fractions, or a zone)."""
+    text = text.strip()
+    if not text:
+        return None
+    for candidate in (text, text.replace(" ", "T"), text[:19]):
+        try:
+            value = datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        return value.replace(tzinfo=None)
+    for fmt in ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y%m%d%H%M%S"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def dedupe_key(imb: str, when_text: str, opcode: str, facility_zip: str, machine: str) -> str:
+    return hashlib.sha256("|".join((imb, when_text, opcode, facility_zip, machine)).encode()).hexdigest()
+
+
+def to_records(imb: str, raw_scans: Iterable[Mapping[str, Any]], source: str) -> tuple[list[ScanRecord], int]:
+    """Scan records ready to store, and how many raw scans had no usable time (kept out, counted)."""
+    records, unusable = [], 0
+    for raw in raw_scans:
+        scan = normalise(raw)
+        scan_imb = str(scan.get("imb") or imb).strip()
+        when_text = str(scan.get("scan_date_time") or "").strip()
+        when = parse_time(when_text)
+        if when is None or not scan_imb:
+            unusable += 1
+            continue
+        opcode = str(scan.get("scan_event_code") or "").strip()
+        facility_zip = str(scan.get("scan_facility_zip") or "").strip()
+        machine = str(scan.get("machine_name") or "").strip()
+        records.append(ScanRecord(
+            imb=scan_imb, scan_time=when, scan_time_text=when_text, op_code=opcode[:10], facility_zip=facility_zip[:10],
+            facility_name=str(scan.get("scan_facility_name") or "")[:200], machine=machine[:50], source=source,
+            raw_payload=json.dumps(raw, sort_keys=True, default=str), dedupe_key=dedupe_key(scan_imb, when_text, opcode, facility_zip, machine),
+        ))  # fmt: skip
+    return records, unusable
+
+
+def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> tuple[int, int]:
+    """Store one lookup's scans and log it, in one transaction; returns (scans returned, new scans)."""
+    records, unusable = to_records(result.imb, result.scans, "api")
+    outcome = "ok" if result.found else ("no_data" if result.message == "no data yet" else "not_found")
+    with db.write() as conn:
+        new = store_scans(conn, records, requested_at)
+        note = f"{unusable} scan(s) without a readable time" if unusable else ""
+        log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note)
+    return len(records), new
+
+
+def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, error: str) -> None:
+    with db.write() as conn:
+        log_lookup(conn, imb, requested_at, outcome, None, 0, error)

@@ -1,0 +1,47 @@
+"""Which pieces are worth asking USPS about now (iv-api.md §5).
+
+Worth a lookup: mailed or created recently and not seen yet (up to
+``unseen_days``), or last scanned less than ``window_days`` ago — and not
+looked up in the last ``min_interval``.  Past that, USPS no longer holds
+data and the local history is all there is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from imb_tracker.store.engine import Database
+from imb_tracker.store.scans import refresh_candidates
+
+
+@dataclass(frozen=True)
+class Plan:
+    due: list[str]  # IMbs to look up now, oldest-looked-up first
+    recently_checked: int
+    past_window: int
+    total: int
+
+
+def plan_refresh(db: Database, now: datetime, mailing: str | None = None, *, window_days: int = 30,
+                 unseen_days: int = 21, min_interval: timedelta = timedelta(minutes=60)) -> Plan:  # fmt: skip
+    due: list[tuple[datetime, str]] = []
+    recent = past = 0
+    rows = refresh_candidates(db, mailing)
+    for row in rows:
+        imb = row["tracking"] + row["routing"]
+        start = row["mailed_at"] or row["created_at"]
+        if row["last_scan"] is not None:
+            in_window = now - row["last_scan"] <= timedelta(days=window_days)
+        else:
+            in_window = now - start <= timedelta(days=unseen_days)
+        if not in_window:
+            past += 1
+            continue
+        last = row["last_lookup"]
+        if last is not None and now - last < min_interval:
+            recent += 1
+            continue
+        due.append((last or datetime.min, imb))
+    due.sort()
+    return Plan([imb for _, imb in due], recent, past, len(rows))

@@ -1,0 +1,90 @@
+"""Bulk refresh: look up every piece the planner picks, within the quota, losing nothing.
+
+Each response is stored (with the lookup logged) before the next request is
+sent, so a crash, a quit or a cancel loses at most the request in flight;
+running again continues with the pieces not yet looked up.  Failures are
+logged and left for a later run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from imb_tracker.store.engine import Database
+from imb_tracker.usps.errors import AuthError, CancelledError, UspsError
+from imb_tracker.usps.iv import IvClient
+
+from .ingest import ingest_result, log_failure
+
+log = logging.getLogger(__name__)
+
+#: progress(done, total, imb) -> False to cancel
+Progress = Callable[[int, int, str], bool | None]
+
+
+@dataclass
+class RefreshSummary:
+    requested: int = 0
+    found: int = 0
+    not_found: int = 0
+    failed: int = 0
+    scans_returned: int = 0
+    new_scans: int = 0
+    cancelled: bool = False
+    stopped_reason: str = ""
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        text = (
+            f"looked up {self.requested:,} piece(s): {self.found:,} with USPS data, {self.not_found:,} without, "
+            f"{self.failed:,} failed (will be retried); {self.new_scans:,} new scan(s) stored"
+        )
+        if self.cancelled:
+            text += "; cancelled (run again to continue)"
+        if self.stopped_reason:
+            text += f"; stopped: {self.stopped_reason}"
+        return text
+
+
+def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[[], datetime],
+            progress: Progress | None = None, cancel: threading.Event | None = None,
+            max_lookups: int | None = None) -> RefreshSummary:  # fmt: skip
+    summary = RefreshSummary()
+    todo = imbs[:max_lookups] if max_lookups is not None else imbs
+    for index, imb in enumerate(todo, start=1):
+        if cancel is not None and cancel.is_set():
+            summary.cancelled = True
+            break
+        requested_at = clock()
+        try:
+            result = client.lookup(imb, cancel)
+        except CancelledError:
+            summary.cancelled = True
+            break
+        except AuthError as exc:
+            log_failure(db, imb, requested_at, "auth_error", str(exc))
+            summary.failed += 1
+            summary.stopped_reason = str(exc)
+            break  # every further request would fail the same way
+        except UspsError as exc:
+            kind = type(exc).__name__
+            log_failure(db, imb, requested_at, kind, str(exc))
+            summary.failed += 1
+            summary.errors[kind] = summary.errors.get(kind, 0) + 1
+        else:
+            returned, new = ingest_result(db, result, requested_at)
+            summary.scans_returned += returned
+            summary.new_scans += new
+            if result.found:
+                summary.found += 1
+            else:
+                summary.not_found += 1
+        summary.requested += 1
+        if progress is not None and progress(index, len(todo), imb) is False:
+            summary.cancelled = True
+            break
+    return summary

@@ -1,0 +1,126 @@
+"""Delivery-time figures for a mailing: stages, days to carrier sort, by state, stalled pieces."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from imb_tracker.store.engine import Database
+from imb_tracker.store.mailings import _mailing_row
+from imb_tracker.store.schema import lookups, pieces, scans
+
+from .status import ScanView, describe, piece_status
+
+
+@dataclass
+class PieceSummary:
+    imb: str
+    name: str
+    state: str
+    stage: str
+    words: str
+    first_scan: datetime | None
+    last_scan: datetime | None
+    days_to_carrier_sort: float | None
+
+
+@dataclass
+class MailingReport:
+    mailing: str
+    pieces: int
+    by_stage: Counter[str] = field(default_factory=Counter)
+    first_scan: datetime | None = None
+    last_scan: datetime | None = None
+    days_to_carrier_sort: list[float] = field(default_factory=list)
+    by_state: dict[str, list[float]] = field(default_factory=dict)
+    stalled: list[PieceSummary] = field(default_factory=list)
+    rows: list[PieceSummary] = field(default_factory=list)
+
+    def median_days(self) -> float | None:
+        return statistics.median(self.days_to_carrier_sort) if self.days_to_carrier_sort else None
+
+
+def _views(rows: list[Any]) -> list[ScanView]:
+    import json  # noqa: PLC0415
+
+    out = []
+    for r in rows:
+        try:
+            raw = json.loads(r["raw_payload"])
+        except ValueError:
+            raw = {}
+        from .ingest import normalise  # noqa: PLC0415
+
+        out.append(describe(normalise(raw), r["scan_time"], r["scan_time_text"]))
+    return out
+
+
+def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int = 5) -> MailingReport:
+    with db.read() as conn:
+        m = _mailing_row(conn, mailing)
+        start = m["mailed_at"] or m["created_at"]
+        piece_rows = list(
+            conn.execute(
+                select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id)
+            ).mappings()
+        )
+        scan_rows = conn.execute(
+            select(scans).join(pieces, pieces.c.id == scans.c.piece_id).where(pieces.c.mailing_id == m["id"])
+        ).mappings()
+        by_piece: dict[int, list[Any]] = defaultdict(list)
+        for s in scan_rows:
+            by_piece[s["piece_id"]].append(s)
+        not_found = {
+            r[0] for r in conn.execute(
+                select(lookups.c.piece_id).join(pieces, pieces.c.id == lookups.c.piece_id)
+                .where(pieces.c.mailing_id == m["id"], lookups.c.outcome == "not_found")
+            )
+        }  # fmt: skip
+    report = MailingReport(mailing, len(piece_rows))
+    for p in piece_rows:
+        views = _views(by_piece.get(p["id"], []))
+        status = piece_status(views, now, start, None, p["id"] in not_found and not views, stalled_days)
+        first = min((v.when for v in views), default=None)
+        last = max((v.when for v in views), default=None)
+        sort = min((v.when for v in views if v.stage in ("carrier_sort", "delivery_implied")), default=None)
+        days = (sort - start).total_seconds() / 86400 if sort else None
+        summary = PieceSummary(p["tracking"] + p["routing"], p["name"] or p["company"], p["state"], status.stage,
+                               status.words, first, last, days)  # fmt: skip
+        report.rows.append(summary)
+        report.by_stage[status.stage] += 1
+        if first and (report.first_scan is None or first < report.first_scan):
+            report.first_scan = first
+        if last and (report.last_scan is None or last > report.last_scan):
+            report.last_scan = last
+        if days is not None:
+            report.days_to_carrier_sort.append(days)
+            report.by_state.setdefault(p["state"], []).append(days)
+        if status.stage == "stalled":
+            report.stalled.append(summary)
+    return report
+
+
+def report_lines(report: MailingReport) -> list[str]:
+    lines = [f"Mailing {report.mailing!r}: {report.pieces:,} piece(s)"]
+    for stage, count in sorted(report.by_stage.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {count:>6,}  {stage}")
+    if report.first_scan:
+        lines.append(f"first scan {report.first_scan:%Y-%m-%d %H:%M}, last scan {report.last_scan:%Y-%m-%d %H:%M} "
+                     "(times as reported by USPS)")  # fmt: skip
+    median = report.median_days()
+    if median is not None:
+        lines.append(f"days from mailing to carrier sort: median {median:.1f}, "
+                     f"range {min(report.days_to_carrier_sort):.1f}-{max(report.days_to_carrier_sort):.1f} "
+                     f"({len(report.days_to_carrier_sort):,} pieces)")  # fmt: skip
+        for state, values in sorted(report.by_state.items()):
+            lines.append(f"  {state}: median {statistics.median(values):.1f} days ({len(values)} pieces)")
+    if report.stalled:
+        lines.append(f"stalled (no new scan for days): {len(report.stalled)}")
+        for s in report.stalled[:10]:
+            lines.append(f"  {s.imb}  {s.name}  {s.words}")
+    return lines

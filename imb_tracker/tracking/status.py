@@ -1,0 +1,139 @@
+"""What scans mean, in plain words (iv-api.md §4.6).
+
+Honest by construction: a letter gets no delivery scan, so the best a real
+scan can say is "sorted for the carrier"; "delivered" appears only for a
+USPS logical event, labelled implied.  Times are shown exactly as USPS
+reported them (local time at the facility, zone not stated).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from imb_tracker.imb.resources import resource_path
+
+STAGE_WORDS = {
+    "not_seen": "Not seen by USPS yet",
+    "origin": "In origin processing",
+    "transit": "In transit to the destination",
+    "destination": "At the destination plant",
+    "carrier_sort": "Sorted for the carrier",
+    "expected_delivered": "Expected delivered (no delivery scan for letters)",
+    "delivery_implied": "USPS logical delivery (implied, not scanned)",
+    "forwarding": "Being forwarded or returned",
+    "stalled": "No recent scans",
+    "expired": "USPS no longer holds data; local history kept",
+    "window_passed": "No scans recorded; the USPS tracking window may have passed",
+    "unknown": "Scanned by USPS",
+}
+STAGE_ORDER = ["not_seen", "origin", "transit", "destination", "carrier_sort", "expected_delivered",
+               "delivery_implied"]  # fmt: skip
+RETENTION_DAYS = 30
+_PHASE = re.compile(r"^\s*(phase\s*\d+[a-z]?|f?pars)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    prefix: str
+    order: float
+    stage: str
+    words: str
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resource_path("tracking", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO("\n".join(l for l in text.splitlines() if not l.startswith("#")))))  # noqa: E741
+
+
+@cache
+def phase_table() -> dict[str, PhaseInfo]:
+    return {
+        r["prefix"].lower(): PhaseInfo(r["prefix"], float(r["order"]), r["stage"], r["words"])
+        for r in _rows("phases.csv")
+    }
+
+
+@cache
+def opcode_table() -> dict[str, str]:
+    return {r["opcode"]: r["words"] for r in _rows("opcodes.csv")}
+
+
+def phase_of(mail_phase: str | None) -> PhaseInfo | None:
+    """The table row for a mail-phase string, tolerant of 'Phase 3c- …' spacing variants."""
+    if not mail_phase:
+        return None
+    match = _PHASE.match(mail_phase)
+    if not match:
+        return None
+    key = re.sub(r"\s+", " ", match.group(1).lower()).replace("phase", "phase ").replace("  ", " ").strip()
+    table = phase_table()
+    return table.get(key) or table.get(key[:7])
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """One scan for display."""
+
+    when: datetime
+    when_text: str  # as reported by USPS
+    stage: str
+    words: str
+    opcode: str
+    facility: str
+    implied: bool
+
+
+def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
+    phase = phase_of(scan.get("mail_phase"))
+    implied = str(scan.get("handling_event_type") or "").upper() == "L" or (
+        phase is not None and phase.stage == "delivery_implied"
+    )
+    stage = phase.stage if phase else "unknown"
+    words = phase.words if phase else (str(scan.get("mail_phase") or "") or "Scanned by USPS")
+    code = str(scan.get("scan_event_code") or "")
+    if code in opcode_table():
+        words = f"{words} ({opcode_table()[code].lower()})" if phase else opcode_table()[code]
+    if implied and stage != "delivery_implied":
+        words += " — implied by USPS rules, not a scan"
+    facility = ", ".join(p for p in (scan.get("scan_facility_name"), scan.get("scan_facility_city"),
+                                     scan.get("scan_facility_state")) if p)  # fmt: skip
+    return ScanView(when, when_text, stage, words, code, facility, implied)
+
+
+@dataclass(frozen=True)
+class PieceStatus:
+    stage: str
+    words: str
+    last_scan: datetime | None
+    window: str  # "USPS keeps data until about …" / "USPS no longer holds data; local history kept"
+
+
+def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | None,
+                 expected_delivery: date | None = None, usps_says_not_found: bool = False,
+                 stalled_days: int = 5) -> PieceStatus:  # fmt: skip
+    """The headline status of a piece from its stored scans."""
+    if not scans:
+        if mailed_at is not None and now - mailed_at > timedelta(days=10):
+            return PieceStatus("window_passed", STAGE_WORDS["window_passed"], None, "no USPS data")
+        return PieceStatus("not_seen", STAGE_WORDS["not_seen"], None, "waiting for the first scan")
+    ordered = sorted(scans, key=lambda s: (s.when, s.opcode))
+    last = ordered[-1]
+    best = max(ordered, key=lambda s: STAGE_ORDER.index(s.stage) if s.stage in STAGE_ORDER else 0)
+    stage = best.stage if best.stage in STAGE_ORDER else last.stage
+    if stage == "carrier_sort" and expected_delivery is not None and now.date() > expected_delivery:
+        stage = "expected_delivered"
+    keeps_until = last.when + timedelta(days=RETENTION_DAYS)
+    if usps_says_not_found or now > keeps_until:
+        window = STAGE_WORDS["expired"]
+    else:
+        window = f"USPS keeps data until about {keeps_until:%Y-%m-%d}"
+    if stage in ("origin", "transit", "destination") and now - last.when > timedelta(days=stalled_days):
+        return PieceStatus("stalled", f"{STAGE_WORDS['stalled']} since {last.when_text} ({STAGE_WORDS[stage].lower()})",
+                           last.when, window)  # fmt: skip
+    return PieceStatus(stage, STAGE_WORDS.get(stage, last.words), last.when, window)

@@ -1,0 +1,80 @@
+"""Where the user's USPS credentials live: the OS keyring, or environment variables for headless use.
+
+Never in the database, the settings file, logs, exception texts or crash
+reports.  Variables (for servers and scripts): IMB_TRACKER_IV_USERNAME,
+IMB_TRACKER_IV_PASSWORD, IMB_TRACKER_API_CLIENT_ID, IMB_TRACKER_API_CLIENT_SECRET.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+SERVICE = "imb-tracker"
+ENV = {
+    "iv_username": "IMB_TRACKER_IV_USERNAME",
+    "iv_password": "IMB_TRACKER_IV_PASSWORD",
+    "api_client_id": "IMB_TRACKER_API_CLIENT_ID",
+    "api_client_secret": "IMB_TRACKER_API_CLIENT_SECRET",
+}
+
+
+class CredentialsError(Exception):
+    """No credentials, or no keyring to keep them in."""
+
+
+@dataclass(frozen=True)
+class IvCredentials:
+    username: str
+    password: str
+
+    def __repr__(self) -> str:
+        return f"IvCredentials(username={self.username!r}, password=***)"
+
+
+def _keyring():  # type: ignore[no-untyped-def]
+    import keyring  # noqa: PLC0415 - only when credentials are touched
+    from keyring.errors import KeyringError  # noqa: PLC0415
+
+    return keyring, KeyringError
+
+
+def load_iv() -> IvCredentials:
+    """Environment first (headless), then the keyring."""
+    user, password = os.environ.get(ENV["iv_username"]), os.environ.get(ENV["iv_password"])
+    if user and password:
+        return IvCredentials(user, password)
+    keyring, keyring_error = _keyring()
+    try:
+        user = keyring.get_password(SERVICE, "iv_username")
+        password = keyring.get_password(SERVICE, "iv_password") if user else None
+    except keyring_error as exc:
+        raise CredentialsError(f"the system keyring is not available ({type(exc).__name__}); set "
+                               f"{ENV['iv_username']} and {ENV['iv_password']} instead") from None  # fmt: skip
+    if not user or not password:
+        raise CredentialsError(
+            "no USPS Business Customer Gateway credentials saved; run: imb-tracker credentials set"
+        )
+    return IvCredentials(user, password)
+
+
+def save_iv(username: str, password: str) -> None:
+    keyring, keyring_error = _keyring()
+    try:
+        keyring.set_password(SERVICE, "iv_username", username)
+        keyring.set_password(SERVICE, "iv_password", password)
+    except keyring_error as exc:
+        raise CredentialsError(f"the system keyring refused to store the password ({type(exc).__name__}); on a "
+                               f"headless machine use {ENV['iv_username']} / {ENV['iv_password']}") from None  # fmt: skip
+
+
+def clear_iv() -> bool:
+    keyring, keyring_error = _keyring()
+    removed = False
+    for key in ("iv_password", "iv_username"):
+        try:
+            keyring.delete_password(SERVICE, key)
+            removed = True
+        except keyring_error:
+            continue
+    return removed
