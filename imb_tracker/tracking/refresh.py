@@ -68,6 +68,7 @@ def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[
         except AuthError as exc:
             log_failure(db, imb, requested_at, "auth_error", str(exc))
             summary.failed += 1
+            summary.requested += 1
             summary.stopped_reason = str(exc)
             break  # every further request would fail the same way
         except UspsError as exc:
