@@ -24,7 +24,7 @@ from imb_tracker.tracking.ingest import ingest_result
 from imb_tracker.tracking.planner import plan_refresh
 from imb_tracker.tracking.refresh import refresh
 from imb_tracker.usps.config import sandbox_environment
-from imb_tracker.usps.errors import AccessDeniedError, AuthError, RateLimitedError, ServiceUnavailableError
+from imb_tracker.usps.errors import AccessDeniedError, AuthError, ServiceUnavailableError
 from imb_tracker.usps.iv import IvClient
 from imb_tracker.usps.ratelimit import Quota
 
@@ -120,7 +120,9 @@ def test_tokens_expiring_mid_refresh_are_renewed(tmp_path: Path) -> None:
         add_mailer(database, "123456", "Acme")
         imbs = mailing(database, srv, 40)
         srv.sandbox.clock.advance(timedelta(days=4))
-        client = IvClient(sandbox_environment(srv.url), DEMO_USERNAME, DEMO_PASSWORD, quota=Quota(per_minute=600))
+        client = IvClient(
+            sandbox_environment(srv.url), DEMO_USERNAME, DEMO_PASSWORD, quota=Quota(per_minute=600)
+        )
         summary = refresh(database, client, imbs, clock=srv.sandbox.clock.now)
         assert summary.requested == 40 and summary.failed == 0
         assert client.sign_ins >= 3  # the 1-second token was renewed while the refresh ran (~2 s)
@@ -231,7 +233,10 @@ def test_expiry_after_30_days_keeps_local_history(db: Database, server: SandboxS
 
 def test_discovery_by_mid_and_serial(server: SandboxServer) -> None:
     client = make_client(server)
-    assert client.discover("123456", "000001240") == ["0027012345600000124062704123403", "0027012345600000124062704"]
+    assert client.discover("123456", "000001240") == [
+        "0027012345600000124062704123403",
+        "0027012345600000124062704",
+    ]
     assert client.discover("123456", "999999999") == []
 
 
@@ -249,7 +254,9 @@ def test_refresh_under_random_faults_loses_nothing(tmp_path: Path) -> None:
         with database.read() as conn:
             total = conn.execute(select(func.count()).select_from(scans)).scalar_one()
             distinct = conn.execute(select(func.count(func.distinct(scans.c.dedupe_key)))).scalar_one()
-            failures = conn.execute(select(func.count()).select_from(lookups).where(lookups.c.outcome != "ok")).scalar_one()
+            failures = conn.execute(
+                select(func.count()).select_from(lookups).where(lookups.c.outcome != "ok")
+            ).scalar_one()
         assert total == distinct > 0
         assert failures > 0
         srv.sandbox.faults.rates = []

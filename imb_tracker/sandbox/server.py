@@ -382,7 +382,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client that timed out and hung up is expected (timeout faults); not worth a traceback.
-        log.debug("sandbox: connection from %s ended early", client_address, exc_info=True)
+        log.debug("sandbox: connection from %s ended early", client_address)
 
 
 class SandboxServer:
