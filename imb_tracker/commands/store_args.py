@@ -66,6 +66,14 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     imp.add_argument("--show", type=int, default=50, help="how many problems to print (default 50)")
     imp.add_argument("--dry-run", action="store_true", help="validate only; create nothing")
     imp.add_argument("--workstation", help="this computer's name for its own serial range")
+    imp.add_argument(
+        "--complete-zip4",
+        action="store_true",
+        help="ask USPS Addresses for missing ZIP+4 and delivery points (11-digit routing codes)",
+    )
+    imp.add_argument(
+        "--usps", metavar="ENV", default=None, help="USPS environment for --complete-zip4 (see refresh)"
+    )
     imp.set_defaults(func=lazy("cmd_import"))
 
     mls = sub.add_parser("mailings", parents=[db_parent], help="list mailings")

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from imb_tracker.imb import stid_table
-from imb_tracker.mail import ListError, read_list, report_csv, report_text
+from imb_tracker.mail import AddressRecord, ListError, read_list, report_csv, report_text
+from imb_tracker.store.engine import Database
 from imb_tracker.store.mailers import add_mailer, list_mailers, list_pools, set_workstation_range
 from imb_tracker.store.mailings import (
     PIECE_COLUMNS,
@@ -101,11 +102,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
             f"{len(result.invalid_rows):,} invalid row(s) and --on-invalid abort: nothing imported; fix the rows "
             "or use --on-invalid skip"
         )
+    records = result.records
+    if args.complete_zip4:
+        records = _complete_zip4(db, args, records)
     if args.dry_run:
-        out.write(f"dry run: {len(result.records):,} recipient(s) would be imported\n")
+        out.write(f"dry run: {len(records):,} recipient(s) would be imported\n")
         return 0
     summary = create_mailing(
-        db, args.mailer, args.name, result.records, stid=args.stid, barcode_id=args.barcode_id,
+        db, args.mailer, args.name, records, stid=args.stid, barcode_id=args.barcode_id,
         source_file=str(path), workstation=workstation_name(args), progress=ProgressLine("saving pieces"),
     )  # fmt: skip
     for warning in stid_table().warnings(summary.stid):
@@ -117,6 +121,36 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         + "\n"
     )
     return 0
+
+
+def _complete_zip4(
+    db: Database, args: argparse.Namespace, records: list[AddressRecord]
+) -> list[AddressRecord]:
+    import os  # noqa: PLC0415
+
+    from imb_tracker.store.engine import utcnow  # noqa: PLC0415
+    from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415
+    from imb_tracker.usps.apis import ApisClient  # noqa: PLC0415
+    from imb_tracker.usps.config import environment  # noqa: PLC0415
+    from imb_tracker.usps.credentials import CredentialsError, load_api  # noqa: PLC0415
+    from imb_tracker.usps.errors import AuthError  # noqa: PLC0415
+
+    try:
+        key, secret = load_api()
+    except CredentialsError as exc:
+        raise CommandFailedError(str(exc)) from None
+    env = environment(args.usps or os.environ.get("IMB_TRACKER_USPS_ENV") or "production")
+    client = ApisClient(env, key, secret)
+    try:
+        done, summary = complete_routing(
+            db, client, records, clock=utcnow, progress=ProgressLine("ZIP+4 lookups")
+        )
+    except AuthError as exc:
+        raise CommandFailedError(str(exc)) from None
+    finally:
+        client.close()
+    print(summary.line(), file=sys.stderr)
+    return done
 
 
 def cmd_mailings(args: argparse.Namespace, out: TextIO) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, inspect, select, text
 
 from .engine import Database
 from .errors import SchemaTooNewError
-from .schema import V1_TABLES, V2_TABLES, metadata, schema_version
+from .schema import V1_TABLES, V2_TABLES, V3_TABLES, metadata, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,14 @@ def _v2(conn: Connection) -> None:
     metadata.create_all(conn, tables=list(V2_TABLES))
 
 
+def _v3(conn: Connection) -> None:
+    metadata.create_all(conn, tables=list(V3_TABLES))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "mailers, serial pools and blocks, mailings, pieces", _v1),
     Migration(2, "scans with raw payloads, lookup log", _v2),
+    Migration(3, "cache of USPS Addresses results", _v3),
 )
 LATEST = MIGRATIONS[-1].version
 

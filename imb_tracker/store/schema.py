@@ -160,3 +160,20 @@ lookups = Table(
 )
 
 V2_TABLES = (scans, lookups)
+
+# ---- version 3: USPS Addresses results, cached so a list is never looked up twice
+
+address_cache = Table(
+    "address_cache",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("query_key", String(64), nullable=False, unique=True),  # hash of the normalised query
+    Column("zip5", String(5), nullable=False),
+    Column("zip4", String(4), nullable=False),
+    Column("delivery_point", String(2), nullable=False),
+    Column("dpv", String(2), nullable=False),
+    Column("raw_payload", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+)
+
+V3_TABLES = (address_cache,)

@@ -78,3 +78,22 @@ def clear_iv() -> bool:
         except keyring_error:
             continue
     return removed
+
+
+def load_api() -> tuple[str, str]:
+    """The apis.usps.com consumer key and secret (environment, then keyring)."""
+    key, secret = os.environ.get(ENV["api_client_id"]), os.environ.get(ENV["api_client_secret"])
+    if key and secret:
+        return key, secret
+    keyring, keyring_error = _keyring()
+    try:
+        key = keyring.get_password(SERVICE, "api_client_id")
+        secret = keyring.get_password(SERVICE, "api_client_secret") if key else None
+    except keyring_error:
+        key = secret = None
+    if not key or not secret:
+        raise CredentialsError(
+            f"no USPS API consumer key saved; set {ENV['api_client_id']} and {ENV['api_client_secret']} "
+            "(from developers.usps.com)"
+        )
+    return key, secret
