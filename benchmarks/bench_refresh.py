@@ -38,9 +38,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pieces", type=int, default=5000)
     parser.add_argument("--quota", type=float, default=1200.0)
+    parser.add_argument("--faults", default="429=0.05,503=0.05", help="fault spec for the stand-in")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, SandboxServer(0, quota_per_minute=args.quota,
-                                                              faults="429=0.05,503=0.05", seed=7) as srv:  # fmt: skip
+                                                              faults=args.faults, seed=7) as srv:  # fmt: skip
         httpx.post(f"{srv.url}/sandbox/faults", json={"retry_after": 1}).raise_for_status()
         db = open_database(str(Path(tmp) / "bench.db"), clock=srv.sandbox.clock.now)
         add_mailer(db, "123456", "Bench")
@@ -106,6 +107,7 @@ def main() -> None:
             f"second pass over {len(set(failed_imbs))} piece(s) with a failed lookup: {second.line()}"
             f" (first-pass failures {failed_first}; {len(retry)} due by the planner)"
         )
+        print(f"stand-in statistics: {dict(sorted(srv.sandbox.stats.items()))}")
         print(f"scans stored {total:,}; distinct {distinct:,}; duplicates {total - distinct}; lost {lost}")
         ok = rate >= 0.9 * args.quota and lost == 0 and total == distinct
         print("PASS" if ok else "FAIL")

@@ -24,7 +24,7 @@ from imb_tracker.tracking.ingest import ingest_result
 from imb_tracker.tracking.planner import plan_refresh
 from imb_tracker.tracking.refresh import refresh
 from imb_tracker.usps.config import sandbox_environment
-from imb_tracker.usps.errors import AccessDeniedError, AuthError, ServiceUnavailableError
+from imb_tracker.usps.errors import AccessDeniedError, AuthError, RateLimitedError, ServiceUnavailableError
 from imb_tracker.usps.iv import IvClient
 from imb_tracker.usps.ratelimit import Quota
 
@@ -135,9 +135,15 @@ def test_429_with_retry_after_is_honoured(db: Database, server: SandboxServer) -
     client = make_client(server)
     client.token()
     queue(server, "429", "429", retry_after=0.3)
-    start = time.monotonic()
     assert client.lookup(FIVE_SCANS).found
-    assert time.monotonic() - start >= 0.5  # the limiter paused for Retry-After twice
+    assert client.delays == [0.3, 0.3]  # type: ignore[attr-defined]  # waited Retry-After before each retry
+    queue(server, "429", "429", "429", retry_after=0.4)
+    start = time.monotonic()
+    with pytest.raises(RateLimitedError) as info:
+        client.lookup(FIVE_SCANS)
+    assert info.value.retry_after == 0.4
+    # most recent requests were refused: the limiter paused every request for Retry-After
+    assert time.monotonic() - start >= 0.35
 
 
 def test_429_without_retry_after_backs_off_then_gives_up_cleanly(db: Database, server: SandboxServer) -> None:
@@ -148,7 +154,7 @@ def test_429_without_retry_after_backs_off_then_gives_up_cleanly(db: Database, s
     queue(server, "429n", "429n", "429n")
     imbs = mailing(db, server, 2)
     server.sandbox.clock.advance(timedelta(days=3))
-    summary = refresh(db, client, imbs, clock=server.sandbox.clock.now)
+    summary = refresh(db, client, imbs, clock=server.sandbox.clock.now, workers=1)
     assert summary.failed == 1 and summary.errors == {"RateLimitedError": 1}
     failed = lookups_for(db, imbs[0])[-1]
     assert failed["outcome"] == "RateLimitedError" and "too many requests" in failed["error"]
@@ -183,9 +189,11 @@ def test_bad_credentials_stop_a_refresh_with_a_reason(db: Database, server: Sand
     with pytest.raises(AuthError, match="rejected the Business Customer Gateway sign-in"):
         client.lookup(FIVE_SCANS)
     summary = refresh(db, client, imbs, clock=server.sandbox.clock.now)
-    assert summary.failed == 1 and summary.requested == 1 and "credentials" in summary.stopped_reason
-    assert lookups_for(db, imbs[0])[-1]["outcome"] == "auth_error"
-    assert "wrong" not in lookups_for(db, imbs[0])[-1]["error"]
+    assert summary.failed == summary.requested >= 1 and "credentials" in summary.stopped_reason
+    assert server.sandbox.stats["authenticate"] == 1  # refused once; never asked again with the same password
+    logged = [row for imb in imbs for row in lookups_for(db, imb)]
+    assert len(logged) == summary.requested and all(r["outcome"] == "auth_error" for r in logged)
+    assert all("wrong" not in r["error"] for r in logged)
 
 
 def test_a_401_that_persists_fails_after_one_renewal(db: Database, server: SandboxServer) -> None:

@@ -60,7 +60,9 @@ class Sandbox:
         self.refresh_tokens: set[str] = set()
         self.api_tokens: dict[str, float] = {}
         self.quota = quota_per_minute
-        self._allowance = quota_per_minute or 0.0
+        self._allowance = max(
+            (quota_per_minute or 0.0) / 6, 1.0
+        )  # the bucket starts full: ten seconds' worth
         self._allow_stamp = time.monotonic()
         self.lock = threading.Lock()
         self.stats: dict[str, int] = {}
@@ -70,13 +72,13 @@ class Sandbox:
             self.stats[key] = self.stats.get(key, 0) + 1
 
     def over_quota(self) -> bool:
-        """Server-side per-minute quota (a token bucket holding two seconds' worth)."""
+        """Server-side per-minute quota (a token bucket holding ten seconds' worth)."""
         if not self.quota:
             return False
         with self.lock:
             now = time.monotonic()
             rate = self.quota / 60
-            self._allowance = min(max(rate * 2, 1), self._allowance + (now - self._allow_stamp) * rate)
+            self._allowance = min(max(rate * 10, 1), self._allowance + (now - self._allow_stamp) * rate)
             self._allow_stamp = now
             if self._allowance < 1:
                 return True

@@ -1,7 +1,7 @@
 """Bulk refresh: look up every piece the planner picks, within the quota, losing nothing.
 
-Each response is stored (with the lookup logged) before the next request is
-sent, so a crash, a quit or a cancel loses at most the request in flight;
+Each response is stored (with the lookup logged) before its worker sends the
+next request, so a crash, a quit or a cancel loses at most the requests in flight;
 running again continues with the pieces not yet looked up.  Failures are
 logged and left for a later run.
 """
@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from queue import Empty, Queue
 
 from imb_tracker.store.engine import Database
 from imb_tracker.usps.errors import AuthError, CancelledError, UspsError
@@ -52,40 +53,78 @@ class RefreshSummary:
 
 def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[[], datetime],
             progress: Progress | None = None, cancel: threading.Event | None = None,
-            max_lookups: int | None = None) -> RefreshSummary:  # fmt: skip
+            max_lookups: int | None = None, workers: int = 4) -> RefreshSummary:  # fmt: skip
+    """Look up ``imbs`` with a few worker threads sharing one client, token and rate limit.
+
+    Workers let the quota be used while one of them waits out a backoff; each
+    stores its response before taking the next piece.  An authentication
+    failure stops every worker (all further requests would fail the same way).
+    """
     summary = RefreshSummary()
     todo = imbs[:max_lookups] if max_lookups is not None else imbs
-    for index, imb in enumerate(todo, start=1):
-        if cancel is not None and cancel.is_set():
-            summary.cancelled = True
-            break
-        requested_at = clock()
-        try:
-            result = client.lookup(imb, cancel)
-        except CancelledError:
-            summary.cancelled = True
-            break
-        except AuthError as exc:
-            log_failure(db, imb, requested_at, "auth_error", str(exc))
-            summary.failed += 1
-            summary.requested += 1
-            summary.stopped_reason = str(exc)
-            break  # every further request would fail the same way
-        except UspsError as exc:
-            kind = type(exc).__name__
-            log_failure(db, imb, requested_at, kind, str(exc))
-            summary.failed += 1
-            summary.errors[kind] = summary.errors.get(kind, 0) + 1
-        else:
-            returned, new = ingest_result(db, result, requested_at)
-            summary.scans_returned += returned
-            summary.new_scans += new
-            if result.found:
-                summary.found += 1
+    queue: Queue[str] = Queue()
+    for imb in todo:
+        queue.put(imb)
+    stop = threading.Event()
+    lock = threading.Lock()
+    done = 0
+
+    def stopped() -> bool:
+        return stop.is_set() or (cancel is not None and cancel.is_set())
+
+    def work() -> None:
+        nonlocal done
+        while not stopped():
+            try:
+                imb = queue.get_nowait()
+            except Empty:
+                return
+            requested_at = clock()
+            try:
+                result = client.lookup(imb, cancel)
+            except CancelledError:
+                with lock:
+                    summary.cancelled = True
+                return
+            except AuthError as exc:
+                log_failure(db, imb, requested_at, "auth_error", str(exc))
+                with lock:
+                    summary.failed += 1
+                    summary.requested += 1
+                    summary.stopped_reason = str(exc)
+                stop.set()
+                return
+            except UspsError as exc:
+                kind = type(exc).__name__
+                log_failure(db, imb, requested_at, kind, str(exc))
+                with lock:
+                    summary.failed += 1
+                    summary.requested += 1
+                    summary.errors[kind] = summary.errors.get(kind, 0) + 1
             else:
-                summary.not_found += 1
-        summary.requested += 1
-        if progress is not None and progress(index, len(todo), imb) is False:
-            summary.cancelled = True
-            break
+                returned, new = ingest_result(db, result, requested_at)
+                with lock:
+                    summary.scans_returned += returned
+                    summary.new_scans += new
+                    summary.requested += 1
+                    if result.found:
+                        summary.found += 1
+                    else:
+                        summary.not_found += 1
+            with lock:
+                done += 1
+                if progress is not None and progress(done, len(todo), imb) is False:
+                    summary.cancelled = True
+                    stop.set()
+
+    threads = [
+        threading.Thread(target=work, name=f"refresh-{i}", daemon=True)
+        for i in range(max(1, min(workers, len(todo))))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if cancel is not None and cancel.is_set():
+        summary.cancelled = True
     return summary

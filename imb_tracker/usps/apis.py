@@ -124,10 +124,9 @@ class ApisClient:
                             "USPS Addresses quota reached (60 an hour by default)", retry_after
                         )
                     raise ServiceUnavailableError(f"USPS Addresses is unavailable (HTTP {status})")
-                if retry_after:
-                    self.limiter.pause(retry_after)
-                else:
-                    self._sleep(backoff_delay(attempt, None))
+                if status == 429:
+                    self.limiter.throttled(retry_after)
+                self._sleep(backoff_delay(attempt, retry_after))
                 continue
             if status in (400, 404):
                 raise NotFoundError(_api_message(response) or "USPS did not find this address")

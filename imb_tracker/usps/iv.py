@@ -101,6 +101,7 @@ class IvClient:
         self._http = httpx.Client(timeout=timeout, transport=transport, headers={"User-Agent": "IMb-Tracker"})
         self._token: Token | None = None
         self._token_lock = threading.Lock()
+        self._rejected: AuthError | None = None  # USPS refused these credentials: do not ask again
         self.limiter = RateLimiter(quota or Quota(per_minute=60))
         self._sleep = sleep
         self.sign_ins = 0  # how many times we authenticated or refreshed (for tests and the log)
@@ -140,10 +141,11 @@ class IvClient:
             ) from None
         self.sign_ins += 1
         if response.status_code in (400, 401, 403):
-            raise AuthError(
+            self._rejected = AuthError(
                 f"USPS rejected the Business Customer Gateway sign-in ({response.status_code}: {_error_text(response)}); "
                 "check the username and password with: imb-tracker credentials set"
             )
+            raise self._rejected
         if response.status_code >= 300:
             raise ServiceUnavailableError(f"USPS sign-in failed with HTTP {response.status_code}")
         try:
@@ -174,6 +176,8 @@ class IvClient:
     def token(self, force_new: bool = False) -> Token:
         """A usable token; one thread renews it while the others wait (single flight)."""
         with self._token_lock:
+            if self._rejected is not None:
+                raise self._rejected
             now = time.monotonic()
             current = self._token
             if current is not None and not force_new and current.fresh(now):
@@ -238,9 +242,10 @@ class IvClient:
                             "USPS says too many requests; wait before trying again", retry_after
                         )
                     raise ServiceUnavailableError(f"USPS is unavailable (HTTP {status}); try again later")
-                if retry_after is not None:
-                    self.limiter.pause(retry_after)
-                self._sleep(backoff_delay(attempt, retry_after) if retry_after is None else 0.0)
+                if status == 429:
+                    self.limiter.throttled(retry_after)
+                # This request waits out Retry-After (or backs off); the other workers carry on.
+                self._sleep(backoff_delay(attempt, retry_after))
                 continue
             if status >= 500:
                 raise ServiceUnavailableError(f"USPS is unavailable (HTTP {status}); try again later")

@@ -23,10 +23,10 @@ class Quota:
 
 
 class _Bucket:
-    def __init__(self, rate_per_s: float, capacity: float) -> None:
+    def __init__(self, rate_per_s: float, capacity: float, initial: float) -> None:
         self.rate = rate_per_s
         self.capacity = max(capacity, 1.0)
-        self.tokens = self.capacity
+        self.tokens = min(self.capacity, max(initial, 1.0))
         self.stamp = time.monotonic()
 
     def wait_time(self, now: float) -> float:
@@ -41,8 +41,9 @@ class _Bucket:
 class RateLimiter:
     """Blocks each request until every configured quota allows it.
 
-    The minute bucket holds at most a few seconds' worth of tokens, so a
-    quota of 1,200/min is spread evenly rather than spent in one burst.
+    The minute bucket holds ten seconds' worth of tokens: steady pacing, yet
+    time lost waiting out a Retry-After or a backoff can be made up within
+    the same minute instead of being lost from the quota.
     """
 
     def __init__(self, quota: Quota, clock: Callable[[], float] = time.monotonic) -> None:
@@ -51,11 +52,26 @@ class RateLimiter:
         self._buckets = []
         if quota.per_minute:
             rate = quota.per_minute / 60
-            self._buckets.append(_Bucket(rate, max(1.0, rate * 2)))
+            self._buckets.append(_Bucket(rate, max(1.0, rate * 10), rate * 2))  # no big burst at the start
         if quota.per_hour:
             rate = quota.per_hour / 3600
-            self._buckets.append(_Bucket(rate, max(1.0, quota.per_hour / 60)))
+            self._buckets.append(_Bucket(rate, max(1.0, quota.per_hour / 60), max(1.0, quota.per_hour / 60)))
         self._paused_until = 0.0
+        self._recent_429: list[float] = []
+        self._recent: list[float] = []
+
+    def throttled(self, seconds: float | None) -> None:
+        """A server said 429.  An odd one is that request's business (it waits itself); when a fifth
+        or more of the last ten seconds' requests were refused, every request pauses."""
+        with self._lock:
+            now = self._clock()
+            self._recent_429 = [t for t in self._recent_429 if now - t < 10.0] + [now]
+            self._recent = [t for t in self._recent if now - t < 10.0]
+            overloaded = len(self._recent_429) >= 3 and len(self._recent_429) >= 0.2 * max(
+                len(self._recent), 1
+            )
+        if overloaded:
+            self.pause(seconds if seconds is not None else 2.0)
 
     def pause(self, seconds: float) -> None:
         """Hold every request for ``seconds`` (a Retry-After from the server)."""
@@ -70,6 +86,9 @@ class RateLimiter:
                 if wait <= 0:
                     for bucket in self._buckets:
                         bucket.take()
+                    self._recent.append(now)
+                    if len(self._recent) > 4096:
+                        self._recent = [t for t in self._recent if now - t < 10.0]
                     return
             if cancel is not None:
                 if cancel.wait(min(wait, 0.5)):
