@@ -104,7 +104,7 @@ def main() -> None:
             f"requests sent: {sent:,} -> {rate:,.0f}/min = {rate / args.quota:.1%} of the quota (required >= 90 %)"
         )
         print(
-            f"second pass over {len(set(failed_imbs))} piece(s) with a failed lookup: {second.line()}"
+            f"second pass over {len(set(failed_imbs))} piece(s) whose lookup was not ok (failed, or no USPS data): {second.line()}"
             f" (first-pass failures {failed_first}; {len(retry)} due by the planner)"
         )
         print(f"stand-in statistics: {dict(sorted(srv.sandbox.stats.items()))}")
