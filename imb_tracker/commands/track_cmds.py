@@ -27,11 +27,11 @@ from imb_tracker.store.mailers import add_mailer, list_mailers
 from imb_tracker.store.mailings import create_mailing, iter_pieces, mark_mailed
 from imb_tracker.store.scans import find_piece, lookups_for, scans_for
 from imb_tracker.tracking.files import ScanFileError, import_scan_file
-from imb_tracker.tracking.ingest import ingest_result, log_failure, normalise
+from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.planner import plan_refresh
 from imb_tracker.tracking.refresh import refresh
-from imb_tracker.tracking.report import mailing_report, report_lines
-from imb_tracker.tracking.status import describe, piece_status
+from imb_tracker.tracking.report import mailing_report, report_lines, scan_views
+from imb_tracker.tracking.status import piece_status
 from imb_tracker.usps.config import environment, sandbox_environment
 from imb_tracker.usps.credentials import CredentialsError, clear_iv, load_iv, save_iv
 from imb_tracker.usps.errors import UspsError
@@ -85,10 +85,7 @@ def cmd_credentials_clear(args: argparse.Namespace, out: TextIO) -> int:
 def timeline(
     db: Database, imb: str, now: datetime, mailed_at: datetime | None
 ) -> tuple[list[dict[str, object]], str, str]:
-    rows = scans_for(db, imb)
-    views = [
-        describe(normalise(json.loads(r["raw_payload"])), r["scan_time"], r["scan_time_text"]) for r in rows
-    ]
+    views = scan_views(scans_for(db, imb))
     last_lookup = lookups_for(db, imb)
     not_found = bool(last_lookup) and last_lookup[-1]["outcome"] == "not_found"
     status = piece_status(views, now, mailed_at, None, not_found)

@@ -185,7 +185,7 @@ def _insert_pieces(conn: Connection, batch: list[tuple[object, ...]]) -> int:
     return len(batch)
 
 
-def _mailing_row(conn: Connection, name: str) -> RowMapping:
+def mailing_row(conn: Connection, name: str) -> RowMapping:
     row = (
         conn.execute(
             select(mailings, mailers.c.mid)
@@ -208,7 +208,7 @@ def _mailing_row(conn: Connection, name: str) -> RowMapping:
 
 def get_mailing(db: Database, name: str) -> MailingSummary:
     with db.read() as conn:
-        return _summary(_mailing_row(conn, name))
+        return _summary(mailing_row(conn, name))
 
 
 def list_mailings(db: Database) -> list[MailingSummary]:
@@ -244,7 +244,7 @@ def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> 
     )
     with db.read() as conn:
         if mailing is not None:
-            query = query.where(pieces.c.mailing_id == _mailing_row(conn, mailing)["id"])
+            query = query.where(pieces.c.mailing_id == mailing_row(conn, mailing)["id"])
         result = conn.execution_options(yield_per=chunk).execute(query).mappings()
         for row in result:
             tracking, routing = row["tracking"], row["routing"]
@@ -262,7 +262,7 @@ def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> 
 def mark_mailed(db: Database, name: str, when: datetime) -> None:
     """Record when a mailing went into the mail (the planner and delivery figures count from it)."""
     with db.write() as conn:
-        row = _mailing_row(conn, name)
+        row = mailing_row(conn, name)
         conn.execute(
             mailings.update().where(mailings.c.id == row["id"]).values(mailed_at=when, status="mailed")
         )

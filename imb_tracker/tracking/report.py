@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -11,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from imb_tracker.store.engine import Database
-from imb_tracker.store.mailings import _mailing_row
+from imb_tracker.store.mailings import mailing_row
 from imb_tracker.store.schema import lookups, pieces, scans
 
+from .ingest import normalise
 from .status import ScanView, describe, piece_status
 
 
@@ -45,24 +48,21 @@ class MailingReport:
         return statistics.median(self.days_to_carrier_sort) if self.days_to_carrier_sort else None
 
 
-def _views(rows: list[Any]) -> list[ScanView]:
-    import json  # noqa: PLC0415
-
+def scan_views(rows: Iterable[Mapping[Any, Any]]) -> list[ScanView]:
+    """Stored scan rows as display views, read from the raw payload USPS sent."""
     out = []
     for r in rows:
         try:
             raw = json.loads(r["raw_payload"])
         except ValueError:
             raw = {}
-        from .ingest import normalise  # noqa: PLC0415
-
         out.append(describe(normalise(raw), r["scan_time"], r["scan_time_text"]))
     return out
 
 
 def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int = 5) -> MailingReport:
     with db.read() as conn:
-        m = _mailing_row(conn, mailing)
+        m = mailing_row(conn, mailing)
         start = m["mailed_at"] or m["created_at"]
         piece_rows = list(
             conn.execute(
@@ -83,7 +83,7 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
         }  # fmt: skip
     report = MailingReport(mailing, len(piece_rows))
     for p in piece_rows:
-        views = _views(by_piece.get(p["id"], []))
+        views = scan_views(by_piece.get(p["id"], []))
         status = piece_status(views, now, start, None, p["id"] in not_found and not views, stalled_days)
         first = min((v.when for v in views), default=None)
         last = max((v.when for v in views), default=None)
