@@ -1,0 +1,67 @@
+"""Background work for the GUI: progress and results on the GUI thread, cancel, wait on quit."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import QThread
+from pytestqt.qtbot import QtBot
+
+from imb_tracker.gui.tasks import BackgroundTasks, Reporter
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
+    tasks = BackgroundTasks()
+    seen: list[tuple[int, int, str, bool]] = []
+    gui_thread = QThread.currentThread()
+
+    def work(reporter: Reporter) -> str:
+        assert threading.current_thread() is not threading.main_thread()
+        for i in range(1, 4):
+            reporter.progress(i, 3, f"step {i}")
+        return "done"
+
+    def on_progress(done: int, total: int, text: str) -> None:
+        seen.append((done, total, text, QThread.currentThread() is gui_thread))
+
+    results: list[object] = []
+    tasks.run(work, on_progress=on_progress, on_done=results.append)
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert [s[:3] for s in seen] == [(1, 3, "step 1"), (2, 3, "step 2"), (3, 3, "step 3")]
+    assert all(s[3] for s in seen)
+    qtbot.waitUntil(lambda: tasks.running() == 0)
+
+
+def test_errors_are_handed_back_not_swallowed(qtbot: QtBot) -> None:
+    tasks = BackgroundTasks()
+
+    def work(reporter: Reporter) -> None:
+        raise ValueError("bad input in row 3")
+
+    errors: list[BaseException] = []
+    tasks.run(work, on_error=errors.append)
+    qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
+    assert isinstance(errors[0], ValueError) and "row 3" in str(errors[0])
+
+
+def test_cancel_and_wait_on_quit(qtbot: QtBot) -> None:
+    tasks = BackgroundTasks()
+    steps: list[int] = []
+
+    def work(reporter: Reporter) -> int:
+        n = 0
+        while reporter.progress(n, 0, "") and n < 10_000:
+            n += 1
+            steps.append(n)
+            time.sleep(0.005)
+        return n
+
+    handle = tasks.run(work)
+    qtbot.waitUntil(lambda: len(steps) > 3, timeout=5000)
+    assert tasks.running() == 1
+    tasks.cancel_all()
+    assert tasks.wait_all(5.0)
+    assert handle.cancelled and tasks.running() == 0
+    assert len(steps) < 10_000
