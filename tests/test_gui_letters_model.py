@@ -1,0 +1,57 @@
+"""The letters table model: lazy pages from the store, search and sort in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QTableView
+from pytestqt.qtbot import QtBot
+
+from imb_tracker.gui.letters_model import PAGE, LettersModel
+from imb_tracker.mail import AddressRecord
+from imb_tracker.store import open_database
+from imb_tracker.store.mailers import add_mailer
+from imb_tracker.store.mailings import create_mailing
+
+
+def make_db(tmp_path: Path, n: int):  # type: ignore[no-untyped-def]
+    db = open_database(str(tmp_path / "letters.db"))
+    add_mailer(db, "123456", "Acme")
+    states = ["IL", "TX", "MA"]
+    recs = [AddressRecord(i + 2, f"Person {i:05d}", "", f"{i} Main St", "", "Springfield", states[i % 3], f"{60000 + i % 100:05d}")
+            for i in range(n)]  # fmt: skip
+    create_mailing(db, "123456", "Spring", recs)
+    return db
+
+
+def test_loads_a_page_at_a_time(qtbot: QtBot, tmp_path: Path) -> None:
+    model = LettersModel(make_db(tmp_path, 1200))
+    assert model.rowCount() == PAGE and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 1200 and not model.canFetchMore(QModelIndex())
+    assert model.data(model.index(0, 1)) == "000000001"
+    assert model.data(model.index(0, 6)).startswith("00270123456000000001")
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Name"
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+
+
+def test_search_and_sort_happen_in_the_database(qtbot: QtBot, tmp_path: Path) -> None:
+    model = LettersModel(make_db(tmp_path, 1200))
+    model.set_search("Person 01199")
+    assert model.rowCount() == 1 and model.total() == 1
+    model.set_search("000000777")  # a serial, as the end of the tracking code
+    assert model.rowCount() == 1 and model.data(model.index(0, 2)) == "Person 00776"
+    model.set_search("")
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, 2)) == "Person 01199"
+    model.fetchMore(QModelIndex())
+    names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
+    assert names == sorted(names, reverse=True) and len(set(names)) == len(names) == 1000
+    model.sort(4)
+    states = [model.data(model.index(r, 4)) for r in range(model.rowCount())]
+    assert states == sorted(states)
