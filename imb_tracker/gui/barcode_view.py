@@ -37,12 +37,12 @@ class BarcodeView(QWidget):
     def _scale(self) -> float:
         return self.logicalDpiX() / POINTS_PER_INCH * self._zoom
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         geo = self._geometry or barcode_geometry("T" * 65, NOMINAL)
         s = self._scale()
         return QSize(int(geo.quiet_zone.width * s) + 2, int(geo.quiet_zone.height * s) + 2)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         s = self._scale()
         geo = self._geometry or barcode_geometry("T" * 65, NOMINAL)
