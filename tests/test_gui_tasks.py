@@ -31,7 +31,7 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: len(seen) == 3)
     assert [s[:3] for s in seen] == [(1, 3, "step 1"), (2, 3, "step 2"), (3, 3, "step 3")]
     assert all(s[3] for s in seen)
-    qtbot.waitUntil(lambda: tasks.running() == 0)
+    assert tasks.wait_all(5.0)
 
 
 def test_errors_are_handed_back_not_swallowed(qtbot: QtBot) -> None:
@@ -44,6 +44,7 @@ def test_errors_are_handed_back_not_swallowed(qtbot: QtBot) -> None:
     tasks.run(work, on_error=errors.append)
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
     assert isinstance(errors[0], ValueError) and "row 3" in str(errors[0])
+    assert tasks.wait_all(5.0)
 
 
 def test_cancel_and_wait_on_quit(qtbot: QtBot) -> None:

@@ -58,7 +58,6 @@ class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[Reporter], Any], signals: TaskSignals, cancel: threading.Event,
                  done: Callable[[], None]) -> None:  # fmt: skip
         super().__init__()
-        self.setAutoDelete(True)
         self._fn, self._signals, self._cancel, self._done = fn, signals, cancel, done
 
     def run(self) -> None:
@@ -74,7 +73,11 @@ class _Runnable(QRunnable):
 
 
 class BackgroundTasks(QObject):
-    """Submit work, count it, cancel it, and wait for it on quit."""
+    """Submit work, count it, cancel it, and wait for it on quit.
+
+    Create one for the application and call :meth:`cancel_all` then
+    :meth:`wait_all` before quitting.
+    """
 
     count_changed = Signal(int)
 
@@ -82,9 +85,10 @@ class BackgroundTasks(QObject):
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
         self._lock = threading.Lock()
-        self._running: dict[int, TaskHandle] = {}
-        self._next = 0
         self._idle = threading.Condition(self._lock)
+        self._running: dict[int, TaskHandle] = {}  # work still executing (updated by the workers)
+        self._live: dict[int, tuple[TaskHandle, _Runnable]] = {}  # kept alive until the GUI got the result
+        self._next = 0
 
     def run(
         self,
@@ -100,8 +104,7 @@ class BackgroundTasks(QObject):
         task that finishes at once cannot be missed (connecting to
         ``handle.signals`` afterwards can be too late).
         """
-        signals = TaskSignals()
-        signals.setParent(self)  # lives on the GUI thread, so its slots run there
+        signals = TaskSignals()  # created here, so it lives on the GUI thread and its slots run there
         cancel = threading.Event()
         handle = TaskHandle(signals, cancel)
         if on_done is not None:
@@ -110,25 +113,34 @@ class BackgroundTasks(QObject):
             signals.failed.connect(on_error)
         if on_progress is not None:
             signals.progress.connect(on_progress)
-        # after the caller's own slots: free the signal object once it has said its last word
-        signals.finished.connect(signals.deleteLater)
-        signals.failed.connect(signals.deleteLater)
         with self._lock:
             key = self._next
             self._next += 1
             self._running[key] = handle
             count = len(self._running)
+        # After the caller's slots: let go of the task once its last word reached the GUI thread.
+        signals.finished.connect(lambda _result, key=key: self._forget(key))
+        signals.failed.connect(lambda _error, key=key: self._forget(key))
 
         def done() -> None:
             with self._lock:
                 self._running.pop(key, None)
                 remaining = len(self._running)
                 self._idle.notify_all()
-            self.count_changed.emit(remaining)
+            try:
+                self.count_changed.emit(remaining)
+            except RuntimeError:  # the task list itself was destroyed (app shutting down)
+                log.debug("background task finished after its owner was destroyed")
 
+        runnable = _Runnable(fn, signals, cancel, done)
+        runnable.setAutoDelete(False)  # Python owns it (kept in _live), not the pool
+        self._live[key] = (handle, runnable)
         self.count_changed.emit(count)
-        self._pool.start(_Runnable(fn, signals, cancel, done))
+        self._pool.start(runnable)
         return handle
+
+    def _forget(self, key: int) -> None:
+        self._live.pop(key, None)
 
     def running(self) -> int:
         with self._lock:
@@ -141,6 +153,6 @@ class BackgroundTasks(QObject):
             handle.cancel()
 
     def wait_all(self, timeout_s: float = 30.0) -> bool:
-        """Block until every task has finished (call after cancel_all on quit); False on timeout."""
+        """Block until every task's work has finished (call after cancel_all on quit); False on timeout."""
         with self._idle:
             return self._idle.wait_for(lambda: not self._running, timeout_s)
