@@ -36,7 +36,8 @@ def test_loads_a_page_at_a_time(qtbot: QtBot, tmp_path: Path) -> None:
     assert model.headerData(2, Qt.Orientation.Horizontal) == "Name"
     view = QTableView()
     qtbot.addWidget(view)
-    model.setParent(view)  # the view must not outlive its model (PySide frees an unparented model with its wrapper)
+    # The view must not outlive its model: PySide frees an unparented model with its Python wrapper.
+    model.setParent(view)
     view.setModel(model)
     view.show()
 
