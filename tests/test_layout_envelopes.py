@@ -172,3 +172,24 @@ def test_logo_and_return_address_are_one_shared_form(tmp_path: Path) -> None:
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages[0].images) == 1
         assert "ACME CHARITY" in pdf.pages[2].extract_text()
+
+
+def test_rule_check_places_a_wide_logo_where_it_is_printed(tmp_path: Path) -> None:
+    """Regression: the check used to assume a square logo, so a wide one was checked in the wrong place."""
+    from PIL import Image
+
+    from imb_tracker.layout.envelopes import logo_pixels, return_block
+
+    logo = tmp_path / "wide.png"
+    Image.new("RGB", (600, 100), (0, 0, 0)).save(logo)
+    options = EnvelopeOptions(return_lines=RETURN, logo=logo)
+    template = envelope_template("10")
+    checked = return_block(template, options, logo_pixels(logo)).logo_box
+    assert checked is not None and abs(checked.width - 1.5) < 1e-9  # capped width, real 6:1 shape
+    out = tmp_path / "wide.pdf"
+    render_envelopes(template, options, [piece(1)], out)
+    with pdfplumber.open(out) as pdf:
+        image = pdf.pages[0].images[0]
+        assert abs(image["x0"] / 72 - checked.x) < 0.001 and abs(image["width"] / 72 - checked.width) < 0.001
+        assert abs(image["height"] / 72 - checked.height) < 0.001
+        assert abs((297 - image["bottom"]) / 72 - checked.y) < 0.001

@@ -95,8 +95,8 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
     mailer = get_mailer(db, args.mailer)
     width = 14 - len(mailer.mid)
     # Validate the fields once before reserving serials (nothing is wasted on a typo).
-    TrayBarcode(args.zip, args.cin, mailer.mid, "0" * width, args.processing_code, args.label_type)
-    make_tags([TrayBarcode(args.zip, args.cin, mailer.mid, "0" * width, args.processing_code, args.label_type)],
+    probe = TrayBarcode(args.zip, args.cin, mailer.mid, "0" * width, args.processing_code, args.label_type)
+    make_tags([probe],
               args.destination, args.origin or mailer.name)  # fmt: skip
     reservation = reserve(db, mailer.mid, args.count, kind="tray", workstation=workstation_name(args),
                           purpose=f"tray tags {args.zip} CIN {args.cin}")  # fmt: skip

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,12 +99,25 @@ class PieceLayout:
     violations: list[Violation] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ReturnBlock:
-    lines: list[TextLine]
+    """Laid out once per job (cached) and shared: never mutated."""
+
+    lines: tuple[TextLine, ...]
     logo_box: Box | None
 
 
+@cache
+def logo_pixels(path: Path) -> tuple[int, int]:
+    """A logo's size in pixels, read once: the rule check and the printout must place it the same way."""
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with reportlab
+
+    with Image.open(path) as img:
+        width, height = img.size
+    return int(width), int(height)
+
+
+@cache
 def return_block(
     template: EnvelopeTemplate, options: EnvelopeOptions, logo_size: tuple[int, int] | None
 ) -> ReturnBlock:
@@ -125,7 +139,7 @@ def return_block(
     if options.endorsement:
         lines.append(TextLine(options.endorsement.upper(), template.return_x, baseline - 0.02, 8.0,
                               "Helvetica-Bold", "endorsement"))  # fmt: skip
-    return ReturnBlock(lines, logo_box)
+    return ReturnBlock(tuple(lines), logo_box)
 
 
 def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: EnvelopePiece) -> PieceLayout:
@@ -202,7 +216,7 @@ def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: Pi
     ocr, zone, postage = rules.ocr_area(w), rules.clear_zone(w), rules.postage_area(w, h)
     bars = Box(layout.bars_x, layout.bars_y, bar_len, bar_h, "the barcode")
     quiet = Box(bars.x - 0.125, bars.y - 0.028, bar_len + 0.25, bar_h + 0.056, "the barcode's quiet zone")
-    ret = return_block(template, options, (100, 100) if options.logo else None)
+    ret = return_block(template, options, logo_pixels(options.logo) if options.logo else None)
     address_boxes = [t.box() for t in layout.address]
     other_boxes = [t.box() for t in ret.lines] + ([ret.logo_box] if ret.logo_box else [])
     if layout.digits is not None:
@@ -295,8 +309,9 @@ def check_template(template: EnvelopeTemplate, options: EnvelopeOptions) -> list
 def _return_form(template: EnvelopeTemplate, options: EnvelopeOptions, writer: PdfWriter) -> bool:
     if not options.return_lines and not options.endorsement and options.logo is None:
         return False
-    logo_size = writer.add_image("Logo", options.logo) if options.logo is not None else None
-    block = return_block(template, options, logo_size)
+    if options.logo is not None:
+        writer.add_image("Logo", options.logo)
+    block = return_block(template, options, logo_pixels(options.logo) if options.logo else None)
     form = Content()
     if block.logo_box is not None:
         b = block.logo_box
