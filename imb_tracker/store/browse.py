@@ -1,63 +1,196 @@
-"""Paging through pieces for the letters table: keyset pages, search, sort (fast at a million rows).
+"""Paging through pieces for the letters table: keyset pages, search, filters, sort (fast at a million rows).
 
 Keyset paging (``WHERE (sort_key, id) > (last_key, last_id)``) costs the same
-on page 2,000 as on page 1, unlike OFFSET.
+on page 2,000 as on page 1, unlike OFFSET.  Every sortable column has an
+index ending in the piece id, so a page is an index range scan.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    and_,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    tuple_,
+)
+from sqlalchemy import text as text_
 
 from .engine import Database
-from .schema import mailings, pieces
+from .schema import mailings, piece_status, pieces
 
-SORTABLE = {
-    "mailing": mailings.c.name,
+SORTABLE: dict[str, Any] = {
+    "id": pieces.c.id,
+    "mailing": pieces.c.mailing_id,
     "serial": pieces.c.serial,
     "name": pieces.c.name,
     "city": pieces.c.city,
     "state": pieces.c.state,
     "zip": pieces.c.zip5,
+    "created": pieces.c.created_at,
+    "status": func.coalesce(piece_status.c.stage, literal("")),
+    "last_scan": func.coalesce(piece_status.c.last_scan_at, literal(datetime(1970, 1, 1))),
 }
 
+IN_THE_MAIL = ("origin", "transit", "destination")
+#: status filter key -> (label, stages); special keys are handled in _status_filter
+STATUS_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "": ("Any status", ()),
+    "never": ("Not looked up yet", ()),
+    "not_seen": ("Not seen by USPS yet", ("not_seen",)),
+    "in_mail": ("In the mail", IN_THE_MAIL),
+    "sorted": ("Sorted for the carrier", ("carrier_sort", "expected_delivered", "delivery_implied")),
+    "stalled": ("No recent scans (stalled)", IN_THE_MAIL),
+    "forwarding": ("Forwarded or returned", ("forwarding",)),
+    "failed": ("Last lookup failed", ()),
+}
+LOOKUP_ANSWERED = ("ok", "not_found", "no_data", "file")
 
-def _filters(search: str, mailing: str | None) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = []
-    text = search.strip()
-    if text:
-        digits = "".join(text.split())
-        if digits.isdigit() and len(digits) >= 20:
-            out.append(pieces.c.tracking == digits[:20])
+
+@dataclass(frozen=True)
+class PieceFilter:
+    """What the letters table shows: search text plus filters (all optional)."""
+
+    search: str = ""
+    mailing: str | None = None
+    status: str = ""
+    created_from: datetime | None = None
+    created_to: datetime | None = None  # exclusive
+    now: datetime | None = None  # for "stalled"
+    stalled_days: int = 5
+
+
+_FTS: dict[str, bool] = {}
+piece_search = table("piece_search", column("rowid"))  # SQLite FTS5 trigram index (schema version 4)
+
+
+def has_search_index(db: Database) -> bool:
+    """Whether this database has the trigram search index (SQLite with FTS5); cached per database."""
+    key = db.display_name()
+    if key not in _FTS:
+        if db.dialect != "sqlite":
+            _FTS[key] = False
         else:
-            like = f"%{text}%"
-            out.append(or_(pieces.c.name.ilike(like), pieces.c.company.ilike(like), pieces.c.city.ilike(like),
-                           pieces.c.zip5.startswith(text), pieces.c.tracking.endswith(text)))  # fmt: skip
-    if mailing:
-        out.append(mailings.c.name == mailing)
-    return out
+            with db.read() as conn:
+                _FTS[key] = (
+                    conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'piece_search'").first()
+                    is not None
+                )
+    return _FTS[key]
 
 
-def browse_pieces(db: Database, *, search: str = "", mailing: str | None = None, sort: str = "serial",
-                  descending: bool = False, after: tuple[Any, int] | None = None, limit: int = 500) -> list[RowMapping]:  # fmt: skip
+def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
+    text = text.strip()
+    if not text:
+        return None
+    digits = "".join(text.split())
+    if digits.isdigit() and len(digits) >= 20:  # a whole IMb or tracking code
+        return pieces.c.tracking == digits[:20]
+    if fts and len(text) >= 3:  # trigrams need three characters
+        phrase = '"' + text.replace('"', '""') + '"'
+        matches = select(piece_search.c.rowid).where(
+            text_("piece_search MATCH :phrase").bindparams(phrase=phrase)
+        )
+        terms: list[ColumnElement[bool]] = [pieces.c.id.in_(matches)]
+    else:
+        like = f"%{text}%"
+        terms = [pieces.c.name.ilike(like), pieces.c.company.ilike(like), pieces.c.city.ilike(like)]
+    if digits.isdigit():
+        terms += [pieces.c.zip5.startswith(digits[:5]), pieces.c.tracking.endswith(digits)]
+    return or_(*terms)
+
+
+def _status_filter(f: PieceFilter) -> ColumnElement[bool] | None:
+    if not f.status:
+        return None
+    if f.status == "never":
+        return piece_status.c.piece_id.is_(None)
+    if f.status == "failed":
+        return and_(piece_status.c.piece_id.is_not(None), piece_status.c.last_outcome.not_in(LOOKUP_ANSWERED))
+    if f.status not in STATUS_FILTERS:
+        raise ValueError(f"status filter {f.status!r} is unknown; use one of {', '.join(STATUS_FILTERS)}")
+    condition = piece_status.c.stage.in_(STATUS_FILTERS[f.status][1])
+    if f.status in ("stalled", "in_mail") and f.now is not None:
+        cutoff = f.now - timedelta(days=f.stalled_days)
+        recent = piece_status.c.last_scan_at >= cutoff
+        return and_(condition, ~recent if f.status == "stalled" else recent)
+    return condition
+
+
+def _where(query: Select[Any], f: PieceFilter, fts: bool) -> Select[Any]:
+    conditions = [c for c in (_search(f.search, fts), _status_filter(f)) if c is not None]
+    if f.mailing:
+        mailing_id = select(mailings.c.id).where(mailings.c.name == f.mailing).scalar_subquery()
+        conditions.append(pieces.c.mailing_id == mailing_id)
+    if f.created_from is not None:
+        conditions.append(pieces.c.created_at >= f.created_from)
+    if f.created_to is not None:
+        conditions.append(pieces.c.created_at < f.created_to)
+    return query.where(*conditions)
+
+
+def browse_pieces(db: Database, f: PieceFilter | None = None, *, sort: str = "id", descending: bool = False,
+                  after: tuple[Any, int] | None = None, limit: int = 500, search: str = "",
+                  mailing: str | None = None) -> list[RowMapping]:  # fmt: skip
     """One page of pieces after the ``after`` (sort value, id) position."""
-    key = SORTABLE.get(sort, pieces.c.serial)
-    query = (
-        select(pieces.c.id, mailings.c.name.label("mailing"), pieces.c.serial, pieces.c.tracking, pieces.c.routing,
-               pieces.c.name, pieces.c.company, pieces.c.city, pieces.c.state, pieces.c.zip5, key.label("sort_key"))
+    f = f or PieceFilter(search=search, mailing=mailing)
+    key = SORTABLE.get(sort, pieces.c.id)
+    columns = [pieces.c.id, mailings.c.name.label("mailing"), pieces.c.serial, pieces.c.tracking, pieces.c.routing,
+               pieces.c.name, pieces.c.company, pieces.c.city, pieces.c.state, pieces.c.zip5, pieces.c.created_at,
+               mailings.c.mailed_at, piece_status.c.stage, piece_status.c.words, piece_status.c.last_scan_at,
+               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count]  # fmt: skip
+    query = _where(
+        select(*columns, key.label("sort_key"))
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
-        .where(*_filters(search, mailing))
-    )  # fmt: skip
+        .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id),
+        f,
+        has_search_index(db),
+    )
     if after is not None:
-        position = tuple_(key, pieces.c.id)
-        query = query.where(position < tuple_(*after) if descending else position > tuple_(*after))
-    order = (key.desc(), pieces.c.id.desc()) if descending else (key, pieces.c.id)
+        if key is pieces.c.id:
+            query = query.where(pieces.c.id < after[1] if descending else pieces.c.id > after[1])
+        else:
+            position = tuple_(key, pieces.c.id)
+            query = query.where(position < tuple_(*after) if descending else position > tuple_(*after))
+    if key is pieces.c.id:
+        order: tuple[Any, ...] = (pieces.c.id.desc(),) if descending else (pieces.c.id,)
+    else:
+        order = (key.desc(), pieces.c.id.desc()) if descending else (key, pieces.c.id)
     with db.read() as conn:
         return list(conn.execute(query.order_by(*order).limit(limit)).mappings())
 
 
-def count_pieces(db: Database, *, search: str = "", mailing: str | None = None) -> int:
-    query = select(func.count()).select_from(pieces.join(mailings, mailings.c.id == pieces.c.mailing_id))
+def count_pieces(
+    db: Database, f: PieceFilter | None = None, *, search: str = "", mailing: str | None = None
+) -> int:
+    """How many pieces match (a full count: run it off the GUI thread on big databases)."""
+    f = f or PieceFilter(search=search, mailing=mailing)
+    query = select(func.count()).select_from(
+        pieces.outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
+    )
     with db.read() as conn:
-        return int(conn.execute(query.where(*_filters(search, mailing))).scalar_one())
+        return int(conn.execute(_where(query, f, has_search_index(db))).scalar_one())
+
+
+def pieces_by_ids(db: Database, ids: list[int]) -> dict[int, RowMapping]:
+    """Fresh rows (with status) for pieces the table shows, after their lookup finished."""
+    if not ids:
+        return {}
+    query = (
+        select(pieces.c.id, piece_status.c.stage, piece_status.c.words, piece_status.c.last_scan_at,
+               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count)
+        .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
+        .where(pieces.c.id.in_(ids))
+    )  # fmt: skip
+    with db.read() as conn:
+        return {int(r["id"]): r for r in conn.execute(query).mappings()}

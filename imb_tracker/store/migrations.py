@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, inspect, select, text
 
 from .engine import Database
 from .errors import SchemaTooNewError
-from .schema import V1_TABLES, V2_TABLES, V3_TABLES, metadata, schema_version
+from .schema import LETTERS_INDEXES, V1_TABLES, V2_TABLES, V3_TABLES, V4_TABLES, metadata, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,53 @@ def _v3(conn: Connection) -> None:
     metadata.create_all(conn, tables=list(V3_TABLES))
 
 
+def _v4(conn: Connection) -> None:
+    # Empty at first: tracking.status_index.rebuild_statuses fills it from the stored scans.
+    metadata.create_all(conn, tables=list(V4_TABLES))
+    for index in LETTERS_INDEXES:  # the letters table sorts a million pieces by these columns
+        index.create(conn, checkfirst=True)
+    if conn.dialect.name == "sqlite":
+        _sqlite_search_index(conn)
+
+
+def _sqlite_search_index(conn: Connection) -> None:
+    """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
+
+    Searching "nora" in a million pieces with LIKE reads every row (over a second);
+    the trigram index finds the matches in milliseconds.  Triggers keep it in step on
+    delete and rename.
+    Without FTS5 the search falls back to LIKE (store.browse checks for the table).
+    """
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql(
+                "CREATE VIRTUAL TABLE piece_search USING fts5(name, company, city, content='pieces', "
+                "content_rowid='id', tokenize='trigram')"
+            )
+    except Exception as exc:  # noqa: BLE001 - an SQLite built without FTS5/trigram: LIKE it is
+        log.warning("no full-text search index (SQLite lacks FTS5 trigram): %s", exc)
+        return
+    conn.exec_driver_sql("INSERT INTO piece_search(piece_search) VALUES('rebuild')")
+    # New pieces are added by store.mailings.create_mailing in one INSERT … SELECT per mailing: a per-row
+    # insert trigger made a 1,000,000-piece import three times slower (measured: 144 s against 50 s).
+    conn.exec_driver_sql(
+        "CREATE TRIGGER pieces_search_ad AFTER DELETE ON pieces BEGIN "
+        "INSERT INTO piece_search(piece_search, rowid, name, company, city) "
+        "VALUES ('delete', old.id, old.name, old.company, old.city); END"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER pieces_search_au AFTER UPDATE OF name, company, city ON pieces BEGIN "
+        "INSERT INTO piece_search(piece_search, rowid, name, company, city) "
+        "VALUES ('delete', old.id, old.name, old.company, old.city); "
+        "INSERT INTO piece_search(rowid, name, company, city) VALUES (new.id, new.name, new.company, new.city); END"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "mailers, serial pools and blocks, mailings, pieces", _v1),
     Migration(2, "scans with raw payloads, lookup log", _v2),
     Migration(3, "cache of USPS Addresses results", _v3),
+    Migration(4, "headline tracking status per piece", _v4),
 )
 LATEST = MIGRATIONS[-1].version
 

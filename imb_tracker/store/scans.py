@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, func, insert, select
 
 from .engine import Database
-from .schema import lookups, mailings, pieces, scans
+from .schema import lookups, mailings, piece_status, pieces, scans
 
 
 @dataclass(frozen=True)
@@ -146,3 +146,35 @@ def find_piece(db: Database, key: str) -> RowMapping | None:
             .where(cond)
             .order_by(pieces.c.id.desc())
         ).mappings().first()  # fmt: skip
+
+
+def piece_scan_rows(conn: Connection, piece_id: int) -> list[RowMapping]:
+    """Every stored scan of one piece (inside the caller's transaction)."""
+    return list(conn.execute(select(scans).where(scans.c.piece_id == piece_id)).mappings())
+
+
+def write_status(conn: Connection, piece_id: int, *, stage: str, words: str, last_scan_at: datetime | None,
+                 scan_count: int, looked_up_at: datetime | None, last_outcome: str) -> None:  # fmt: skip
+    """Replace one piece's headline status (same transaction as the scans it sums up)."""
+    conn.execute(piece_status.delete().where(piece_status.c.piece_id == piece_id))
+    conn.execute(piece_status.insert().values(
+        piece_id=piece_id, stage=stage, words=words[:200], last_scan_at=last_scan_at, scan_count=scan_count,
+        looked_up_at=looked_up_at, last_outcome=last_outcome,
+    ))  # fmt: skip
+
+
+def status_of(conn: Connection, piece_id: int) -> RowMapping | None:
+    return conn.execute(select(piece_status).where(piece_status.c.piece_id == piece_id)).mappings().first()
+
+
+def pieces_needing_status(db: Database) -> list[int]:
+    """Pieces with scans or lookups but no status row (a database from before schema version 4)."""
+    with db.read() as conn:
+        seen = (
+            select(scans.c.piece_id)
+            .where(scans.c.piece_id.is_not(None))
+            .union(select(lookups.c.piece_id).where(lookups.c.piece_id.is_not(None)))
+            .subquery()
+        )
+        query = select(seen.c.piece_id).where(seen.c.piece_id.not_in(select(piece_status.c.piece_id)))
+        return [int(r[0]) for r in conn.execute(query)]

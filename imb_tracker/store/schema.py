@@ -177,3 +177,33 @@ address_cache = Table(
 )
 
 V3_TABLES = (address_cache,)
+
+# ---- version 4: each piece's headline tracking status, kept beside the scans it sums up
+
+# One row per looked-up piece, rewritten in the same transaction that stores its scans, so the
+# letters table can filter and sort a million pieces by status in SQL instead of re-reading scans.
+piece_status = Table(
+    "piece_status",
+    metadata,
+    Column("piece_id", Integer, ForeignKey("pieces.id"), primary_key=True),
+    Column("stage", String(30), nullable=False),  # tracking.status stage key ("origin", "carrier_sort", …)
+    Column("words", String(200), nullable=False),
+    Column("last_scan_at", DateTime),  # as reported by USPS (facility local time)
+    Column("scan_count", Integer, nullable=False),
+    Column("looked_up_at", DateTime),
+    Column("last_outcome", String(30), nullable=False),  # of the latest lookup: "ok", "not_found", errors
+    Index("ix_piece_status_stage", "stage"),
+)
+
+V4_TABLES = (piece_status,)
+
+# Added in version 4 for the letters table: keyset pages sorted by any of these stay fast at a million rows
+# (SQLite appends the row id to each index, which is the keyset tie-breaker).
+LETTERS_INDEXES = (
+    Index("ix_pieces_serial", pieces.c.serial, pieces.c.id),
+    Index("ix_pieces_name", pieces.c.name, pieces.c.id),
+    Index("ix_pieces_city", pieces.c.city, pieces.c.id),
+    Index("ix_pieces_state", pieces.c.state, pieces.c.id),
+    Index("ix_pieces_zip5", pieces.c.zip5, pieces.c.id),
+    Index("ix_pieces_created", pieces.c.created_at, pieces.c.id),
+)

@@ -19,7 +19,7 @@ from typing import Any
 from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import store_scans
 
-from .ingest import to_records
+from .ingest import refresh_piece_status, to_records
 
 
 class ScanFileError(ValueError):
@@ -62,4 +62,6 @@ def import_scan_file(db: Database, path: str | Path, now: datetime) -> tuple[int
         unusable += bad
     with db.write() as conn:
         new = store_scans(conn, records, now)
+        for imb in sorted({r.imb for r in records}):
+            refresh_piece_status(conn, imb, now, None)
     return len(records), new, unusable

@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from imb_tracker.store.engine import Database
-from imb_tracker.store.scans import ScanRecord, log_lookup, store_scans
+from imb_tracker.store.scans import ScanRecord, log_lookup, piece_id_for, store_scans
 from imb_tracker.usps.iv import PieceResult
 
 # pull (snake_case) and push/file (camelCase or other spellings) names for the same thing
@@ -94,9 +96,19 @@ def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> 
         new = store_scans(conn, records, requested_at)
         note = f"{unusable} scan(s) without a readable time" if unusable else ""
         log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note)
+        refresh_piece_status(conn, result.imb, requested_at, outcome)
     return len(records), new
 
 
 def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, error: str) -> None:
     with db.write() as conn:
         log_lookup(conn, imb, requested_at, outcome, None, 0, error)
+        refresh_piece_status(conn, imb, requested_at, outcome)
+
+
+def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None) -> None:
+    from .status_index import update_status  # noqa: PLC0415 - status_index reads scans through report → ingest
+
+    piece_id = piece_id_for(conn, imb)
+    if piece_id is not None:
+        update_status(conn, piece_id, when, outcome, when)

@@ -1,0 +1,95 @@
+"""Generated databases of many pieces, for the letters-table tests and the GUI benchmark.
+
+Pieces go through the real allocator and ``create_mailing`` (so serials are
+honest and the schema is the app's own); some get a tracking status so the
+status filters have something to find.  Names and places are fictional.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from .engine import Database
+from .mailers import add_mailer, list_mailers
+from .mailings import create_mailing
+from .schema import piece_status, pieces
+
+FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eva", "Finn", "Gus", "Hana", "Ivan", "June", "Kofi", "Lena", "Milo",
+         "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wren", "Xia", "Yusuf", "Zoe"]  # fmt: skip
+LAST = ["Alvarez", "Brooks", "Chen", "Diaz", "Ellis", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Khan",
+        "Lopez", "Moreau", "Nguyen", "Okafor", "Patel", "Quist", "Reyes", "Singh", "Tanaka", "Usman", "Varga",
+        "Weber", "Xu", "Young", "Zeller"]  # fmt: skip
+PLACES = [("SPRINGFIELD", "IL", "62704"), ("PORTLAND", "OR", "97201"), ("AUSTIN", "TX", "78701"),
+          ("DENVER", "CO", "80202"), ("ALBANY", "NY", "12207"), ("MADISON", "WI", "53703"),
+          ("RALEIGH", "NC", "27601"), ("BOISE", "ID", "83702"), ("TAMPA", "FL", "33602"),
+          ("OMAHA", "NE", "68102")]  # fmt: skip
+STAGES = ["not_seen", "origin", "transit", "destination", "carrier_sort"]
+WORDS = {"not_seen": "Not seen by USPS yet", "origin": "In origin processing",
+         "transit": "In transit to the destination", "destination": "At the destination plant",
+         "carrier_sort": "Sorted for the carrier"}  # fmt: skip
+
+
+class SyntheticRecipient(NamedTuple):
+    row: int
+    name: str
+    company: str
+    address1: str
+    address2: str
+    city: str
+    state: str
+    zip5: str
+    zip4: str
+    delivery_point: str
+    extra: dict[str, str] | None
+
+    @property
+    def routing(self) -> str:
+        return self.zip5 + self.zip4 + self.delivery_point
+
+
+def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int = 100_000, seed: int = 7,
+             with_status_every: int = 3, progress: Callable[[int, int], object] | None = None) -> int:  # fmt: skip
+    """Add ``count`` pieces in mailings of ``per_mailing``; returns how many were added."""
+    rng = random.Random(seed)
+    if not any(m.mid == mid for m in list_mailers(db)):
+        add_mailer(db, mid, "Synthetic Mailer", stid="270")
+    made = 0
+    number = 0
+    while made < count:
+        size = min(per_mailing, count - made)
+        number += 1
+        records = []
+        for i in range(size):
+            city, state, zip5 = PLACES[rng.randrange(len(PLACES))]
+            records.append(SyntheticRecipient(
+                i + 2, f"{rng.choice(FIRST)} {rng.choice(LAST)}", "", f"{rng.randrange(1, 9999)} MAIN ST", "",
+                city, state, zip5, f"{rng.randrange(10000):04d}", f"{rng.randrange(100):02d}", None,
+            ))  # fmt: skip
+        summary = create_mailing(db, mid, f"Synthetic {number:03d} ({size:,})", records)
+        made += size
+        if with_status_every:
+            _statuses(db, summary.id, with_status_every, rng)
+        if progress is not None:
+            progress(made, count)
+    return made
+
+
+def _statuses(db: Database, mailing_id: int, every: int, rng: random.Random) -> None:
+    now = db.clock()
+    with db.write() as conn:
+        ids = [int(r[0]) for r in conn.execute(select(pieces.c.id).where(pieces.c.mailing_id == mailing_id))]
+        rows = []
+        for piece_id in ids[::every]:
+            stage = STAGES[rng.randrange(len(STAGES))]
+            seen = stage != "not_seen"
+            last = now - timedelta(hours=rng.randrange(1, 24 * 12)) if seen else None
+            rows.append({"piece_id": piece_id, "stage": stage, "words": WORDS[stage], "last_scan_at": last,
+                         "scan_count": STAGES.index(stage), "looked_up_at": now,
+                         "last_outcome": "ok" if seen else "not_found"})  # fmt: skip
+        if rows:
+            conn.execute(piece_status.insert(), rows)

@@ -1,0 +1,72 @@
+"""Keep each piece's headline status current, in the transaction that stores its scans.
+
+The letters table filters and sorts a million pieces by status; reading every
+piece's scans to do that would be far too slow, so the summary is written
+whenever scans or lookups are stored, and rebuilt once for databases from
+before it existed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from imb_tracker.store.engine import Database
+from imb_tracker.store.scans import piece_scan_rows, pieces_needing_status, status_of, write_status
+from imb_tracker.store.schema import lookups
+
+from .report import scan_views
+from .status import STAGE_WORDS, piece_status
+
+log = logging.getLogger(__name__)
+
+
+def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str | None = None,
+                  looked_up_at: datetime | None = None) -> None:  # fmt: skip
+    """Recompute one piece's status from all its stored scans.
+
+    ``outcome`` is the latest lookup's (None keeps the previous one, e.g. for a scan file import).
+    A failed lookup (rate limit, network) does not change what USPS last told us.
+    """
+    previous = status_of(conn, piece_id)
+    if outcome is None:
+        outcome = previous["last_outcome"] if previous else "file"
+        looked_up_at = previous["looked_up_at"] if previous else None
+    views = scan_views(piece_scan_rows(conn, piece_id))
+    if not views and outcome not in ("ok", "not_found", "no_data"):
+        stage, words = ("not_seen", STAGE_WORDS["not_seen"]) if previous is None else (
+            previous["stage"], previous["words"])  # fmt: skip
+    else:
+        status = piece_status(views, now, None, None, outcome == "not_found" and not views)
+        # Stalled is a matter of time, decided when shown; store the stage the scans reached.
+        stage = status.stage
+        if stage == "stalled":
+            best = max(views, key=lambda v: v.when)
+            stage = best.stage
+        words = STAGE_WORDS.get(stage, status.words)
+    write_status(conn, piece_id, stage=stage, words=words, last_scan_at=max((v.when for v in views), default=None),
+                 scan_count=len(views), looked_up_at=looked_up_at, last_outcome=outcome)  # fmt: skip
+
+
+def rebuild_statuses(
+    db: Database, now: datetime, progress: Callable[[int, int], object] | None = None
+) -> int:
+    """Fill in the status of every piece that has scans or lookups but no status yet."""
+    todo = pieces_needing_status(db)
+    for start in range(0, len(todo), 500):
+        with db.write() as conn:
+            for piece_id in todo[start : start + 500]:
+                last = conn.execute(
+                    select(lookups.c.outcome, lookups.c.requested_at)
+                    .where(lookups.c.piece_id == piece_id)
+                    .order_by(lookups.c.requested_at.desc())
+                ).first()
+                update_status(conn, piece_id, now, last[0] if last else "file", last[1] if last else None)
+        if progress is not None:
+            progress(min(start + 500, len(todo)), len(todo))
+    if todo:
+        log.info("rebuilt the tracking status of %d piece(s)", len(todo))
+    return len(todo)
