@@ -65,7 +65,7 @@ def _sqlite_search_index(conn: Connection) -> None:
                 "CREATE VIRTUAL TABLE piece_search USING fts5(name, company, city, content='pieces', "
                 "content_rowid='id', tokenize='trigram')"
             )
-    except Exception as exc:  # noqa: BLE001 - an SQLite built without FTS5/trigram: LIKE it is
+    except Exception as exc:  # an SQLite built without FTS5/trigram: LIKE it is
         log.warning("no full-text search index (SQLite lacks FTS5 trigram): %s", exc)
         return
     conn.exec_driver_sql("INSERT INTO piece_search(piece_search) VALUES('rebuild')")
