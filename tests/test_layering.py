@@ -17,8 +17,10 @@ ALLOWED: dict[str, set[str]] = {
     "usps": {"imb", "usps"},
     "tracking": {"imb", "store", "usps", "tracking"},
     "sandbox": {"imb", "sandbox"},
+    # the user's jobs, called by both front ends: any service, never Qt or a front end
+    "actions": {"imb", "mail", "store", "layout", "usps", "tracking", "sandbox", "actions"},
 }
-SERVICES = {"mail", "store", "layout", "usps", "tracking", "sandbox"}
+SERVICES = {"mail", "store", "layout", "usps", "tracking", "sandbox", "actions"}
 QT = {"PySide6", "shiboken6", "PyQt5", "PyQt6"}
 
 

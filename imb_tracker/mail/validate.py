@@ -284,16 +284,19 @@ def check_rows(
         yield row, record, problems
 
 
-def read_list(path: str | Path, mapping_options: list[str] | None = None) -> ListResult:
+def read_list(path: str | Path, mapping_options: list[str] | None = None, *,
+              mapping: dict[str, int] | None = None) -> ListResult:  # fmt: skip
     """Read and validate a whole list file.
 
     ``mapping_options`` are ``COLUMN=FIELD`` overrides laid over the detected
-    mapping.  Raises :class:`ListError` only when the list as a whole is
-    unusable; row problems go into the result.
+    mapping; ``mapping`` (field -> column index, as the import wizard builds it)
+    replaces detection altogether.  Raises :class:`ListError` only when the
+    list as a whole is unusable; row problems go into the result.
     """
-    overrides = parse_map_options(mapping_options or [])
     table = open_list(path)
-    mapping = apply_overrides(table.headers, detect_mapping(table.headers), overrides)
+    if mapping is None:
+        overrides = parse_map_options(mapping_options or [])
+        mapping = apply_overrides(table.headers, detect_mapping(table.headers), overrides)
     _required_mapping_check(table.headers, mapping)
     records: list[AddressRecord] = []
     problems: list[Problem] = []
@@ -314,3 +317,22 @@ def read_list(path: str | Path, mapping_options: list[str] | None = None) -> Lis
     return ListResult(
         table.headers, mapping, records, problems, rows_read, table.encoding, table.delimiter, invalid
     )
+
+
+def check_mapping(headers: list[str], mapping: dict[str, int]) -> None:
+    """Raise :class:`ListError` naming the fields no column was chosen for."""
+    _required_mapping_check(headers, mapping)
+
+
+#: The fields of one typed-in address, in form order.
+ADDRESS_FIELDS = ("name", "company", "address1", "address2", "city", "state", "zip", "zip4", "delivery_point")
+
+
+def check_address(fields: dict[str, str]) -> tuple[AddressRecord | None, list[Problem]]:
+    """Validate one address typed into a form, with the same rules as a list row.
+
+    Problems name our field (``column``) so a form can show each beside its box.
+    """
+    headers = list(ADDRESS_FIELDS)
+    checker = _RowChecker(headers, {name: i for i, name in enumerate(headers)})
+    return checker.check(1, [fields.get(name, "") for name in headers])

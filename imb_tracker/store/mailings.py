@@ -77,13 +77,14 @@ class MailingSummary:
     last_serial: int | None
     created_at: datetime
     status: str
+    mailed_at: datetime | None = None
 
 
 def _summary(row: RowMapping) -> MailingSummary:
     return MailingSummary(
         id=row["id"], name=row["name"], mid=row["mid"], stid=row["stid"], piece_count=row["piece_count"],
         first_serial=row.get("first_serial"), last_serial=row.get("last_serial"), created_at=row["created_at"],
-        status=row["status"],
+        status=row["status"], mailed_at=row.get("mailed_at"),
     )  # fmt: skip
 
 
