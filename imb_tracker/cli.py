@@ -183,7 +183,12 @@ def cmd_gui(args: argparse.Namespace, out: TextIO) -> int:
         )
     from imb_tracker.gui.launch import run_gui  # noqa: PLC0415 - Qt loads only for the window
 
-    return run_gui([sys.argv[0]])
+    return run_gui(
+        [sys.argv[0]],
+        dev_dir=getattr(args, "dev_dir", None),
+        db=getattr(args, "db", None),
+        quit_after_ms=getattr(args, "quit_after_ms", None),
+    )
 
 
 # ------------------------------------------------------------------ parser
@@ -248,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_print_parsers(sub, db_parent)
     add_track_parsers(sub, db_parent)
 
-    gui = sub.add_parser("gui", help="open the desktop window (the default)")
+    gui = sub.add_parser("gui", help="open the desktop window (the default)", parents=[db_parent])
+    gui.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)  # smoke tests
     gui.set_defaults(func=cmd_gui)
     return parser
 

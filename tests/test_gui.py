@@ -1,17 +1,19 @@
-"""The foundation window, driven offscreen with pytest-qt."""
+"""The barcode tool page, driven offscreen with pytest-qt."""
 
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from imb_tracker.gui.main_window import MainWindow
+from imb_tracker.gui.barcode_page import BarcodePage
 from imb_tracker.imb import encode_tracking
 
 SPEC1 = "ATTFATTDTTADTAATTDTDTATTDAFDDFADFDFTFFFFFTATFAAAATDFFTDAADFTFDTDT"
 
 
-def make_window(qtbot: QtBot) -> MainWindow:
-    window = MainWindow()
+def make_window(qtbot: QtBot) -> BarcodePage:
+    window = BarcodePage()
+    window.last_status = ""  # type: ignore[attr-defined]
+    window.status_message.connect(lambda text, _ms: setattr(window, "last_status", text))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -29,7 +31,7 @@ def test_typing_fields_draws_the_barcode(qtbot: QtBot) -> None:
     assert expected in window.bars_label.text()
     assert window.copy_button.isEnabled()
     assert window.message.text().startswith("Valid IMb — STID 270: First-Class Mail, Full-Service")
-    assert "0027012345600000000162704123401" in window.statusBar().currentMessage()
+    assert "0027012345600000000162704123401" in window.last_status  # type: ignore[attr-defined]
 
 
 def test_invalid_field_shows_the_core_message(qtbot: QtBot) -> None:

@@ -121,3 +121,38 @@ class UspsBackend:
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+
+def explain(exc: BaseException) -> str:
+    """A failed USPS job in words, with what to do about it (for the GUI's message boxes and status bar)."""
+    from imb_tracker.usps.credentials import CredentialsError  # noqa: PLC0415
+    from imb_tracker.usps.errors import (  # noqa: PLC0415
+        AccessDeniedError,
+        AuthError,
+        RateLimitedError,
+        ServiceUnavailableError,
+        UspsError,
+    )
+
+    if isinstance(exc, CredentialsError):
+        return (
+            f"{exc}. Open Settings → USPS and save your Business Customer Gateway sign-in (or use demo mode)."
+        )
+    if isinstance(exc, AuthError):
+        return (f"USPS refused the sign-in: {exc}. Check the user name and password in Settings → USPS "
+                "(Test connection), and that the account has IV-MTR access.")  # fmt: skip
+    if isinstance(exc, AccessDeniedError):
+        return (f"USPS says this account may not see this Mailer ID's data: {exc}. Since April 2026 each MID "
+                "must be authorised for IV access; see docs/usps-access.md.")  # fmt: skip
+    if isinstance(exc, RateLimitedError):
+        wait = (
+            f" Try again in about {exc.retry_after:.0f} seconds."
+            if exc.retry_after
+            else " Try again in a minute."
+        )
+        return f"USPS asked us to slow down (rate limit).{wait} Nothing was lost; the refresh continues where it stopped."
+    if isinstance(exc, ServiceUnavailableError):
+        return f"USPS is not answering right now ({exc}). Nothing was lost; try again later."
+    if isinstance(exc, UspsError):
+        return f"The USPS lookup failed: {exc}. Nothing was lost; try again later."
+    return f"{type(exc).__name__}: {exc}"

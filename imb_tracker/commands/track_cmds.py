@@ -30,7 +30,7 @@ from imb_tracker.tracking.files import ScanFileError, import_scan_file
 from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.planner import plan_refresh
 from imb_tracker.tracking.refresh import refresh
-from imb_tracker.tracking.report import mailing_report, report_lines, scan_views
+from imb_tracker.tracking.report import REPORT_COLUMNS, mailing_report, report_lines, report_rows, scan_views
 from imb_tracker.tracking.status import piece_status
 from imb_tracker.usps.config import environment, sandbox_environment
 from imb_tracker.usps.credentials import CredentialsError, clear_iv, load_iv, save_iv
@@ -175,12 +175,8 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     report = mailing_report(db, args.mailing, utcnow(), args.stalled_days)
     if args.csv:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ["imb", "name", "state", "stage", "status", "first_scan", "last_scan", "days_to_carrier_sort"]
-        )
-        for r in report.rows:
-            writer.writerow([r.imb, r.name, r.state, r.stage, r.words, r.first_scan or "", r.last_scan or "",
-                             f"{r.days_to_carrier_sort:.2f}" if r.days_to_carrier_sort is not None else ""])  # fmt: skip
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(report_rows(report))
         return 0
     out.write("\n".join(report_lines(report)) + "\n")
     return 0

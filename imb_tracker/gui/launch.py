@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
+log = logging.getLogger(__name__)
 
-def run_gui(argv: Sequence[str]) -> int:
-    """Create the application and main window and run the event loop."""
+
+def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None = None,
+            quit_after_ms: int | None = None) -> int:  # fmt: skip
+    """Create the application and main window (first-start wizard when nothing is set up) and run."""
+    from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415
 
-    from .main_window import MainWindow  # noqa: PLC0415
+    from imb_tracker.app import app_paths, configure_logging  # noqa: PLC0415
 
-    app = QApplication.instance() or QApplication(list(argv))
+    from .main_window import MainWindow, apply_palette  # noqa: PLC0415
+
+    paths = app_paths(dev_dir).ensure()
+    configure_logging(0, paths.logs)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
     app.setApplicationName("IMb Tracker")
     app.setOrganizationName("imb-tracker")
-    window = MainWindow()
-    window.resize(760, 560)
+    apply_palette(app)
+    window = MainWindow(paths, db)
     window.show()
+    if quit_after_ms is not None:
+        QTimer.singleShot(quit_after_ms, window.close)
+    elif not window.ensure_setup():
+        window.close()
+        return 0
     return int(app.exec())
 
 

@@ -2,44 +2,87 @@
 
 Qt asks ``canFetchMore``/``fetchMore`` when the view nears the end of what is
 loaded, so opening a database of a million pieces reads one page, not a
-million rows.  Search and sort go to the database (keyset pages), never
-through Python over all rows.
+million rows.  Search, filters and sort go to the database (keyset pages),
+never through Python over all rows.  Rows whose lookup finished are re-read
+in place (``refresh_rows``), so results appear as they arrive.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
-from imb_tracker.store.browse import browse_pieces, count_pieces
-from imb_tracker.store.engine import Database
+from imb_tracker.store.browse import IN_THE_MAIL, LOOKUP_ANSWERED, PieceFilter, browse_pieces, pieces_by_ids
+from imb_tracker.store.engine import Database, utcnow
 
+from .widgets import STAGE_STYLE, stage_icon
+
+# (header, sort key)
 COLUMNS = [("Mailing", "mailing"), ("Serial", "serial"), ("Name", "name"), ("City", "city"), ("State", "state"),
-           ("ZIP", "zip"), ("IMb", None)]  # fmt: skip
+           ("ZIP", "zip"), ("Status", "status"), ("Last scan (USPS time)", "last_scan"), ("IMb", None)]  # fmt: skip
+STATUS_COLUMN = 6
 PAGE = 500
+FAILURES = {
+    "RateLimitedError": "rate limited; will be retried",
+    "UnavailableError": "USPS unavailable; will be retried",
+    "AuthError": "sign-in refused",
+    "auth_error": "sign-in refused",
+    "AccessDeniedError": "no access to this Mailer ID",
+}
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]:
+    """(stage key for colour and icon, words) of one browse row."""
+    stage = row["stage"]
+    if stage is None:
+        return "", "Not looked up yet"
+    words = str(row["words"])
+    outcome = row["last_outcome"]
+    if (
+        stage in IN_THE_MAIL
+        and row["last_scan_at"] is not None
+        and now - row["last_scan_at"] > timedelta(days=stalled_days)
+    ):
+        return "stalled", f"No recent scans ({words.lower()})"
+    if outcome not in LOOKUP_ANSWERED:
+        reason = FAILURES.get(str(outcome), "lookup failed; will be retried")
+        return ("failed" if stage == "not_seen" else stage), f"{words} — last lookup: {reason}"
+    return str(stage), words
+
+
 class LettersModel(QAbstractTableModel):
-    def __init__(self, db: Database, parent: Any = None) -> None:
+    def __init__(self, db: Database, parent: Any = None, clock: Callable[[], datetime] = utcnow) -> None:
         super().__init__(parent)
         self._db = db
+        self._clock = clock
         self._rows: list[Any] = []
+        self._where: dict[int, int] = {}  # piece id -> row number
         self._done = False
-        self.search = ""
-        self.mailing: str | None = None
-        self.sort_key = "serial"
-        self.descending = False
+        self.filter = PieceFilter()
+        self.sort_key = "id"
+        self.descending = True  # newest first
+        self.stalled_days = 5
         self.reload()
 
     # -- loading
 
+    def _page(self, after: tuple[Any, int] | None) -> list[Any]:
+        f = replace(self.filter, now=self._clock(), stalled_days=self.stalled_days)
+        return browse_pieces(
+            self._db, f, sort=self.sort_key, descending=self.descending, after=after, limit=PAGE
+        )
+
     def reload(self) -> None:
         self.beginResetModel()
-        self._rows = browse_pieces(self._db, search=self.search, mailing=self.mailing, sort=self.sort_key,
-                                   descending=self.descending, limit=PAGE)  # fmt: skip
+        self._rows = self._page(None)
+        self._where = {int(r["id"]): i for i, r in enumerate(self._rows)}
         self._done = len(self._rows) < PAGE
         self.endResetModel()
 
@@ -50,21 +93,34 @@ class LettersModel(QAbstractTableModel):
         if parent.isValid() or self._done or not self._rows:
             return
         last = self._rows[-1]
-        more = browse_pieces(self._db, search=self.search, mailing=self.mailing, sort=self.sort_key,
-                             descending=self.descending, after=(last["sort_key"], last["id"]), limit=PAGE)  # fmt: skip
+        more = self._page((last["sort_key"], last["id"]))
         self._done = len(more) < PAGE
         if more:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
             self._rows.extend(more)
+            for i, r in enumerate(more, start):
+                self._where[int(r["id"])] = i
             self.endInsertRows()
 
-    def set_search(self, text: str) -> None:
-        self.search = text
+    def set_filter(self, f: PieceFilter) -> None:
+        self.filter = f
         self.reload()
 
-    def total(self) -> int:
-        """How many pieces match the current search (for the status bar)."""
-        return count_pieces(self._db, search=self.search, mailing=self.mailing)
+    def set_search(self, text: str) -> None:
+        self.set_filter(replace(self.filter, search=text))
+
+    def refresh_rows(self, piece_ids: list[int]) -> int:
+        """Re-read the status of these pieces (those loaded) and repaint their rows; returns how many."""
+        present = [i for i in piece_ids if i in self._where]
+        fresh = pieces_by_ids(self._db, present)
+        for piece_id, values in fresh.items():
+            row = self._where[piece_id]
+            merged = dict(self._rows[row])
+            merged.update(values)
+            self._rows[row] = merged
+            self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN + 1))
+        return len(fresh)
 
     # -- Qt model API
 
@@ -82,16 +138,38 @@ class LettersModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
             return None
         row = self._rows[index.row()]
-        column = COLUMNS[index.column()][0]
-        values = {
-            "Mailing": row["mailing"], "Serial": row["tracking"][5 + (9 if row["tracking"][5] == "9" else 6) :],
-            "Name": row["name"] or row["company"], "City": row["city"], "State": row["state"], "ZIP": row["zip5"],
-            "IMb": row["tracking"] + row["routing"],
-        }  # fmt: skip
-        return values[column]
+        column = index.column()
+        if column == STATUS_COLUMN and role in (
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            stage, _ = status_of(row, self._clock(), self.stalled_days)
+            if role == Qt.ItemDataRole.DecorationRole:
+                return stage_icon(stage)
+            return QColor(STAGE_STYLE.get(stage, STAGE_STYLE["unknown"])[0])
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if column == 0:
+            return row["mailing"]
+        if column == 1:
+            tracking = row["tracking"]
+            return tracking[5 + (9 if tracking[5] == "9" else 6) :]
+        if column == 2:
+            return row["name"] or row["company"]
+        if column == 3:
+            return row["city"]
+        if column == 4:
+            return row["state"]
+        if column == 5:
+            return row["zip5"]
+        if column == STATUS_COLUMN:
+            return status_of(row, self._clock(), self.stalled_days)[1]
+        if column == 7:
+            return f"{row['last_scan_at']:%Y-%m-%d %H:%M}" if row["last_scan_at"] else ""
+        return row["tracking"] + row["routing"]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]
@@ -101,6 +179,17 @@ class LettersModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
+    # -- for the page
+
     def imb_at(self, row: int) -> str:
         r = self._rows[row]
         return str(r["tracking"] + r["routing"])
+
+    def piece_id_at(self, row: int) -> int:
+        return int(self._rows[row]["id"])
+
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def all_loaded(self) -> bool:
+        return self._done

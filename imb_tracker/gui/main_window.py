@@ -1,183 +1,386 @@
-"""The main window: build an IMb from its fields, see it to scale, decode one back.
+"""The main window: a sidebar of pages, a toolbar, menus, and a status bar with background progress.
 
-This is the foundation-stage window; the full app (mailings, printing,
-tracking) grows around it in later work.  Every check is the core's own
-validation, shown beside the form in the core's words.
+Pages share one :class:`AppContext`; each does its work through the same
+service functions the CLI calls.  Window geometry, the splitter and the
+letters table's columns are remembered; the palette follows the system's
+light or dark scheme.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
+    QApplication,
+    QFileDialog,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QPushButton,
-    QVBoxLayout,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
     QWidget,
 )
 
 from imb_tracker import __version__
-from imb_tracker.imb import ImbError, ImbFields, clean_zip, decode, describe_stid, encode, stid_table
+from imb_tracker.actions.jobs import export_pieces, export_scans
+from imb_tracker.app import AppPaths
+from imb_tracker.tracking.files import ScanFileError, import_scan_file
 
-from .barcode_view import BarcodeView
+from .barcode_page import BarcodePage
+from .context import AppContext
+from .import_wizard import ImportWizard
+from .letter_page import LetterPage
+from .letters_page import LettersPage
+from .mailings_page import MailingsPage
+from .piece_detail import PieceDetail
+from .printing import open_preview
+from .reports_page import ReportsPage
+from .settings_page import SettingsPage
+from .tasks import Reporter
+from .tray_page import TrayPage
+from .wizard import FirstStartWizard
 
 log = logging.getLogger(__name__)
 
+PAGES = ["Letters", "One letter", "Mailings", "Tray tags", "Reports", "Barcodes", "Settings"]
+
 
 class MainWindow(QMainWindow):
-    """Encode and decode Intelligent Mail barcodes."""
-
-    def __init__(self) -> None:
+    def __init__(self, paths: AppPaths, db_url: str | None = None) -> None:
         super().__init__()
+        self.ctx = AppContext(paths, db_url, self)
         self.setWindowTitle(f"IMb Tracker {__version__}")
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+        self.setAccessibleName("IMb Tracker")
+        self.dialogs: list[Any] = []  # non-modal dialogs kept alive
 
-        encode_box = QGroupBox("Make a barcode", central)
-        form = QFormLayout(encode_box)
-        self.barcode_id = self._line("00", "Barcode ID", "00 for letters")
-        self.stid = QComboBox(encode_box)
-        self.stid.setEditable(True)
-        self.stid.setAccessibleName("Service type ID")
-        for info in stid_table().all():
-            if info.status == "current":
-                self.stid.addItem(f"{info.code} — {info.describe()}", info.code)
-        index = self.stid.findData("270")
-        self.stid.setCurrentIndex(max(index, 0))
-        self.mailer_id = self._line("", "Mailer ID", "6 digits starting 0-8, or 9 digits starting with 9")
-        self.serial = self._line("", "Serial", "9 digits with a 6-digit Mailer ID, 6 with a 9-digit one")
-        self.routing = self._line("", "Routing ZIP", "ZIP, ZIP+4 or ZIP+4 + delivery point; may be empty")
-        form.addRow("&Barcode ID", self.barcode_id)
-        form.addRow("&Service type (STID)", self.stid)
-        form.addRow("&Mailer ID", self.mailer_id)
-        form.addRow("S&erial", self.serial)
-        form.addRow("&Routing ZIP", self.routing)
-        self.message = QLabel(encode_box)
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Validation message")
-        form.addRow(self.message)
-        layout.addWidget(encode_box)
+        self.sidebar = QListWidget()
+        self.sidebar.setAccessibleName("Sections")
+        self.sidebar.setMaximumWidth(190)
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        self.letters = LettersPage(self.ctx)
+        self.letter = LetterPage(self.ctx)
+        self.mailings = MailingsPage(self.ctx)
+        self.tray = TrayPage(self.ctx)
+        self.reports = ReportsPage(self.ctx)
+        self.barcodes = BarcodePage()
+        self.settings_page = SettingsPage(self.ctx)
+        icons = [QStyle.StandardPixmap.SP_FileDialogDetailedView, QStyle.StandardPixmap.SP_FileIcon,
+                 QStyle.StandardPixmap.SP_DirIcon, QStyle.StandardPixmap.SP_DriveHDIcon,
+                 QStyle.StandardPixmap.SP_FileDialogInfoView, QStyle.StandardPixmap.SP_DialogApplyButton,
+                 QStyle.StandardPixmap.SP_FileDialogContentsView]  # fmt: skip
+        pages: list[QWidget] = [self.letters, self.letter, self.mailings, self.tray, self.reports, self.barcodes,
+                                self.settings_page]  # fmt: skip
+        for i, (name, page, icon) in enumerate(zip(PAGES, pages, icons, strict=True)):
+            item = QListWidgetItem(self.style().standardIcon(icon), name)
+            item.setToolTip(f"{name} (Ctrl+{i + 1})")
+            self.sidebar.addItem(item)
+            page.setAccessibleName(f"{name} page")
+            self.stack.addWidget(page)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
 
-        self.view = BarcodeView(central)
-        layout.addWidget(self.view)
-        self.bars_label = QLabel(central)
-        self.bars_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.bars_label.setFont(mono)
-        self.bars_label.setAccessibleName("Bar letters")
-        layout.addWidget(self.bars_label)
-        copy_row = QHBoxLayout()
-        self.copy_button = QPushButton("&Copy bars", central)
-        self.copy_button.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_button.setAccessibleName("Copy bar letters")
-        self.copy_button.clicked.connect(self._copy_bars)
-        copy_row.addWidget(self.copy_button)
-        copy_row.addStretch(1)
-        layout.addLayout(copy_row)
+        self._status_bar()
+        self._actions()
+        for page in (self.letters, self.letter, self.mailings, self.tray, self.reports, self.settings_page):
+            page.message.connect(self.show_message)  # type: ignore[attr-defined]
+        self.barcodes.status_message.connect(self.show_message)
+        for page in (self.letters, self.mailings):
+            page.busy.connect(self.show_busy)  # type: ignore[attr-defined]
+        for page in (self.letter, self.mailings, self.tray):
+            page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
+        self.letters.open_piece.connect(self.open_piece)
+        self.mailings.show_report.connect(self.show_report)
+        self.mailings.show_letters.connect(self.show_letters)
+        self.mailings.import_button.clicked.connect(self.import_list)
+        self.ctx.backend_changed.connect(self._backend_changed)
+        self.ctx.tasks.count_changed.connect(self._tasks_changed)
+        self._restore()
+        self.sidebar.setCurrentRow(0)
+        if self.ctx.settings.configured:
+            self.ctx.data_changed.emit()
+            self._backend_changed()
 
-        decode_box = QGroupBox("Read a barcode", central)
-        dform = QFormLayout(decode_box)
-        self.decode_input = self._line("", "Bars to decode", "65 letters A, D, F, T")
-        self.repair = QCheckBox("Try to repair one damaged bar", decode_box)
-        self.repair.setAccessibleName("Repair damaged bars")
-        self.decode_result = QLabel(decode_box)
-        self.decode_result.setWordWrap(True)
-        self.decode_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.decode_result.setAccessibleName("Decode result")
-        dform.addRow("B&ars", self.decode_input)
-        dform.addRow(self.repair)
-        dform.addRow(self.decode_result)
-        layout.addWidget(decode_box)
-        layout.addStretch(1)
-        self.setCentralWidget(central)
+    # ---------------------------------------------------------------- building
 
-        for widget in (self.barcode_id, self.mailer_id, self.serial, self.routing):
-            widget.textChanged.connect(self.refresh)
-        self.stid.currentTextChanged.connect(self.refresh)
-        self.decode_input.textChanged.connect(self.refresh_decode)
-        self.repair.toggled.connect(self.refresh_decode)
-        self.refresh()
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        self.mode_label = QLabel()
+        self.mode_label.setAccessibleName("Where lookups go")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Background work progress")
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.tasks_label = QLabel()
+        self.tasks_label.setAccessibleName("Background tasks")
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.tasks_label)
+        bar.addPermanentWidget(self.mode_label)
 
-    def _line(self, text: str, name: str, placeholder: str) -> QLineEdit:
-        edit = QLineEdit(text, self)
-        edit.setAccessibleName(name)
-        edit.setPlaceholderText(placeholder)
-        edit.setToolTip(placeholder)
-        return edit
+    def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:  # fmt: skip
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text.replace("&", ""))
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.triggered.connect(slot)
+        return action
 
-    def _stid_code(self) -> str:
-        data = self.stid.currentData()
-        text = self.stid.currentText().strip()
-        if data is not None and text.startswith(str(data)):
-            return str(data)
-        return text.split(" ", 1)[0]
-
-    def current_fields(self) -> ImbFields:
-        """The form's fields, validated by the core (raises ImbError)."""
-        return ImbFields(
-            self.barcode_id.text(),
-            self._stid_code(),
-            self.mailer_id.text(),
-            self.serial.text(),
-            clean_zip(self.routing.text()),
+    def _actions(self) -> None:
+        self.act_new = self._action("&One letter", lambda: self.go(1), "Ctrl+N", "Write and print one letter")
+        self.act_import = self._action(
+            "&Import a list…", self.import_list, "Ctrl+I", "Make a mailing from a list"
         )
+        self.act_lookup = self._action("&Look up selected", self.letters.look_up_selected, None,
+                                       "Ask USPS for the scans of the selected letters (Ctrl+L)")  # fmt: skip
+        self.act_refresh = self._action("&Refresh window", self.letters.refresh_window, None,
+                                        "Look up every letter still inside USPS's window (F5)")  # fmt: skip
+        self.act_cancel = self._action("&Cancel", self.letters.cancel, "Esc", "Cancel the running lookups")
+        self.act_day = self._action("Demo: next &day", self.next_demo_day, "Ctrl+D",
+                                    "Demo mode: let one day pass for the USPS stand-in, then refresh")  # fmt: skip
+        self.act_calibration = self._action("Calibration &page", self.calibration, None,
+                                            "A page with rulers to check your printer prints at 100 %")  # fmt: skip
+        self.act_scan_file = self._action("Import IV &data file…", self.import_scan_file, None,
+                                          "Store scans from an IV-MTR file or feed export")  # fmt: skip
+        self.act_export_pieces = self._action("Export &pieces…", lambda: self.export(False))
+        self.act_export_scans = self._action("Export &scans…", lambda: self.export(True))
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_setup = self._action("Run the &setup again…", self.run_wizard)
+        self.act_folder = self._action("Open the &data folder", lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.ctx.paths.data))))  # fmt: skip
+        self.act_about = self._action("&About IMb Tracker", self.about)
+        tools = QToolBar("Main")
+        tools.setObjectName("main_toolbar")
+        tools.setAccessibleName("Main toolbar")
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.act_new, self.act_import, self.act_lookup, self.act_refresh, self.act_cancel, self.act_day,
+                  self.act_calibration):  # fmt: skip
+            tools.addAction(a)
+        self.addToolBar(tools)
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for entry in (self.act_new, self.act_import, self.act_scan_file, None, self.act_export_pieces,
+                      self.act_export_scans, None, self.act_calibration, None, self.act_quit):  # fmt: skip
+            if entry is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(entry)
+        track = menu.addMenu("&Tracking")
+        for a in (self.act_lookup, self.act_refresh, self.act_cancel, self.act_day):
+            track.addAction(a)
+        go = menu.addMenu("&Go")
+        for i, name in enumerate(PAGES):
+            go.addAction(self._action(name, lambda _c=False, i=i: self.go(i), f"Ctrl+{i + 1}"))
+        help_menu = menu.addMenu("&Help")
+        for a in (self.act_setup, self.act_folder, self.act_about):
+            help_menu.addAction(a)
 
-    def refresh(self) -> None:
-        """Re-validate and redraw after any edit."""
-        try:
-            fields = self.current_fields()
-        except ImbError as exc:
-            self.view.set_bars(None)
-            self.bars_label.setText("")
-            self.copy_button.setEnabled(False)
-            self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
-            self.statusBar().showMessage("Fix the field shown in red to see the barcode")
-            return
-        bars = encode(fields)
-        self.view.set_bars(bars)
-        self.bars_label.setText(f"{bars}\n{fields.human_readable()}")
-        self.copy_button.setEnabled(True)
-        warnings = stid_table().warnings(fields.service_type)
-        if warnings:
-            self.message.setText("<br>".join(f"<span style='color:#a15c00'>{w}</span>" for w in warnings))
+    # ---------------------------------------------------------------- state
+
+    def _restore(self) -> None:
+        geometry = self.ctx.store.state("window_geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+        state = self.ctx.store.state("window_state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.ctx.store.state("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def _save(self) -> None:
+        self.ctx.store.set_state("window_geometry", self.saveGeometry())
+        self.ctx.store.set_state("window_state", self.saveState())
+        self.ctx.store.set_state("splitter", self.splitter.saveState())
+        self.letters.save_columns()
+        self.ctx.store.sync()
+
+    def _backend_changed(self) -> None:
+        backend = self.ctx.backend
+        demo = backend is not None and backend.demo
+        self.act_day.setVisible(demo)
+        if backend is None:
+            self.mode_label.setText("not set up")
+        elif demo:
+            self.mode_label.setText(f"Demo mode · simulated date {backend.clock():%Y-%m-%d}")
         else:
-            self.message.setText(
-                f"Valid IMb — STID {fields.service_type}: {describe_stid(fields.service_type)}"
-            )
-        self.statusBar().showMessage(f"IMb {fields.payload} ({len(fields.payload)} digits)")
+            self.mode_label.setText(backend.label)
 
-    def refresh_decode(self) -> None:
-        text = self.decode_input.text()
-        if not text.strip():
-            self.decode_result.setText("")
-            return
-        try:
-            result = decode(text, repair=self.repair.isChecked())
-        except ImbError as exc:
-            self.decode_result.setText(f"<span style='color:#b00020'>{exc}</span>")
-            return
-        f = result.fields
-        lines = [
-            f"Barcode ID {f.barcode_id} · STID {f.service_type} · Mailer ID {f.mailer_id} · "
-            f"serial {f.serial} · routing {f.routing or '(none)'}",
-            describe_stid(f.service_type),
-        ]
-        if result.upside_down:
-            lines.append("Read upside down.")
-        if result.repaired_positions:
-            lines.append(f"Repaired bar {', '.join(map(str, result.repaired_positions))}: {result.bars}")
-        self.decode_result.setText("<br>".join(lines))
+    def _tasks_changed(self, count: int) -> None:
+        self.tasks_label.setText(f"{count} task(s) running" if count else "")
 
-    def _copy_bars(self) -> None:
-        QGuiApplication.clipboard().setText(self.view.bars())
-        self.statusBar().showMessage("Bars copied", 3000)
+    # ---------------------------------------------------------------- actions
+
+    def go(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def show_message(self, text: str, timeout: int = 0) -> None:
+        self.statusBar().showMessage(text, timeout)
+
+    def show_busy(self, text: str, done: int, total: int) -> None:
+        if not text:
+            self.progress.hide()
+            return
+        self.progress.show()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{text}: %v/%m")
+
+    def ensure_setup(self) -> bool:
+        """Run the first-start wizard when nothing is set up yet; False if the user cancelled it."""
+        if self.ctx.settings.configured and self.ctx.db is not None:
+            return True
+        return self.run_wizard()
+
+    def run_wizard(self) -> bool:
+        wizard = FirstStartWizard(self.ctx, self)
+        ok = bool(wizard.exec())
+        if ok:
+            self._backend_changed()
+            self.show_message("Set up. Next: import a list (Ctrl+I) or write one letter (Ctrl+N).")
+        return ok
+
+    def import_list(self, path: str = "") -> ImportWizard:
+        wizard = ImportWizard(self.ctx, self, path if isinstance(path, str) else "")
+        wizard.created.connect(self._mailing_created)
+        wizard.setModal(False)
+        wizard.show()
+        self.dialogs.append(wizard)
+        return wizard
+
+    def _mailing_created(self, summary: object) -> None:
+        self.go(2)
+        self.mailings.select(str(getattr(summary, "name", "")))
+
+    def open_piece(self, imb: str) -> PieceDetail:
+        dialog = PieceDetail(self.ctx, imb, self)
+        dialog.setModal(False)
+        dialog.show()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def preview_pdf(self, path: str, mode: str = "preview") -> Any:
+        dialog = open_preview(self.ctx, path, self, print_now=mode == "print")
+        self.dialogs.append(dialog)
+        return dialog
+
+    def show_report(self, mailing: str) -> None:
+        self.go(4)
+        self.reports.show_mailing(mailing)
+
+    def show_letters(self, mailing: str) -> None:
+        self.go(0)
+        self.letters.mailing.setCurrentIndex(max(self.letters.mailing.findData(mailing), 0))
+
+    def next_demo_day(self) -> None:
+        backend = self.ctx.backend
+        if backend is None or not backend.demo:
+            return
+        now = backend.advance_demo(1)
+        self.ctx.settings.demo_days_ahead = backend.demo_days_ahead
+        self.ctx.save_settings()
+        self._backend_changed()
+        self.show_message(f"Demo: it is now {now:%Y-%m-%d %H:%M} for the USPS stand-in; refreshing …", 5000)
+        self.letters.refresh_window()
+
+    def calibration(self) -> None:
+        from imb_tracker.layout.calibration import render_calibration  # noqa: PLC0415
+
+        out = self.ctx.output_folder() / "calibration.pdf"
+        render_calibration(out)
+        self.preview_pdf(str(out))
+
+    def import_scan_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import an IV data file", str(self.ctx.output_folder()),
+                                              "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)")  # fmt: skip
+        if not path or self.ctx.db is None or self.ctx.backend is None:
+            return
+        db, now = self.ctx.db, self.ctx.backend.clock()
+
+        def work(_reporter: Reporter) -> tuple[int, int, int]:
+            return import_scan_file(db, path, now)
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            read, new, bad = (int(v) for v in result)
+            self.show_message(f"Read {read:,} scan(s) from {Path(path).name}: {new:,} new"
+                              + (f"; {bad:,} row(s) without an IMb or time skipped" if bad else ""))  # fmt: skip
+            self.ctx.data_changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            text = str(exc) if isinstance(exc, ScanFileError) else f"{type(exc).__name__}: {exc}"
+            QMessageBox.warning(self, "Not imported", f"{Path(path).name}: {text}")
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
+
+    def export(self, scans: bool) -> None:
+        kind = "scans" if scans else "pieces"
+        mailing = self.letters.mailing.currentData()
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", str(self.ctx.output_folder() / f"{kind}.csv"),
+                                              "CSV (*.csv);;Excel (*.xlsx)")  # fmt: skip
+        if not path or self.ctx.db is None:
+            return
+        db = self.ctx.db
+
+        def work(_reporter: Reporter) -> int:
+            return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
+
+        self.ctx.tasks.run(work, on_done=lambda n: self.show_message(f"Exported {n:,} {kind} to {path}"),
+                           on_error=lambda e: self.show_message(f"Not exported: {e}"))  # fmt: skip
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About IMb Tracker", f"IMb Tracker {__version__}\n\nPrint Intelligent Mail barcodes "
+                          "and follow your letters through USPS Informed Visibility.\nTimes are shown as reported by "
+                          "USPS (local time at the facility).")  # fmt: skip
+
+    # ---------------------------------------------------------------- quit
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        running = self.ctx.tasks.running()
+        if running:
+            self.show_message(f"Finishing {running} task(s): each answer already received is stored …")
+            QApplication.processEvents()
+        self._save()
+        finished = self.ctx.shutdown()
+        if not finished:
+            log.warning("quit with background work still running after the wait")
+        event.accept()
+
+
+def apply_palette(app: QApplication) -> None:
+    """Fusion with the system's light or dark scheme (and follow changes)."""
+    app.setStyle("Fusion")
+
+    def update(*_args: object) -> None:
+        scheme = QGuiApplication.styleHints().colorScheme()
+        palette = app.style().standardPalette()
+        if scheme == Qt.ColorScheme.Dark:
+            dark = {QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+                    QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#24262a",
+                    QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2d31",
+                    QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3d6fb6",
+                    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2d31",
+                    QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6"}  # fmt: skip
+            from PySide6.QtGui import QColor  # noqa: PLC0415
+
+            for role, colour in dark.items():
+                palette.setColor(role, QColor(colour))
+        app.setPalette(palette)
+
+    update()
+    QGuiApplication.styleHints().colorSchemeChanged.connect(update)

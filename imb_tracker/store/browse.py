@@ -148,7 +148,8 @@ def browse_pieces(db: Database, f: PieceFilter | None = None, *, sort: str = "id
     columns = [pieces.c.id, mailings.c.name.label("mailing"), pieces.c.serial, pieces.c.tracking, pieces.c.routing,
                pieces.c.name, pieces.c.company, pieces.c.city, pieces.c.state, pieces.c.zip5, pieces.c.created_at,
                mailings.c.mailed_at, piece_status.c.stage, piece_status.c.words, piece_status.c.last_scan_at,
-               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count]  # fmt: skip
+               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count,
+               piece_status.c.expected_delivery]  # fmt: skip
     query = _where(
         select(*columns, key.label("sort_key"))
         .join(mailings, mailings.c.id == pieces.c.mailing_id)

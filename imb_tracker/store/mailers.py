@@ -243,3 +243,28 @@ def list_pools(db: Database, mid: str) -> list[SerialPool]:
             .order_by(serial_pools.c.kind, serial_pools.c.first_serial)
         ).mappings()
         return [SerialPool.from_row(r) for r in rows]
+
+
+def update_mailer(db: Database, mid: str, *, name: str | None = None, crid: str | None = None,
+                  stid: str | None = None, window_days: int | None = None) -> Mailer:  # fmt: skip
+    """Change a mailer's name, CRID, default STID or uniqueness window (Settings); the MID stays."""
+    values: dict[str, object] = {}
+    if name is not None:
+        if not name.strip():
+            raise FieldError("name", name, "the mailer needs a name", "e.g. the organisation's name")
+        values["name"] = name.strip()
+    if crid is not None:
+        if crid.strip() and not (crid.strip().isascii() and crid.strip().isdigit()):
+            raise FieldError("crid", crid, f"CRID must be digits (got {crid!r})",
+                             "find it in the Business Customer Gateway")  # fmt: skip
+        values["crid"] = crid.strip() or None
+    if stid is not None:
+        values["default_stid"] = validate_service_type(stid)
+    if window_days is not None:
+        values["window_days"] = _check_window(window_days)
+    with db.write() as conn:
+        row = _mailer_row(conn, mid)
+        if values:
+            conn.execute(mailers.update().where(mailers.c.id == row["id"]).values(**values))
+        fresh = conn.execute(select(mailers).where(mailers.c.id == row["id"])).mappings().one()
+    return Mailer.from_row(fresh)

@@ -154,12 +154,14 @@ def piece_scan_rows(conn: Connection, piece_id: int) -> list[RowMapping]:
 
 
 def write_status(conn: Connection, piece_id: int, *, stage: str, words: str, last_scan_at: datetime | None,
-                 scan_count: int, looked_up_at: datetime | None, last_outcome: str) -> None:  # fmt: skip
+                 scan_count: int, looked_up_at: datetime | None, last_outcome: str, expected_delivery: str = "",
+                 piece_payload: str = "") -> None:  # fmt: skip
     """Replace one piece's headline status (same transaction as the scans it sums up)."""
     conn.execute(piece_status.delete().where(piece_status.c.piece_id == piece_id))
     conn.execute(piece_status.insert().values(
         piece_id=piece_id, stage=stage, words=words[:200], last_scan_at=last_scan_at, scan_count=scan_count,
-        looked_up_at=looked_up_at, last_outcome=last_outcome,
+        looked_up_at=looked_up_at, last_outcome=last_outcome, expected_delivery=expected_delivery[:10],
+        piece_payload=piece_payload,
     ))  # fmt: skip
 
 

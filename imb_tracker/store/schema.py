@@ -192,6 +192,8 @@ piece_status = Table(
     Column("scan_count", Integer, nullable=False),
     Column("looked_up_at", DateTime),
     Column("last_outcome", String(30), nullable=False),  # of the latest lookup: "ok", "not_found", errors
+    Column("expected_delivery", String(10), nullable=False, default=""),  # USPS's date, YYYY-MM-DD, if given
+    Column("piece_payload", Text, nullable=False, default=""),  # USPS's piece-level JSON (scans stored apart)
     Index("ix_piece_status_stage", "stage"),
 )
 

@@ -96,7 +96,7 @@ def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> 
         new = store_scans(conn, records, requested_at)
         note = f"{unusable} scan(s) without a readable time" if unusable else ""
         log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note)
-        refresh_piece_status(conn, result.imb, requested_at, outcome)
+        refresh_piece_status(conn, result.imb, requested_at, outcome, result.data)
     return len(records), new
 
 
@@ -106,9 +106,10 @@ def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, er
         refresh_piece_status(conn, imb, requested_at, outcome)
 
 
-def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None) -> None:
+def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None,
+                         piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
     from .status_index import update_status  # noqa: PLC0415 - status_index reads scans through report → ingest
 
     piece_id = piece_id_for(conn, imb)
     if piece_id is not None:
-        update_status(conn, piece_id, when, outcome, when)
+        update_status(conn, piece_id, when, outcome, when, piece_data)

@@ -124,3 +124,33 @@ def report_lines(report: MailingReport) -> list[str]:
         for s in report.stalled[:10]:
             lines.append(f"  {s.imb}  {s.name}  {s.words}")
     return lines
+
+
+REPORT_COLUMNS = (
+    "imb",
+    "name",
+    "state",
+    "stage",
+    "status",
+    "first_scan",
+    "last_scan",
+    "days_to_carrier_sort",
+)
+
+
+def report_rows(report: MailingReport) -> Iterable[list[str]]:
+    """One row per piece, as ``imb-tracker report --csv`` and the Reports page export write it."""
+    for r in report.rows:
+        yield [r.imb, r.name, r.state, r.stage, r.words, str(r.first_scan or ""), str(r.last_scan or ""),
+               f"{r.days_to_carrier_sort:.2f}" if r.days_to_carrier_sort is not None else ""]  # fmt: skip
+
+
+def histogram(values: list[float], width: float = 1.0) -> list[tuple[str, int]]:
+    """Counts of values in bins ``width`` days wide, from 0 to the largest value (labels like "2-3")."""
+    if not values:
+        return []
+    top = int(max(values) // width) + 1
+    counts = [0] * top
+    for v in values:
+        counts[min(int(max(v, 0) // width), top - 1)] += 1
+    return [(f"{i * width:g}-{(i + 1) * width:g}", n) for i, n in enumerate(counts)]

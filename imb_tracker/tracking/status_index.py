@@ -8,9 +8,11 @@ before it existed.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -25,13 +27,19 @@ log = logging.getLogger(__name__)
 
 
 def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str | None = None,
-                  looked_up_at: datetime | None = None) -> None:  # fmt: skip
+                  looked_up_at: datetime | None = None, piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
     """Recompute one piece's status from all its stored scans.
 
     ``outcome`` is the latest lookup's (None keeps the previous one, e.g. for a scan file import).
     A failed lookup (rate limit, network) does not change what USPS last told us.
+    ``piece_data`` is USPS's piece-level answer (expected delivery date and such), kept as JSON.
     """
     previous = status_of(conn, piece_id)
+    expected = str(previous["expected_delivery"]) if previous else ""
+    payload = str(previous["piece_payload"]) if previous else ""
+    if piece_data is not None:
+        expected = str(piece_data.get("expected_delivery_date") or expected or "")[:10]
+        payload = json.dumps({k: v for k, v in piece_data.items() if k != "scans"}, ensure_ascii=False)
     if outcome is None:
         outcome = previous["last_outcome"] if previous else "file"
         looked_up_at = previous["looked_up_at"] if previous else None
@@ -40,7 +48,7 @@ def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str |
         stage, words = ("not_seen", STAGE_WORDS["not_seen"]) if previous is None else (
             previous["stage"], previous["words"])  # fmt: skip
     else:
-        status = piece_status(views, now, None, None, outcome == "not_found" and not views)
+        status = piece_status(views, now, None, _date(expected), outcome == "not_found" and not views)
         # Stalled is a matter of time, decided when shown; store the stage the scans reached.
         stage = status.stage
         if stage == "stalled":
@@ -48,7 +56,15 @@ def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str |
             stage = best.stage
         words = STAGE_WORDS.get(stage, status.words)
     write_status(conn, piece_id, stage=stage, words=words, last_scan_at=max((v.when for v in views), default=None),
-                 scan_count=len(views), looked_up_at=looked_up_at, last_outcome=outcome)  # fmt: skip
+                 scan_count=len(views), looked_up_at=looked_up_at, last_outcome=outcome, expected_delivery=expected,
+                 piece_payload=payload)  # fmt: skip
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 def rebuild_statuses(

@@ -1,0 +1,95 @@
+"""What the whole window shares: folders, settings, the open database, the USPS backend, background work."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from imb_tracker.actions.backend import UspsBackend
+from imb_tracker.app import AppPaths
+from imb_tracker.store import Database, open_database
+from imb_tracker.store.mailers import list_mailers
+
+from .settings import Settings, SettingsStore
+from .tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+
+class AppContext(QObject):
+    """Created once per window.  ``data_changed`` tells every page to re-read the store."""
+
+    data_changed = Signal()
+    backend_changed = Signal()
+
+    def __init__(self, paths: AppPaths, db_url: str | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths.ensure()
+        self.store = SettingsStore(paths.config)
+        self.settings: Settings = self.store.load()
+        self._db_url = db_url
+        self.tasks = BackgroundTasks(parent=self)
+        self.backend: UspsBackend | None = None
+        self.db: Database | None = None
+        if self.settings.configured:
+            self.open()
+
+    # ---------------------------------------------------------------- lifetime
+
+    def open(self) -> None:
+        """(Re)open the database and backend for the current mode; demo data lives in its own file."""
+        self.close_backend()
+        s = self.settings
+        self.backend = UspsBackend(
+            s.usps_mode, demo_days_ahead=s.demo_days_ahead, quota_per_minute=s.quota_per_minute
+        )
+        default = self.paths.data / ("demo.db" if self.backend.demo else "imb-tracker.db")
+        url = self._db_url if not self.backend.demo else None
+        self.db = open_database(url, default_path=default, clock=self.backend.clock)
+        if self.backend.demo:
+            count = self.backend.follow_in_demo(self.db)
+            log.info("demo mode: the stand-in follows %d stored piece(s)", count)
+        self.backend_changed.emit()
+        self.data_changed.emit()
+
+    def close_backend(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+            self.backend = None
+
+    def save_settings(self) -> None:
+        self.store.save(self.settings)
+
+    # ---------------------------------------------------------------- helpers
+
+    @property
+    def workstation(self) -> str:
+        return self.settings.workstation or os.environ.get("IMB_TRACKER_WORKSTATION") or socket.gethostname()
+
+    def mailer_mid(self) -> str:
+        """The Mailer ID in use: the chosen one, else the first one stored."""
+        if self.db is None:
+            return ""
+        mids = [m.mid for m in list_mailers(self.db)]
+        if self.settings.mailer_mid in mids:
+            return self.settings.mailer_mid
+        return mids[0] if mids else ""
+
+    def output_folder(self) -> Path:
+        folder = Path(self.settings.last_folder) if self.settings.last_folder else self.paths.data / "pdf"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def shutdown(self, timeout_s: float = 30.0) -> bool:
+        """Cancel background work, wait for it (each lookup is stored before the next), stop the backend."""
+        self.tasks.cancel_all()
+        finished = self.tasks.wait_all(timeout_s)
+        self.close_backend()
+        if self.db is not None:
+            self.db.close()
+        self.store.sync()
+        return finished

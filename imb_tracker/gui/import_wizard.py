@@ -1,0 +1,430 @@
+"""A mailing from a list: pick the file → map columns (with a preview) → per-row report → ZIP+4 → create.
+
+Every step calls the same mail/store/tracking functions as ``imb-tracker
+import``; reading, checking, ZIP+4 completion and saving run in the
+background with progress, and the mailing is written all or nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from imb_tracker.actions.backend import explain
+from imb_tracker.imb.resources import resource_path
+from imb_tracker.mail import (
+    FIELDS,
+    AddressRecord,
+    ListError,
+    ListResult,
+    check_mapping,
+    detect_mapping,
+    read_list,
+)
+from imb_tracker.mail.reader import open_list
+from imb_tracker.store.errors import StoreError
+from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
+from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
+
+from .context import AppContext
+from .tasks import Reporter, TaskHandle
+from .widgets import error_text, ok_text, warning_text
+
+log = logging.getLogger(__name__)
+
+FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name", "company": "Company",
+                "address1": "Street address", "address2": "Apt / suite", "city": "City", "state": "State",
+                "zip": "ZIP", "zip4": "ZIP+4", "delivery_point": "Delivery point"}  # fmt: skip
+PREVIEW_ROWS = 8
+
+
+def sample_list() -> Path:
+    return resource_path("sample", "demo_list.csv")
+
+
+class FilePage(QWizardPage):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle("Choose the list")
+        self.setSubTitle(
+            "A CSV, TSV/TXT (any common encoding) or Excel .xlsx file with one recipient per row."
+        )
+        form = QFormLayout(self)
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setAccessibleName("List file")
+        browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Browse for the list file")
+        sample = QPushButton("Use the &sample list")
+        sample.setAccessibleName("Use the sample list")
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        row.addWidget(sample)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Mailing name")
+        self.name.setPlaceholderText("e.g. Spring appeal 2026")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        form.addRow("&File", row)
+        form.addRow("Mailing &name", self.name)
+        form.addRow(self.problem)
+        browse.clicked.connect(self.browse)
+        sample.clicked.connect(lambda: self.path.setText(str(sample_list())))
+        self.path.textChanged.connect(self._changed)
+        self.name.textChanged.connect(self._changed)
+
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the list", str(self.ctx.output_folder()),
+                                              "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)")  # fmt: skip
+        if path:
+            self.path.setText(path)
+
+    def _changed(self) -> None:
+        path = Path(self.path.text().strip())
+        if self.path.text().strip() and not self.name.text().strip() and path.is_file():
+            self.name.setText(path.stem.replace("_", " ").title())
+        self.problem.setText(
+            error_text(self.why_not()) if self.path.text().strip() and self.why_not() else ""
+        )
+        self.completeChanged.emit()
+
+    def why_not(self) -> str:
+        path = Path(self.path.text().strip())
+        if not path.is_file():
+            return f"{path} does not exist"
+        if not self.name.text().strip():
+            return "Give the mailing a name"
+        if self.ctx.db is not None:
+            try:
+                check_new_mailing(self.ctx.db, self.ctx.mailer_mid(), self.name.text().strip())
+            except (StoreError, ValueError) as exc:
+                return str(exc)
+        return ""
+
+    def isComplete(self) -> bool:
+        return bool(self.path.text().strip()) and not self.why_not()
+
+
+class MappingPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Match the columns")
+        self.setSubTitle("Which column holds what. Detected from the headers; change any that are wrong.")
+        layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        self.combos: dict[str, QComboBox] = {}
+        for i, field in enumerate(FIELDS):
+            combo = QComboBox()
+            combo.setAccessibleName(f"Column for {FIELD_LABELS[field]}")
+            combo.currentIndexChanged.connect(self._changed)
+            self.combos[field] = combo
+            grid.addWidget(QLabel(FIELD_LABELS[field]), i // 3, (i % 3) * 2)
+            grid.addWidget(combo, i // 3, (i % 3) * 2 + 1)
+        layout.addLayout(grid)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        layout.addWidget(self.problem)
+        self.preview = QTableWidget()
+        self.preview.setAccessibleName("First rows of the list")
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(QLabel(f"The first {PREVIEW_ROWS} rows:"))
+        layout.addWidget(self.preview, 1)
+        self.headers: list[str] = []
+        self.info = ""
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, ImportWizard)
+        try:
+            table = open_list(wizard.file_page.path.text().strip())
+        except (ListError, OSError) as exc:
+            self.problem.setText(error_text(str(exc)))
+            self.headers = []
+            return
+        self.headers = table.headers
+        rows = [cells for _, cells in itertools.islice(table.rows, PREVIEW_ROWS)]
+        self.info = f"read as {table.encoding}" + (
+            f", delimiter {table.delimiter!r}" if table.delimiter else ""
+        )
+        detected = detect_mapping(table.headers)
+        for field, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("(none)", -1)
+            for i, header in enumerate(table.headers):
+                combo.addItem(header or f"column {i + 1}", i)
+            combo.setCurrentIndex(combo.findData(detected.get(field, -1)))
+            combo.blockSignals(False)
+        self.preview.setColumnCount(len(table.headers))
+        self.preview.setHorizontalHeaderLabels(table.headers)
+        self.preview.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, value in enumerate(cells[: len(table.headers)]):
+                self.preview.setItem(r, c, QTableWidgetItem(value))
+        self.preview.resizeColumnsToContents()
+        self._changed()
+
+    def mapping(self) -> dict[str, int]:
+        return {f: int(c.currentData()) for f, c in self.combos.items() if c.currentData() is not None
+                and int(c.currentData()) >= 0}  # fmt: skip
+
+    def why_not(self) -> str:
+        if not self.headers:
+            return "the list could not be read"
+        mapping = self.mapping()
+        used = list(mapping.values())
+        if len(used) != len(set(used)):
+            return "one column is chosen for two fields; a column feeds one field only"
+        try:
+            check_mapping(self.headers, mapping)
+        except ListError as exc:
+            return str(exc).split(". Name them with")[0]
+        return ""
+
+    def _changed(self) -> None:
+        problem = self.why_not()
+        self.problem.setText(
+            error_text(problem) if problem else ok_text(f"Columns look right ({self.info}).")
+        )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.why_not()
+
+
+class CheckPage(QWizardPage):
+    """Reads and validates every row in the background; shows the per-row report with a filter."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle("Check the addresses")
+        self.setSubTitle(
+            "Every row checked: errors are left out of the mailing, warnings go in (look at them)."
+        )
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Check summary")
+        layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        self.severity = QComboBox()
+        self.severity.setAccessibleName("Show problems")
+        self.severity.addItem("All problems", "")
+        self.severity.addItem("Errors (rows left out)", "error")
+        self.severity.addItem("Warnings", "warning")
+        self.save_report = QPushButton("Save the &report…")
+        self.save_report.setAccessibleName("Save the report as CSV")
+        row.addWidget(self.severity)
+        row.addStretch(1)
+        row.addWidget(self.save_report)
+        layout.addLayout(row)
+        self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName("Problems by row")
+        self.table.setHorizontalHeaderLabels(["Row", "Column", "Problem", "Fix", "Severity"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        self.zip4 = QCheckBox("Complete missing ZIP+4 and delivery points with the USPS Addresses service")
+        self.zip4.setAccessibleName("Complete ZIP+4")
+        layout.addWidget(self.zip4)
+        self.result: ListResult | None = None
+        self.task: TaskHandle | None = None
+        self.severity.currentIndexChanged.connect(self.fill)
+        self.save_report.clicked.connect(self.write_report)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, ImportWizard)
+        path, mapping = Path(wizard.file_page.path.text().strip()), wizard.mapping_page.mapping()
+        self.result = None
+        self.summary.setText("Reading and checking every row …")
+        self.completeChanged.emit()
+
+        def work(_reporter: Reporter) -> ListResult:
+            return read_list(path, mapping=mapping)
+
+        def done(result: object) -> None:
+            assert isinstance(result, ListResult)
+            self.result = result
+            errors = len(result.invalid_rows)
+            text = (f"{result.rows_read:,} row(s) read: <b>{len(result.records):,}</b> go into the mailing, "
+                    f"<b>{errors:,}</b> left out because of errors, {len(result.warnings):,} warning(s).")  # fmt: skip
+            self.summary.setText(
+                text if result.records else error_text("No valid recipient rows: nothing to import.")
+            )
+            self.fill()
+            self.completeChanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.summary.setText(error_text(str(exc)))
+
+        self.task = self.ctx.tasks.run(work, on_done=done, on_error=failed)
+
+    def fill(self) -> None:
+        if self.result is None:
+            return
+        wanted = self.severity.currentData()
+        problems = [p for p in self.result.problems if not wanted or p.severity == wanted]
+        self.table.setRowCount(len(problems))
+        for r, p in enumerate(problems):
+            for c, value in enumerate((str(p.row), p.column, p.problem, p.fix, p.severity)):
+                item = QTableWidgetItem(value)
+                if c == 4:
+                    item.setForeground(
+                        Qt.GlobalColor.red if p.severity == "error" else Qt.GlobalColor.darkYellow
+                    )
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+
+    def write_report(self) -> None:
+        if self.result is None:
+            return
+        from imb_tracker.mail import report_csv  # noqa: PLC0415
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save the report", str(self.ctx.output_folder() / "report.csv"),
+                                              "CSV (*.csv)")  # fmt: skip
+        if path:
+            Path(path).write_text(report_csv(self.result), encoding="utf-8")
+
+    def isComplete(self) -> bool:
+        return self.result is not None and bool(self.result.records)
+
+
+class CreatePage(QWizardPage):
+    """Optional ZIP+4 completion, then the mailing is created (all or nothing), both with progress and cancel."""
+
+    created = Signal(object)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle("Create the mailing")
+        layout = QVBoxLayout(self)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Import progress")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Import progress bar")
+        self.cancel = QPushButton("&Cancel")
+        self.cancel.setAccessibleName("Cancel the import")
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.cancel)
+        layout.addStretch(1)
+        self.summary: MailingSummary | None = None
+        self.task: TaskHandle | None = None
+        self.cancel.clicked.connect(lambda: self.task.cancel() if self.task else None)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, ImportWizard)
+        check = wizard.check_page
+        assert check.result is not None and self.ctx.db is not None and self.ctx.backend is not None
+        records: list[AddressRecord] = check.result.records
+        zip4 = check.zip4.isChecked()
+        db, backend = self.ctx.db, self.ctx.backend
+        mid, name = self.ctx.mailer_mid(), wizard.file_page.name.text().strip()
+        source, workstation = wizard.file_page.path.text().strip(), self.ctx.workstation
+        skipped = len(check.result.invalid_rows)
+        self.summary = None
+        self.cancel.setEnabled(True)
+
+        def work(reporter: Reporter) -> tuple[MailingSummary, CompletionSummary | None]:
+            completion = None
+            todo = records
+            if zip4:
+                client = backend.apis_client()
+                try:
+                    todo, completion = complete_routing(
+                        db, client, records, clock=backend.clock, cancel=reporter.cancel_event,
+                        progress=lambda d, t: reporter.progress(d, t, "ZIP+4 lookups"),
+                    )  # fmt: skip
+                finally:
+                    client.close()
+                if reporter.cancelled:
+                    raise CancelledError("import cancelled during ZIP+4 completion; nothing was saved")
+            summary = create_mailing(db, mid, name, todo, source_file=source, workstation=workstation,
+                                     progress=lambda d, t: reporter.progress(d, t, "saving pieces"))  # fmt: skip
+            if backend.demo:
+                backend.follow_in_demo(db, summary.name)
+            return summary, completion
+
+        def progress(done: int, total: int, text: str) -> None:
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(done)
+            self.status.setText(f"{text}: {done:,} of {total:,}")
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            summary: MailingSummary = result[0]
+            completion: CompletionSummary | None = result[1]
+            self.summary = summary
+            self.cancel.setEnabled(False)
+            lines = [f"Created mailing <b>{summary.name}</b>: {summary.piece_count:,} pieces, serials "
+                     f"{summary.first_serial}-{summary.last_serial}."]  # fmt: skip
+            if skipped:
+                lines.append(warning_text(f"{skipped:,} row(s) with errors were left out (see the report)."))
+            if completion is not None:
+                lines.append(completion.line())
+            lines.append("Next: print envelopes or labels from the Mailings page.")
+            self.status.setText("<br>".join(lines))
+            self.progress.setValue(self.progress.maximum())
+            self.ctx.data_changed.emit()
+            self.created.emit(summary)
+            self.completeChanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.cancel.setEnabled(False)
+            self.status.setText(
+                error_text(explain(exc) if not isinstance(exc, (StoreError, ValueError)) else str(exc))
+            )
+
+        self.status.setText("Working …")
+        self.task = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress)
+
+    def isComplete(self) -> bool:
+        return self.summary is not None
+
+
+class ImportWizard(QWizard):
+    created = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, path: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import a mailing list")
+        self.setAccessibleName("Import wizard")
+        self.file_page = FilePage(ctx)
+        self.mapping_page = MappingPage()
+        self.check_page = CheckPage(ctx)
+        self.create_page = CreatePage(ctx)
+        for page in (self.file_page, self.mapping_page, self.check_page, self.create_page):
+            self.addPage(page)
+        self.create_page.created.connect(self.created)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        if path:
+            self.file_page.path.setText(path)
+        self.resize(900, 640)

@@ -1,0 +1,284 @@
+"""One letter: type an address, see the envelope to scale with its IMb, then print or save the PDF.
+
+The preview is the layout service's own placement (the same ``layout_piece``
+the PDF uses) painted with QPainter, with the bars from ``imb.geometry``; the
+rule check's messages show beside it.  The piece is stored with a fresh
+serial before the PDF is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.actions.jobs import check_letter, letter_preview, store_letter
+from imb_tracker.imb import NOMINAL, ImbError, barcode_geometry, stid_table
+from imb_tracker.layout import rules
+from imb_tracker.layout.envelopes import (
+    EnvelopeOptions,
+    PieceLayout,
+    layout_piece,
+    render_envelopes,
+    return_block,
+)
+from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template, envelope_templates
+from imb_tracker.mail import ADDRESS_FIELDS
+from imb_tracker.store.mailers import get_mailer
+
+from .context import AppContext
+from .widgets import error_text, ok_text, warning_text
+
+log = logging.getLogger(__name__)
+
+POSITIONS = {"address-above": "Above the address", "address-below": "Below the address",
+             "clear-zone": "In the barcode clear zone (bottom right)"}  # fmt: skip
+LABELS = {"name": "&Name", "company": "C&ompany", "address1": "&Street address", "address2": "Apt / suite",
+          "city": "Cit&y", "state": "S&tate", "zip": "&ZIP", "zip4": "ZIP+&4", "delivery_point": "Delivery point"}  # fmt: skip
+
+
+class EnvelopePreview(QWidget):
+    """The envelope scaled to fit, drawn from the same layout the PDF uses."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.template: EnvelopeTemplate | None = None
+        self.options = EnvelopeOptions()
+        self.layout_: PieceLayout | None = None
+        self.setMinimumSize(QSize(420, 200))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Envelope preview")
+
+    def show_piece(
+        self, template: EnvelopeTemplate, options: EnvelopeOptions, layout: PieceLayout | None
+    ) -> None:
+        self.template, self.options, self.layout_ = template, options, layout
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), self.palette().window())
+        if self.template is None:
+            p.end()
+            return
+        w, h = self.template.width, self.template.height
+        scale = min((self.width() - 20) / w, (self.height() - 20) / h)  # pixels per inch
+        ox, oy = (self.width() - w * scale) / 2, (self.height() - h * scale) / 2
+
+        def rect(x: float, y: float, rw: float, rh: float) -> QRectF:  # inches, y up from the bottom edge
+            return QRectF(ox + x * scale, oy + (h - y - rh) * scale, rw * scale, rh * scale)
+
+        p.fillRect(rect(0, 0, w, h), QColor("#fffdf7"))
+        p.setPen(QPen(QColor("#9a9a9a"), 1))
+        p.drawRect(rect(0, 0, w, h))
+        # the barcode clear zone, so the user sees why the address may not go there
+        clear = rect(w - rules.CLEAR_ZONE_WIDTH, 0, rules.CLEAR_ZONE_WIDTH, rules.CLEAR_ZONE_HEIGHT)
+        p.setPen(QPen(QColor("#c9d6e8"), 1, Qt.PenStyle.DashLine))
+        p.drawRect(clear)
+        p.setPen(QColor("#7d8da1"))
+        small = QFont(self.font())
+        small.setPixelSize(max(8, int(0.09 * scale)))
+        p.setFont(small)
+        p.drawText(clear.adjusted(4, 2, -4, -2), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                   "barcode clear zone")  # fmt: skip
+        block = return_block(self.template, self.options, None)
+        lines = list(block.lines) + (self.layout_.address if self.layout_ else [])
+        p.setPen(QColor("black"))
+        for line in lines:
+            font = QFont("Helvetica")
+            font.setStyleHint(QFont.StyleHint.SansSerif)
+            font.setPixelSize(max(4, round(line.size / 72 * scale)))
+            font.setBold("Bold" in line.font)
+            p.setFont(font)
+            p.drawText(round(ox + line.x * scale), round(oy + (h - line.baseline) * scale), line.text)
+        if self.layout_ is not None and self.layout_.bars:
+            geo = barcode_geometry(self.layout_.bars, NOMINAL)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("black"))
+            for bar in geo.bars:
+                p.drawRect(rect(self.layout_.bars_x + bar.x / 72, self.layout_.bars_y + bar.y / 72, bar.width / 72,
+                                bar.height / 72))  # fmt: skip
+        p.setPen(QColor("#7d8da1"))
+        p.setFont(small)
+        p.drawText(rect(0, 0, w, h).adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                   f"{self.template.name}, {w:g} × {h:g} in (to scale)")  # fmt: skip
+        p.end()
+
+
+class LetterPage(QWidget):
+    """Address form, preview, rule check, then Print or Save PDF (``printed`` carries the PDF path)."""
+
+    message = Signal(str, int)
+    pdf_ready = Signal(str, str)  # path, title
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        box = QGroupBox("Recipient")
+        form = QFormLayout(box)
+        self.edits: dict[str, QLineEdit] = {}
+        for name in ADDRESS_FIELDS:
+            edit = QLineEdit()
+            edit.setAccessibleName(LABELS[name].replace("&", ""))
+            edit.textChanged.connect(self._changed)
+            self.edits[name] = edit
+            form.addRow(LABELS[name], edit)
+        self.edits["state"].setMaxLength(20)
+        self.edits["zip"].setPlaceholderText("5 digits, or ZIP+4 as 12345-6789")
+        left.addWidget(box)
+        opts = QGroupBox("Envelope")
+        oform = QFormLayout(opts)
+        self.template = QComboBox()
+        self.template.setAccessibleName("Envelope template")
+        for tid, t in envelope_templates().items():
+            self.template.addItem(f"{t.name} ({t.width:g} × {t.height:g} in)", tid)
+        self.position = QComboBox()
+        self.position.setAccessibleName("Barcode position")
+        for key, label in POSITIONS.items():
+            self.position.addItem(label, key)
+        self.digits = QCheckBox("Print the barcode's digits under it")
+        self.digits.setAccessibleName("Print barcode digits")
+        oform.addRow("&Template", self.template)
+        oform.addRow("&Barcode", self.position)
+        oform.addRow(self.digits)
+        left.addWidget(opts)
+        self.checks = QLabel()
+        self.checks.setWordWrap(True)
+        self.checks.setAccessibleName("Rule check messages")
+        self.checks.setTextFormat(Qt.TextFormat.RichText)
+        left.addWidget(self.checks)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("&Save PDF")
+        self.save_button.setAccessibleName("Store the letter and save its PDF")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Store the letter and print it")
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.setAccessibleName("Clear the form")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        left.addLayout(buttons)
+        left.addStretch(1)
+        outer.addLayout(left, 2)
+        self.preview = EnvelopePreview()
+        outer.addWidget(self.preview, 3)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(self.update_preview)
+        self.template.currentIndexChanged.connect(self._changed)
+        self.position.currentIndexChanged.connect(self._changed)
+        self.digits.toggled.connect(self._changed)
+        self.save_button.clicked.connect(lambda: self.make_pdf(show=True))
+        self.print_button.clicked.connect(lambda: self.make_pdf(show=True, print_now=True))
+        self.clear_button.clicked.connect(self.clear)
+        ctx.data_changed.connect(self.apply_settings)
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        s = self.ctx.settings
+        self.template.setCurrentIndex(max(self.template.findData(s.envelope_template), 0))
+        self.position.setCurrentIndex(max(self.position.findData(s.imb_position), 0))
+        self.digits.setChecked(s.human_readable)
+        self.update_preview()
+
+    def _changed(self) -> None:
+        self._timer.start()
+
+    def fields(self) -> dict[str, str]:
+        return {name: edit.text() for name, edit in self.edits.items()}
+
+    def options(self) -> EnvelopeOptions:
+        s = self.ctx.settings
+        return EnvelopeOptions(position=str(self.position.currentData()), human_readable=self.digits.isChecked(),
+                               return_lines=s.return_block, endorsement=s.endorsement,
+                               offset_x=s.printer_offset_x, offset_y=s.printer_offset_y)  # fmt: skip
+
+    def current_template(self) -> EnvelopeTemplate:
+        return envelope_template(str(self.template.currentData()))
+
+    def update_preview(self) -> None:
+        """Validate the address, lay it out and show the rule check (the serial shown is a placeholder)."""
+        template, options = self.current_template(), self.options()
+        fields = self.fields()
+        record, problems = check_letter(fields) if any(v.strip() for v in fields.values()) else (None, [])
+        for name, edit in self.edits.items():
+            bad = any(p.column == name and p.severity == "error" for p in problems)
+            edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }" if bad else "")
+        messages = [(error_text if p.severity == "error" else warning_text)(f"{LABELS.get(p.column, p.column).replace('&', '')}: {p.problem} — {p.fix}")
+                    for p in problems]  # fmt: skip
+        layout = None
+        mid = self.ctx.mailer_mid()
+        if record is not None and mid and self.ctx.db is not None:
+            mailer = get_mailer(self.ctx.db, mid)
+            try:
+                piece = letter_preview(record, mailer.mid, mailer.default_stid, mailer.barcode_id)
+                layout = layout_piece(template, options, piece)
+            except ImbError as exc:
+                messages.append(error_text(str(exc)))
+            else:
+                messages += [error_text(f"Placement rule: {v}") for v in layout.violations]
+                messages += [warning_text(w) for w in stid_table().warnings(mailer.default_stid)]
+                if not layout.violations:
+                    messages.append(ok_text(f"Meets the placement rules for {template.name}. The serial is given "
+                                            "when you print or save."))  # fmt: skip
+        elif not mid:
+            messages.append(error_text("No mailer set up yet: run the setup (Settings → Mailer)."))
+        elif record is None and not problems:
+            messages.append("Type the recipient's address; the envelope updates as you type.")
+        self.checks.setText("<br>".join(messages))
+        self.preview.show_piece(template, options, layout)
+        ready = layout is not None and not layout.violations
+        self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    def make_pdf(self, show: bool = True, print_now: bool = False, out: Path | None = None) -> Path | None:
+        """Store the letter (fresh serial), write its PDF, and hand it to the preview/print dialog."""
+        record, _problems = check_letter(self.fields())
+        if record is None or self.ctx.db is None:
+            self.message.emit("Fix the fields shown in red first", 5000)
+            return None
+        template, options = self.current_template(), self.options()
+        summary, piece = store_letter(
+            self.ctx.db, self.ctx.mailer_mid(), record, workstation=self.ctx.workstation
+        )
+        if self.ctx.backend is not None and self.ctx.backend.demo:
+            self.ctx.backend.follow_in_demo(self.ctx.db, summary.name)
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (record.name or record.company))[:40]
+        out = out or self.ctx.output_folder() / f"letter-{safe}-{summary.first_serial}.pdf"
+        render_envelopes(template, options, [piece], out, 1)
+        log.info("stored and wrote one letter: %s", out)
+        self.message.emit(f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
+        self.ctx.data_changed.emit()
+        if show:
+            self.pdf_ready.emit(str(out), "print" if print_now else "preview")
+        return out
+
+    def clear(self) -> None:
+        for edit in self.edits.values():
+            edit.clear()
+        self.edits["name"].setFocus()
+
+    def fill(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            self.edits[name].setText(value)
+        self.update_preview()

@@ -1,0 +1,332 @@
+"""Letters: every stored piece, searchable and filterable, with one-click lookups and a bulk refresh.
+
+Lookups run in the background through :class:`BackgroundTasks`; rows are
+re-read a few times a second while results arrive, and Cancel stops after
+the requests in flight (each response is stored before the next request).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.actions.backend import explain
+from imb_tracker.store.browse import STATUS_FILTERS, count_pieces
+from imb_tracker.store.engine import utcnow
+from imb_tracker.store.mailings import list_mailings
+from imb_tracker.tracking.planner import plan_refresh
+from imb_tracker.tracking.refresh import RefreshSummary, refresh
+
+from .context import AppContext
+from .letters_model import LettersModel
+from .tasks import Reporter, TaskHandle
+
+log = logging.getLogger(__name__)
+
+
+class LettersPage(QWidget):
+    """The main table.  ``message`` carries status-bar text; ``busy`` drives the window's progress bar."""
+
+    message = Signal(str, int)
+    busy = Signal(str, int, int)  # text, done, total (total 0: finished)
+    open_piece = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model: LettersModel | None = None
+        self.task: TaskHandle | None = None
+        self._arrived: set[str] = set()
+        self._count_task: TaskHandle | None = None
+        layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, company, city, ZIP, serial or IMb  (Ctrl+F)")
+        self.search.setAccessibleName("Search letters")
+        self.search.setClearButtonEnabled(True)
+        self.mailing = QComboBox()
+        self.mailing.setAccessibleName("Filter by mailing")
+        self.mailing.setMinimumContentsLength(18)
+        self.status = QComboBox()
+        self.status.setAccessibleName("Filter by status")
+        for key, (label, _) in STATUS_FILTERS.items():
+            self.status.addItem(label, key)
+        self.use_dates = QCheckBox("Created from")
+        self.use_dates.setAccessibleName("Filter by date")
+        self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
+        self.date_from.setCalendarPopup(True)
+        self.date_from.setAccessibleName("Created from date")
+        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_to.setCalendarPopup(True)
+        self.date_to.setAccessibleName("Created to date")
+        bar.addWidget(self.search, 3)
+        bar.addWidget(self.mailing, 2)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.use_dates)
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.date_to)
+        layout.addLayout(bar)
+
+        actions = QHBoxLayout()
+        self.lookup_button = QPushButton("&Look up selected")
+        self.lookup_button.setAccessibleName("Look up selected letters")
+        self.lookup_button.setToolTip("Ask USPS for the scans of the selected letters (Ctrl+L)")
+        self.refresh_button = QPushButton("&Refresh everything in the window")
+        self.refresh_button.setAccessibleName("Refresh everything in the USPS window")
+        self.refresh_button.setToolTip(
+            "Look up every letter (of the chosen mailing) still inside USPS's roughly 30-day window (F5)"
+        )
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setAccessibleName("Cancel lookups")
+        self.cancel_button.setEnabled(False)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Letters count")
+        actions.addWidget(self.lookup_button)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(1)
+        actions.addWidget(self.summary)
+        layout.addLayout(actions)
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Letters table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        layout.addWidget(self.table, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self._repaint = QTimer(self)
+        self._repaint.setInterval(300)
+        self._repaint.timeout.connect(self._show_arrived)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.mailing, self.status):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.use_dates.toggled.connect(lambda _on: self.apply_filter())
+        self.date_from.dateChanged.connect(self._dates_changed)
+        self.date_to.dateChanged.connect(self._dates_changed)
+        self.lookup_button.clicked.connect(self.look_up_selected)
+        self.refresh_button.clicked.connect(self.refresh_window)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.table.doubleClicked.connect(self._open_index)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.look_up_selected)
+        QShortcut(QKeySequence("F5"), self, self.refresh_window)
+        QShortcut(QKeySequence("Return"), self.table, self._open_current)
+        ctx.data_changed.connect(self.reload)
+
+    # ---------------------------------------------------------------- data
+
+    def _dates_changed(self, _date: QDate) -> None:
+        if self.use_dates.isChecked():
+            self.apply_filter()
+
+    def reload(self) -> None:
+        """Re-read mailings and the table (after an import, a new letter, a database switch)."""
+        if self.ctx.db is None:
+            return
+        current = self.mailing.currentData()
+        self.mailing.blockSignals(True)
+        self.mailing.clear()
+        self.mailing.addItem("All mailings", None)
+        for m in reversed(list_mailings(self.ctx.db)):
+            self.mailing.addItem(m.name, m.name)
+        self.mailing.setCurrentIndex(max(self.mailing.findData(current), 0))
+        self.mailing.blockSignals(False)
+        if self.model is None or self.model._db is not self.ctx.db:
+            old = self.model
+            clock = self.ctx.backend.clock if self.ctx.backend is not None else utcnow
+            self.model = LettersModel(self.ctx.db, self.table, clock=clock)
+            self.model.stalled_days = self.ctx.settings.stalled_days
+            self.table.setModel(self.model)
+            self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+            self.model.sort_key, self.model.descending = "id", True
+            self._restore_columns()
+            if old is not None:
+                old.deleteLater()
+        self.apply_filter()
+
+    def current_filter(self) -> Any:
+        assert self.model is not None
+        f = replace(self.model.filter, search=self.search.text(), mailing=self.mailing.currentData(),
+                    status=str(self.status.currentData() or ""))  # fmt: skip
+        if self.use_dates.isChecked():
+            d1, d2 = self.date_from.date(), self.date_to.date()
+            start = datetime(d1.year(), d1.month(), d1.day())
+            end = datetime(d2.year(), d2.month(), d2.day()) + timedelta(days=1)
+            f = replace(f, created_from=start, created_to=end)
+        else:
+            f = replace(f, created_from=None, created_to=None)
+        return f
+
+    def apply_filter(self) -> None:
+        if self.model is None:
+            return
+        self.model.set_filter(self.current_filter())
+        self._count()
+
+    def _count(self) -> None:
+        """Count the matches in the background (a full count of a million rows takes a moment)."""
+        if self.model is None or self.ctx.db is None:
+            return
+        if self._count_task is not None:
+            self._count_task.cancel()
+        db, f = self.ctx.db, self.model.filter
+        shown = self.model.loaded()
+        self.summary.setText(f"{shown:,}{'' if self.model.all_loaded() else '+'} letters")
+
+        def work(reporter: Reporter) -> int | None:
+            return None if reporter.cancelled else count_pieces(db, f)
+
+        def done(total: object) -> None:
+            if total is not None and self.model is not None and self.model.filter == f:
+                self.summary.setText(f"{int(str(total)):,} letters")
+
+        self._count_task = self.ctx.tasks.run(work, on_done=done)
+
+    def _restore_columns(self) -> None:
+        state = self.ctx.store.state("letters_columns")
+        header = self.table.horizontalHeader()
+        if state is None or not header.restoreState(state):
+            for column, width in enumerate((170, 90, 170, 120, 50, 60, 260, 130)):
+                self.table.setColumnWidth(column, width)
+
+    def save_columns(self) -> None:
+        self.ctx.store.set_state("letters_columns", self.table.horizontalHeader().saveState())
+
+    def _open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid() and self.model is not None:
+            self.open_piece.emit(self.model.imb_at(index.row()))
+
+    # ---------------------------------------------------------------- lookups
+
+    def selected_imbs(self) -> list[str]:
+        if self.model is None:
+            return []
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.imb_at(r) for r in rows]
+
+    def look_up_selected(self) -> None:
+        imbs = self.selected_imbs()
+        if not imbs:
+            self.message.emit(
+                "Select one or more letters first (click a row; Ctrl+A selects all loaded)", 5000
+            )
+            return
+        self._start(imbs, f"Looking up {len(imbs):,} letter(s)")
+
+    def refresh_window(self) -> None:
+        """Look up every piece still inside USPS's window (of the chosen mailing)."""
+        if self.ctx.db is None or self.ctx.backend is None:
+            return
+        db, now, mailing = self.ctx.db, self.ctx.backend.clock(), self.mailing.currentData()
+        plan = plan_refresh(db, now, mailing, min_interval=timedelta(minutes=0))
+        if not plan.due:
+            self.message.emit(f"Nothing to refresh: {plan.past_window:,} letter(s) are past USPS's window "
+                              "(their history is kept)", 8000)  # fmt: skip
+            return
+        self._start(plan.due, f"Refreshing {len(plan.due):,} letter(s) in USPS's window")
+
+    def _start(self, imbs: list[str], title: str) -> None:
+        if self.task is not None:
+            self.message.emit("Lookups are already running; wait or cancel them first", 5000)
+            return
+        if self.ctx.db is None or self.ctx.backend is None:
+            return
+        db, backend = self.ctx.db, self.ctx.backend
+
+        def work(reporter: Reporter) -> RefreshSummary:
+            client = backend.iv_client()
+            try:
+                return refresh(db, client, imbs, clock=backend.clock, cancel=reporter.cancel_event,
+                               progress=reporter.progress)  # fmt: skip
+            finally:
+                client.close()
+
+        self.lookup_button.setEnabled(False)
+        self.refresh_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self._title = title
+        self._arrived.clear()
+        self._repaint.start()
+        self.busy.emit(title, 0, len(imbs))
+        self.task = self.ctx.tasks.run(
+            work, on_done=self._finished, on_error=self._failed, on_progress=self._progress
+        )
+
+    def _progress(self, done: int, total: int, imb: str) -> None:
+        self._arrived.add(imb)
+        self.busy.emit(self._title, done, total)
+
+    def _show_arrived(self) -> None:
+        if not self._arrived or self.model is None or self.ctx.db is None:
+            return
+        imbs, self._arrived = self._arrived, set()
+        wanted = set(imbs)
+        ids = [
+            self.model.piece_id_at(r) for r in range(self.model.loaded()) if self.model.imb_at(r) in wanted
+        ]
+        self.model.refresh_rows(ids)
+
+    def _end(self) -> None:
+        self.task = None
+        self._repaint.stop()
+        self._show_arrived()
+        self.lookup_button.setEnabled(True)
+        self.refresh_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.busy.emit("", 0, 0)
+
+    def _finished(self, summary: object) -> None:
+        self._end()
+        assert isinstance(summary, RefreshSummary)
+        self.message.emit(summary.line(), 0)
+        if summary.stopped_reason:
+            self.message.emit(f"Stopped: {summary.stopped_reason}. Check the sign-in in Settings → USPS.", 0)
+        if self.model is not None and self.status.currentData():
+            self.apply_filter()  # statuses changed: the filter's matches did too
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end()
+        self.message.emit(explain(exc), 0)
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
+        QMessageBox.warning(self, "Lookup failed", explain(exc))
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.message.emit("Cancelling after the lookups in flight (each answer is stored)…", 0)

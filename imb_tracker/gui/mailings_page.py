@@ -1,0 +1,261 @@
+"""Mailings: every mailing with its counts, and what to do with one (print, mark mailed, export, report)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.actions.jobs import (
+    RulesBrokenError,
+    export_pieces,
+    export_scans,
+    print_envelopes,
+    print_labels,
+)
+from imb_tracker.imb import ImbError
+from imb_tracker.layout.envelopes import EnvelopeOptions
+from imb_tracker.layout.labels import LabelOptions
+from imb_tracker.layout.sheets import SheetOptions
+from imb_tracker.layout.templates import (
+    envelope_template,
+    envelope_templates,
+    sheet_template,
+    sheet_templates,
+)
+from imb_tracker.store.mailings import MailingSummary, list_mailings, mark_mailed
+
+from .context import AppContext
+from .letter_page import POSITIONS
+from .tasks import Reporter
+from .widgets import error_text
+
+log = logging.getLogger(__name__)
+
+
+class MailingsPage(QWidget):
+    message = Signal(str, int)
+    busy = Signal(str, int, int)
+    pdf_ready = Signal(str, str)
+    show_report = Signal(str)
+    show_letters = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.mailings: list[MailingSummary] = []
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.import_button = QPushButton("&Import a list…")
+        self.import_button.setAccessibleName("Import a mailing list")
+        top.addWidget(self.import_button)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.table = QTableWidget(0, 6)
+        self.table.setAccessibleName("Mailings")
+        self.table.setHorizontalHeaderLabels(
+            ["Mailing", "Pieces", "Mailer ID", "STID", "Created (UTC)", "Status"]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table, 1)
+
+        box = QGroupBox("Print the selected mailing")
+        form = QFormLayout(box)
+        env_row = QHBoxLayout()
+        self.template = QComboBox()
+        self.template.setAccessibleName("Envelope template")
+        for tid, t in envelope_templates().items():
+            self.template.addItem(f"{t.name} ({t.width:g} × {t.height:g} in)", tid)
+        self.position = QComboBox()
+        self.position.setAccessibleName("Barcode position")
+        for key, label in POSITIONS.items():
+            self.position.addItem(label, key)
+        self.envelopes_button = QPushButton("Print &envelopes…")
+        self.envelopes_button.setAccessibleName("Print envelopes")
+        env_row.addWidget(self.template)
+        env_row.addWidget(self.position)
+        env_row.addWidget(self.envelopes_button)
+        label_row = QHBoxLayout()
+        self.layout_combo = QComboBox()
+        self.layout_combo.setAccessibleName("Label sheet")
+        for sid, sheet in sheet_templates().items():
+            self.layout_combo.addItem(f"{sheet.name}" + ("" if sheet.imb else " (no room for the IMb)"), sid)
+        self.start_cell = QSpinBox()
+        self.start_cell.setRange(1, 80)
+        self.start_cell.setPrefix("start at label ")
+        self.start_cell.setAccessibleName("Start cell")
+        self.labels_button = QPushButton("Print &labels…")
+        self.labels_button.setAccessibleName("Print labels")
+        label_row.addWidget(self.layout_combo)
+        label_row.addWidget(self.start_cell)
+        label_row.addWidget(self.labels_button)
+        form.addRow("Envelopes", env_row)
+        form.addRow("Labels", label_row)
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        self.problems.setAccessibleName("Print problems")
+        form.addRow(self.problems)
+        layout.addWidget(box)
+
+        more = QHBoxLayout()
+        self.mailed_button = QPushButton("Mark as &mailed today")
+        self.mailed_button.setAccessibleName("Mark as mailed")
+        self.letters_button = QPushButton("Show its &letters")
+        self.report_button = QPushButton("&Report")
+        self.export_button = QPushButton("E&xport pieces…")
+        self.export_scans_button = QPushButton("Export s&cans…")
+        for b in (self.mailed_button, self.letters_button, self.report_button, self.export_button,
+                  self.export_scans_button):  # fmt: skip
+            b.setAccessibleName(b.text().replace("&", "").replace("…", ""))
+            more.addWidget(b)
+        more.addStretch(1)
+        layout.addLayout(more)
+
+        self.envelopes_button.clicked.connect(self.print_envelopes)
+        self.labels_button.clicked.connect(self.print_labels)
+        self.mailed_button.clicked.connect(self.mark_mailed)
+        self.letters_button.clicked.connect(lambda: self.show_letters.emit(self.selected()))
+        self.report_button.clicked.connect(lambda: self.show_report.emit(self.selected()))
+        self.export_button.clicked.connect(lambda: self.export(False))
+        self.export_scans_button.clicked.connect(lambda: self.export(True))
+        self.table.itemSelectionChanged.connect(self._selection)
+        ctx.data_changed.connect(self.reload)
+
+    def reload(self) -> None:
+        if self.ctx.db is None:
+            return
+        current = self.selected()
+        s = self.ctx.settings
+        self.template.setCurrentIndex(max(self.template.findData(s.envelope_template), 0))
+        self.position.setCurrentIndex(max(self.position.findData(s.imb_position), 0))
+        self.layout_combo.setCurrentIndex(max(self.layout_combo.findData(s.label_layout), 0))
+        self.mailings = list(reversed(list_mailings(self.ctx.db)))
+        self.table.setRowCount(len(self.mailings))
+        for r, m in enumerate(self.mailings):
+            values = (m.name, f"{m.piece_count:,}", m.mid, m.stid, f"{m.created_at:%Y-%m-%d %H:%M}",
+                      f"mailed {m.mailed_at:%Y-%m-%d}" if m.mailed_at else m.status)  # fmt: skip
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
+        self.select(current or (self.mailings[0].name if self.mailings else ""))
+        self._selection()
+
+    def select(self, name: str) -> None:
+        for r, m in enumerate(self.mailings):
+            if m.name == name:
+                self.table.selectRow(r)
+                return
+
+    def selected(self) -> str:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.mailings[rows[0].row()].name if rows else ""
+
+    def _selection(self) -> None:
+        on = bool(self.selected())
+        for b in (self.envelopes_button, self.labels_button, self.mailed_button, self.letters_button,
+                  self.report_button, self.export_button, self.export_scans_button):  # fmt: skip
+            b.setEnabled(on)
+
+    def _out(self, kind: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.selected())[:60]
+        return self.ctx.output_folder() / f"{safe}-{kind}.pdf"
+
+    def _run_print(self, kind: str, job: object) -> None:
+        mailing = self.selected()
+        out = self._out(kind)
+        self.problems.setText("")
+        self.busy.emit(f"Writing {kind} for {mailing}", 0, 1)
+
+        def done(result: object) -> None:
+            self.busy.emit("", 0, 0)
+            self.message.emit(f"Wrote {getattr(result, 'pages', 0):,} page(s) to {out}", 0)
+            self.pdf_ready.emit(str(out), "preview")
+
+        def failed(exc: BaseException) -> None:
+            self.busy.emit("", 0, 0)
+            if isinstance(exc, RulesBrokenError):
+                shown = "<br>".join(f"{who}: {text}" for _n, who, text in exc.problems[:8])
+                self.problems.setText(error_text(str(exc)) + "<br>" + shown)
+            else:
+                self.problems.setText(error_text(str(exc)))
+
+        self.ctx.tasks.run(job, on_done=done, on_error=failed,  # type: ignore[arg-type]
+                           on_progress=lambda d, t, _x: self.busy.emit(f"Writing {kind}", d, t))  # fmt: skip
+
+    def print_envelopes(self) -> None:
+        db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
+        template = envelope_template(str(self.template.currentData()))
+        options = EnvelopeOptions(position=str(self.position.currentData()), human_readable=s.human_readable,
+                                  return_lines=s.return_block, endorsement=s.endorsement,
+                                  offset_x=s.printer_offset_x, offset_y=s.printer_offset_y)  # fmt: skip
+        out = self._out("envelopes")
+        assert db is not None
+
+        def job(reporter: Reporter) -> object:
+            return print_envelopes(db, mailing, template, options, out,
+                                   lambda d, t: reporter.progress(d, t, "envelopes"))  # fmt: skip
+
+        self._run_print("envelopes", job)
+
+    def print_labels(self) -> None:
+        db, mailing = self.ctx.db, self.selected()
+        try:
+            sheet = sheet_template(str(self.layout_combo.currentData()))
+            options = LabelOptions(imb=sheet.imb, sheet=SheetOptions(start_cell=self.start_cell.value()))
+            options.sheet.validate(sheet)
+        except (ImbError, ValueError) as exc:
+            self.problems.setText(error_text(str(exc)))
+            return
+        out = self._out("labels")
+        assert db is not None
+
+        def job(reporter: Reporter) -> object:
+            return print_labels(
+                db, mailing, sheet, options, out, lambda d, t: reporter.progress(d, t, "labels")
+            )
+
+        self._run_print("labels", job)
+
+    def mark_mailed(self) -> None:
+        assert self.ctx.db is not None and self.ctx.backend is not None
+        mark_mailed(self.ctx.db, self.selected(), self.ctx.backend.clock())
+        if self.ctx.backend.demo:
+            self.ctx.backend.follow_in_demo(self.ctx.db, self.selected())
+        self.message.emit(f"{self.selected()} marked as mailed; delivery times count from now", 5000)
+        self.ctx.data_changed.emit()
+
+    def export(self, scans: bool) -> None:
+        mailing = self.selected()
+        kind = "scans" if scans else "pieces"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", str(self._out(kind).with_suffix(".csv")),
+                                              "CSV (*.csv);;Excel (*.xlsx)")  # fmt: skip
+        if not path:
+            return
+        db = self.ctx.db
+        assert db is not None
+
+        def job(_reporter: Reporter) -> int:
+            return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
+
+        self.ctx.tasks.run(job, on_done=lambda n: self.message.emit(f"Exported {n:,} {kind} to {path}", 0),
+                           on_error=lambda e: self.problems.setText(error_text(str(e))))  # fmt: skip

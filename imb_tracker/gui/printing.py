@@ -1,0 +1,269 @@
+"""Preview a PDF and print it at exactly 100 %: never fit-to-page, page size checked after the dialog.
+
+Printing renders each PDF page with QtPdf at the printer's resolution and
+draws it 1:1 on a full-page QPrinter (printing.md §6.2).  The page layout is
+set *after* the print dialog, because some drivers reset it (§6.5), and a
+printer that will not take the PDF's paper size is refused in words instead
+of silently scaled.  Big jobs can go to the system's print spooler as the PDF
+itself ("send to the system printer", with scaling off).  The PDF is always
+saved first.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, QUrl
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter, QTransform
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.layout.calibration import render_calibration
+
+from .context import AppContext
+from .tasks import Reporter
+
+log = logging.getLogger(__name__)
+
+BIG_JOB_PAGES = 200  # above this, suggest the system printer path (rasterising takes a while)
+
+
+class PageSizeError(RuntimeError):
+    """The printer would not take the PDF's paper size: nothing was printed."""
+
+
+def set_exact_page(printer: QPrinter, width_pt: float, height_pt: float) -> None:
+    """Give the printer the PDF's own paper, zero margins, full page; raise if the driver substitutes another."""
+    short, long_ = sorted((width_pt, height_pt))
+    size = QPageSize(QSizeF(short, long_), QPageSize.Unit.Point, f"{short / 72:g} x {long_ / 72:g} in",
+                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    orientation = (
+        QPageLayout.Orientation.Landscape if width_pt > height_pt else QPageLayout.Orientation.Portrait
+    )
+    printer.setPageLayout(QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0)))
+    printer.setFullPage(True)
+    full = printer.pageLayout().fullRectPoints()
+    if abs(full.width() - width_pt) > 1 or abs(full.height() - height_pt) > 1:
+        raise PageSizeError(
+            f"the printer uses {full.width() / 72:.2f} × {full.height() / 72:.2f} in paper instead of "
+            f"{width_pt / 72:.2f} × {height_pt / 72:.2f} in; nothing was printed. Choose the envelope or label "
+            "size in the printer's settings, or send the PDF to the system printer at 100 %"
+        )
+
+
+def print_pdf(pdf: Path, printer: QPrinter, reporter: Reporter | None = None, rotate: bool = False) -> int:
+    """Print every page of ``pdf`` at actual size on an already chosen printer; returns pages printed.
+
+    Runs on a worker thread (QPainter may paint on a QPrinter from any one thread).
+    ``rotate`` turns the content a quarter turn for envelope feeds whose driver does not.
+    """
+    doc = QPdfDocument()
+    status = doc.load(str(pdf))
+    if status != QPdfDocument.Error.None_:
+        raise RuntimeError(f"could not open {pdf.name} ({status.name})")
+    size = doc.pagePointSize(0)
+    width, height = size.width(), size.height()
+    if rotate:
+        set_exact_page(printer, height, width)
+    else:
+        set_exact_page(printer, width, height)
+    dpi = printer.resolution()
+    options = QPdfDocumentRenderOptions()
+    options.setRenderFlags(QPdfDocumentRenderOptions.RenderFlag.PathAliased
+                           | QPdfDocumentRenderOptions.RenderFlag.TextAliased)  # fmt: skip
+    pixels = QSize(round(width * dpi / 72), round(height * dpi / 72))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("the printer could not be opened")
+    pages = doc.pageCount()
+    printed = 0
+    try:
+        for i in range(pages):
+            if reporter is not None and not reporter.progress(i, pages, f"page {i + 1} of {pages}"):
+                break
+            if i:
+                printer.newPage()
+            image = doc.render(i, pixels, options)
+            if rotate:  # the page is portrait on the printer; turn the landscape content into it
+                painter.setTransform(QTransform().translate(pixels.height(), 0).rotate(90))
+            painter.drawImage(QPointF(0, 0), image)  # 1:1, never into a "fit" rectangle
+            printed += 1
+    finally:
+        painter.end()
+        doc.close()
+    return printed
+
+
+def system_print_command(pdf: Path, width_in: float, height_in: float, printer: str = "") -> list[str] | None:
+    """The spooler command that prints the PDF at 100 % (CUPS ``lp``), or None where there is none."""
+    lp = shutil.which("lp")
+    if lp is None:
+        return None
+    command = [lp]
+    if printer:
+        command += ["-d", printer]
+    command += ["-o", f"media=Custom.{min(width_in, height_in):g}x{max(width_in, height_in):g}in",
+                "-o", "print-scaling=none", "-o", "fit-to-page=false"]  # fmt: skip
+    if width_in > height_in:
+        command += ["-o", "landscape"]
+    return [*command, str(pdf)]
+
+
+class PrintPreview(QDialog):
+    """The PDF's pages (QtPdf), with Print at 100 %, Send to system printer, Open folder, Calibration page."""
+
+    def __init__(self, ctx: AppContext, pdf: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pdf = Path(pdf)
+        self._printer: QPrinter | None = None
+        self.setWindowTitle(f"Print preview — {self.pdf.name}")
+        self.setAccessibleName("Print preview")
+        self.resize(980, 720)
+        layout = QVBoxLayout(self)
+        self.document = QPdfDocument(self)
+        self.document.load(str(self.pdf))
+        self.view = QPdfView(self)
+        self.view.setAccessibleName("PDF pages")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        pages = self.document.pageCount()
+        size = self.document.pagePointSize(0) if pages else QSizeF(0, 0)
+        self.page_size = (size.width() / 72, size.height() / 72)
+        info = QHBoxLayout()
+        self.info = QLabel(f"{pages:,} page(s), {self.page_size[0]:.3g} × {self.page_size[1]:.3g} in. Saved as "
+                           f"{self.pdf}. Print at 100 % (actual size), never “fit to page”.")  # fmt: skip
+        self.info.setWordWrap(True)
+        self.info.setAccessibleName("PDF summary")
+        self.page = QSpinBox()
+        self.page.setRange(1, max(pages, 1))
+        self.page.setPrefix("Page ")
+        self.page.setSuffix(f" of {pages:,}")
+        self.page.setAccessibleName("Go to page")
+        self.page.valueChanged.connect(lambda n: self.view.pageNavigator().jump(n - 1, QPointF(), 0))
+        info.addWidget(self.info, 1)
+        info.addWidget(self.page)
+        layout.addLayout(info)
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        self.print_button = QPushButton("&Print at 100 %…")
+        self.print_button.setAccessibleName("Print at actual size")
+        self.spool_button = QPushButton("Send PDF to the &system printer")
+        self.spool_button.setAccessibleName("Send the PDF to the system printer")
+        self.spool_button.setToolTip(
+            "Fast for big jobs: the printer gets the PDF itself, with scaling turned off"
+        )
+        self.folder_button = QPushButton("Open &folder")
+        self.folder_button.setAccessibleName("Open the PDF's folder")
+        self.calibration_button = QPushButton("&Calibration page")
+        self.calibration_button.setAccessibleName("Make a calibration page")
+        self.close_button = QPushButton("Close")
+        for b in (self.print_button, self.spool_button, self.folder_button, self.calibration_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        feed = QLabel("Envelopes: most printers take them short edge first through the manual feed; if the "
+                      "address comes out sideways, set Settings → Printing → envelope feed to “rotate”. Thick "
+                      "envelopes need the straight-through path.")  # fmt: skip
+        feed.setWordWrap(True)
+        layout.addWidget(feed)
+        self.print_button.clicked.connect(self.print_with_dialog)
+        self.spool_button.clicked.connect(self.send_to_spooler)
+        self.folder_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf.parent)))
+        )
+        self.calibration_button.clicked.connect(self.calibration)
+        self.close_button.clicked.connect(self.accept)
+        if pages > BIG_JOB_PAGES:
+            self.print_button.setToolTip(
+                f"{pages:,} pages: sending the PDF to the system printer is much faster"
+            )
+
+    def print_with_dialog(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.start_print(printer)
+
+    def start_print(self, printer: QPrinter) -> None:
+        """Print in the background (the printer was chosen already); progress in the status bar."""
+        rotate = self.ctx.settings.envelope_feed == "rotate"
+        pdf = self.pdf
+        self.print_button.setEnabled(False)
+
+        def work(reporter: Reporter) -> int:
+            return print_pdf(pdf, printer, reporter, rotate)
+
+        def done(pages: object) -> None:
+            self.print_button.setEnabled(True)
+            self.info.setText(
+                f"Sent {pages} page(s) to {printer.printerName() or printer.outputFileName()} at 100 %."
+            )
+            self._printer = None
+
+        def failed(exc: BaseException) -> None:
+            self.print_button.setEnabled(True)
+            self._printer = None
+            QMessageBox.warning(self, "Not printed", str(exc))
+
+        self._printer = printer  # kept alive while the worker paints on it
+        self.ctx.tasks.run(work, on_done=done, on_error=failed,
+                           on_progress=lambda d, t, text: self.info.setText(f"Printing {text} …"))  # fmt: skip
+
+    def send_to_spooler(self) -> None:
+        command = system_print_command(self.pdf, *self.page_size)
+        if command is None:
+            if sys.platform.startswith("win"):
+                text = ("Windows has no built-in way to print a PDF without scaling. Open the saved PDF in your PDF "
+                        "reader and print it at “Actual size”.")  # fmt: skip
+            else:
+                text = "No system print command (lp) was found. Open the saved PDF and print it at “Actual size”."
+            QMessageBox.information(self, "Print the PDF", text)
+            return
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not printed", f"{command[0]} failed: {exc}")
+            return
+        if result.returncode:
+            QMessageBox.warning(
+                self, "Not printed", f"The system printer refused the job: {result.stderr.strip()}"
+            )
+        else:
+            self.info.setText(f"Sent to the system printer at 100 %: {result.stdout.strip()}")
+
+    def calibration(self) -> None:
+        out = self.ctx.output_folder() / "calibration.pdf"
+        render_calibration(out)
+        self.ctx.tasks.count_changed.emit(self.ctx.tasks.running())
+        preview = PrintPreview(self.ctx, out, self.parentWidget())
+        preview.setModal(False)
+        preview.show()
+
+
+def open_preview(ctx: AppContext, pdf: str | Path, parent: QWidget | None, print_now: bool = False) -> Any:
+    dialog = PrintPreview(ctx, Path(pdf), parent)
+    dialog.setModal(False)
+    dialog.show()
+    if print_now:
+        dialog.print_with_dialog()
+    return dialog

@@ -1,0 +1,201 @@
+"""Reports per mailing: counts by stage, days to carrier sort, by destination state, stalled pieces.
+
+The figures are ``tracking.report.mailing_report`` (the same as ``imb-tracker
+report``), computed in the background; charts are QPainter drawings that the
+PDF export paints again onto a QPdfWriter page.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.store.mailings import list_mailings
+from imb_tracker.tracking.report import (
+    REPORT_COLUMNS,
+    MailingReport,
+    histogram,
+    mailing_report,
+    report_lines,
+    report_rows,
+)
+from imb_tracker.tracking.status import STAGE_WORDS
+
+from .charts import BarChart
+from .context import AppContext
+from .tasks import Reporter
+from .widgets import STAGE_STYLE, error_text
+
+
+class ReportsPage(QWidget):
+    message = Signal(str, int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.report: MailingReport | None = None
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.mailing = QComboBox()
+        self.mailing.setAccessibleName("Mailing for the report")
+        self.mailing.setMinimumContentsLength(24)
+        self.stalled = QSpinBox()
+        self.stalled.setRange(1, 30)
+        self.stalled.setValue(ctx.settings.stalled_days)
+        self.stalled.setPrefix("stalled after ")
+        self.stalled.setSuffix(" days without a scan")
+        self.stalled.setAccessibleName("Days without a scan before a letter counts as stalled")
+        self.refresh_button = QPushButton("&Update")
+        self.refresh_button.setAccessibleName("Update the report")
+        self.csv_button = QPushButton("Export &CSV…")
+        self.csv_button.setAccessibleName("Export the report as CSV")
+        self.pdf_button = QPushButton("Export &PDF…")
+        self.pdf_button.setAccessibleName("Export the report as PDF")
+        for w in (self.mailing, self.stalled, self.refresh_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.csv_button)
+        top.addWidget(self.pdf_button)
+        layout.addLayout(top)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Report summary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        grid = QGridLayout()
+        self.stage_chart = BarChart("Letters by stage")
+        self.days_chart = BarChart("Days from mailing to carrier sort (letters per day)")
+        self.state_chart = BarChart("Median days to carrier sort, by destination state")
+        self.stalled_table = QTableWidget(0, 3)
+        self.stalled_table.setAccessibleName("Stalled letters")
+        self.stalled_table.setHorizontalHeaderLabels(["Stalled letter", "Name", "Status"])
+        self.stalled_table.horizontalHeader().setStretchLastSection(True)
+        self.stalled_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        grid.addWidget(self.stage_chart, 0, 0)
+        grid.addWidget(self.days_chart, 0, 1)
+        grid.addWidget(self.state_chart, 1, 0)
+        grid.addWidget(self.stalled_table, 1, 1)
+        layout.addLayout(grid, 1)
+        self.mailing.currentIndexChanged.connect(lambda _i: self.update_report())
+        self.refresh_button.clicked.connect(self.update_report)
+        self.stalled.valueChanged.connect(lambda _v: self.update_report())
+        self.csv_button.clicked.connect(self.export_csv)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        ctx.data_changed.connect(self.reload)
+
+    def reload(self) -> None:
+        if self.ctx.db is None:
+            return
+        current = self.mailing.currentData()
+        self.mailing.blockSignals(True)
+        self.mailing.clear()
+        for m in reversed(list_mailings(self.ctx.db)):
+            self.mailing.addItem(f"{m.name} ({m.piece_count:,})", m.name)
+        self.mailing.setCurrentIndex(max(self.mailing.findData(current), 0))
+        self.mailing.blockSignals(False)
+        self.update_report()
+
+    def show_mailing(self, name: str) -> None:
+        self.mailing.setCurrentIndex(max(self.mailing.findData(name), 0))
+        self.update_report()
+
+    def update_report(self) -> None:
+        name = self.mailing.currentData()
+        if not name or self.ctx.db is None or self.ctx.backend is None:
+            self.summary.setText("No mailings yet: import a list first.")
+            return
+        db, now, stalled = self.ctx.db, self.ctx.backend.clock(), self.stalled.value()
+
+        def work(_reporter: Reporter) -> MailingReport:
+            return mailing_report(db, str(name), now, stalled)
+
+        self.summary.setText("Working …")
+        self.ctx.tasks.run(
+            work, on_done=self.show_report, on_error=lambda e: self.summary.setText(error_text(str(e)))
+        )
+
+    def show_report(self, report: object) -> None:
+        assert isinstance(report, MailingReport)
+        self.report = report
+        self.summary.setText("<br>".join(report_lines(report)[:1] + [line for line in report_lines(report)[1:]
+                                         if line.startswith(("first scan", "days from", "stalled"))]))  # fmt: skip
+        stages = sorted(report.by_stage.items(), key=lambda kv: -kv[1])
+        self.stage_chart.set_items([(STAGE_WORDS.get(s, s).split(" (")[0], n, STAGE_STYLE.get(s, STAGE_STYLE["unknown"])[0])
+                                    for s, n in stages])  # fmt: skip
+        self.days_chart.set_items(
+            [(label, n, "#1e88e5") for label, n in histogram(report.days_to_carrier_sort)]
+        )
+        by_state = sorted(report.by_state.items())
+        self.state_chart.set_items([(s, round(statistics.median(v), 1), "#3949ab") for s, v in by_state])
+        self.stalled_table.setRowCount(len(report.stalled))
+        for r, s in enumerate(report.stalled):
+            for c, v in enumerate((s.imb, s.name, s.words)):
+                self.stalled_table.setItem(r, c, QTableWidgetItem(v))
+
+    def export_csv(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export the report", str(self.ctx.output_folder() / "report.csv"),
+                                              "CSV (*.csv)")  # fmt: skip
+        if path:
+            write_report_csv(self.report, Path(path))
+            self.message.emit(f"Saved {path}", 5000)
+
+    def export_pdf(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export the report", str(self.ctx.output_folder() / "report.pdf"),
+                                              "PDF (*.pdf)")  # fmt: skip
+        if path:
+            self.write_pdf(Path(path))
+            self.message.emit(f"Saved {path}", 5000)
+
+    def write_pdf(self, path: Path) -> None:
+        """The summary lines and the three charts on US Letter pages."""
+        assert self.report is not None
+        writer = QPdfWriter(str(path))
+        writer.setTitle(f"IMb Tracker report: {self.report.mailing}")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(36, 36, 36, 36)))  # fmt: skip
+        writer.setResolution(144)
+        painter = QPainter(writer)
+        page = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))
+        page.moveTo(0, 0)
+        ink = QColor("black")
+        y = 0.0
+        line = painter.fontMetrics().height() * 1.2
+        for text in report_lines(self.report):
+            if y + line > page.height():
+                writer.newPage()
+                y = 0.0
+            painter.drawText(QRectF(0, y, page.width(), line), Qt.AlignmentFlag.AlignLeft, text)
+            y += line
+        chart_h = page.height() / 3.2
+        writer.newPage()
+        for i, chart in enumerate((self.stage_chart, self.days_chart, self.state_chart)):
+            chart.paint_into(painter, QRectF(0, i * (chart_h + 10), page.width(), chart_h), ink)
+        painter.end()
+
+
+def write_report_csv(report: MailingReport, path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REPORT_COLUMNS)
+        writer.writerows(report_rows(report))

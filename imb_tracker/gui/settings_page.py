@@ -1,0 +1,274 @@
+"""Settings: where lookups go (and the sign-in), the mailer, printing defaults, tracking thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imb_tracker.actions.backend import MODES, UspsBackend, explain
+from imb_tracker.imb import ImbError
+from imb_tracker.layout.templates import envelope_templates, sheet_templates
+from imb_tracker.store.errors import StoreError
+from imb_tracker.store.mailers import get_mailer, update_mailer
+from imb_tracker.usps.credentials import CredentialsError, clear_iv, save_iv
+
+from .context import AppContext
+from .letter_page import POSITIONS
+from .widgets import error_text, ok_text, stid_combo, stid_of
+
+
+class SettingsPage(QWidget):
+    message = Signal(str, int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        grid = QGridLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+        usps = QGroupBox("USPS lookups")
+        f = QFormLayout(usps)
+        self.mode = QComboBox()
+        self.mode.setAccessibleName("Where lookups go")
+        for key, label in MODES.items():
+            self.mode.addItem(label, key)
+        self.username = QLineEdit()
+        self.username.setAccessibleName("BCG user name")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("BCG password")
+        self.password.setPlaceholderText("kept in the system keyring, never in a file")
+        row = QHBoxLayout()
+        self.save_login = QPushButton("Save sign-in")
+        self.test_login = QPushButton("&Test connection")
+        self.clear_login = QPushButton("Remove sign-in")
+        for b in (self.save_login, self.test_login, self.clear_login):
+            b.setAccessibleName(b.text().replace("&", ""))
+            row.addWidget(b)
+        self.login_result = QLabel()
+        self.login_result.setWordWrap(True)
+        self.login_result.setAccessibleName("Sign-in result")
+        self.quota = QSpinBox()
+        self.quota.setRange(10, 100_000)
+        self.quota.setSuffix(" lookups per minute")
+        self.quota.setAccessibleName("Lookup quota")
+        f.addRow("&Lookups go to", self.mode)
+        f.addRow("User name", self.username)
+        f.addRow("Password", self.password)
+        f.addRow(row)
+        f.addRow(self.login_result)
+        f.addRow("&Quota", self.quota)
+        grid.addWidget(usps, 0, 0)
+
+        mailer = QGroupBox("Mailer")
+        f = QFormLayout(mailer)
+        self.mid = QLabel()
+        self.mid.setAccessibleName("Mailer ID")
+        self.mailer_name = QLineEdit()
+        self.mailer_name.setAccessibleName("Mailer name")
+        self.crid = QLineEdit()
+        self.crid.setAccessibleName("CRID")
+        self.stid = stid_combo(self)
+        self.window_days = QSpinBox()
+        self.window_days.setRange(45, 365)
+        self.window_days.setSuffix(" days")
+        self.window_days.setAccessibleName("Uniqueness window")
+        self.workstation = QLineEdit()
+        self.workstation.setAccessibleName("Workstation name")
+        self.workstation.setPlaceholderText("this computer's name (for per-workstation serial ranges)")
+        f.addRow("Mailer ID", self.mid)
+        f.addRow("&Name", self.mailer_name)
+        f.addRow("CRID", self.crid)
+        f.addRow("Service type", self.stid)
+        f.addRow("Uniqueness window", self.window_days)
+        f.addRow("Workstation", self.workstation)
+        grid.addWidget(mailer, 0, 1)
+
+        printing = QGroupBox("Printing")
+        f = QFormLayout(printing)
+        self.template = QComboBox()
+        self.template.setAccessibleName("Default envelope")
+        for tid, t in envelope_templates().items():
+            self.template.addItem(t.name, tid)
+        self.position = QComboBox()
+        self.position.setAccessibleName("Default barcode position")
+        for key, label in POSITIONS.items():
+            self.position.addItem(label, key)
+        self.digits = QCheckBox("Print the barcode's digits")
+        self.return_lines = QPlainTextEdit()
+        self.return_lines.setAccessibleName("Return address")
+        self.return_lines.setFixedHeight(80)
+        self.endorsement = QLineEdit()
+        self.endorsement.setAccessibleName("Endorsement line")
+        self.endorsement.setPlaceholderText("e.g. ADDRESS SERVICE REQUESTED")
+        self.feed = QComboBox()
+        self.feed.setAccessibleName("Envelope feed")
+        self.feed.addItem("As the driver sends it", "as-is")
+        self.feed.addItem("Rotate a quarter turn (driver does not)", "rotate")
+        self.offset_x = QDoubleSpinBox()
+        self.offset_y = QDoubleSpinBox()
+        for spin, name in ((self.offset_x, "Printer offset right"), (self.offset_y, "Printer offset up")):
+            spin.setRange(-0.5, 0.5)
+            spin.setDecimals(3)
+            spin.setSingleStep(0.01)
+            spin.setSuffix(" in")
+            spin.setAccessibleName(name)
+        self.labels = QComboBox()
+        self.labels.setAccessibleName("Default label sheet")
+        for sid, sheet in sheet_templates().items():
+            self.labels.addItem(sheet.name, sid)
+        f.addRow("Envelope", self.template)
+        f.addRow("Barcode", self.position)
+        f.addRow(self.digits)
+        f.addRow("Return address", self.return_lines)
+        f.addRow("Endorsement", self.endorsement)
+        f.addRow("Envelope feed", self.feed)
+        f.addRow("Offset right", self.offset_x)
+        f.addRow("Offset up", self.offset_y)
+        f.addRow("Labels", self.labels)
+        grid.addWidget(printing, 1, 0)
+
+        tracking = QGroupBox("Tracking")
+        f = QFormLayout(tracking)
+        self.stalled = QSpinBox()
+        self.stalled.setRange(1, 30)
+        self.stalled.setSuffix(" days without a scan")
+        self.stalled.setAccessibleName("Stalled after")
+        f.addRow("Stalled after", self.stalled)
+        paths = QLabel(f"Data: {ctx.paths.data}<br>Settings: {ctx.store.path}<br>Logs: {ctx.paths.logs}")
+        paths.setWordWrap(True)
+        f.addRow(paths)
+        grid.addWidget(tracking, 1, 1)
+
+        bottom = QHBoxLayout()
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setAccessibleName("Apply settings")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        bottom.addWidget(self.apply_button)
+        bottom.addWidget(self.result, 1)
+        outer.addLayout(bottom)
+        self.apply_button.clicked.connect(self.apply)
+        self.save_login.clicked.connect(self.save_credentials)
+        self.test_login.clicked.connect(self.test_credentials)
+        self.clear_login.clicked.connect(lambda: self.login_result.setText(
+            "Removed the saved sign-in" if clear_iv() else "No saved sign-in"))  # fmt: skip
+        ctx.data_changed.connect(self.load)
+
+    def load(self) -> None:
+        s = self.ctx.settings
+        self.mode.setCurrentIndex(max(self.mode.findData(s.usps_mode), 0))
+        self.quota.setValue(s.quota_per_minute)
+        self.template.setCurrentIndex(max(self.template.findData(s.envelope_template), 0))
+        self.position.setCurrentIndex(max(self.position.findData(s.imb_position), 0))
+        self.digits.setChecked(s.human_readable)
+        self.return_lines.setPlainText(s.return_lines)
+        self.endorsement.setText(s.endorsement)
+        self.feed.setCurrentIndex(max(self.feed.findData(s.envelope_feed), 0))
+        self.offset_x.setValue(s.printer_offset_x)
+        self.offset_y.setValue(s.printer_offset_y)
+        self.labels.setCurrentIndex(max(self.labels.findData(s.label_layout), 0))
+        self.stalled.setValue(s.stalled_days)
+        self.workstation.setText(s.workstation)
+        mid = self.ctx.mailer_mid()
+        if mid and self.ctx.db is not None:
+            m = get_mailer(self.ctx.db, mid)
+            self.mid.setText(m.mid)
+            self.mailer_name.setText(m.name)
+            self.crid.setText(m.crid or "")
+            self.stid.setCurrentIndex(max(self.stid.findData(m.default_stid), 0))
+            self.window_days.setValue(m.window_days)
+
+    def apply(self) -> None:
+        s = self.ctx.settings
+        mode_changed = s.usps_mode != self.mode.currentData()
+        try:
+            if self.ctx.db is not None and self.mid.text():
+                update_mailer(self.ctx.db, self.mid.text(), name=self.mailer_name.text(), crid=self.crid.text(),
+                              stid=stid_of(self.stid), window_days=self.window_days.value())  # fmt: skip
+        except (ImbError, StoreError) as exc:
+            self.result.setText(error_text(str(exc)))
+            return
+        s.usps_mode = str(self.mode.currentData())
+        s.quota_per_minute = self.quota.value()
+        s.envelope_template = str(self.template.currentData())
+        s.imb_position = str(self.position.currentData())
+        s.human_readable = self.digits.isChecked()
+        s.return_lines = self.return_lines.toPlainText()
+        s.endorsement = self.endorsement.text()
+        s.envelope_feed = str(self.feed.currentData())
+        s.printer_offset_x, s.printer_offset_y = self.offset_x.value(), self.offset_y.value()
+        s.label_layout = str(self.labels.currentData())
+        s.stalled_days = self.stalled.value()
+        s.workstation = self.workstation.text().strip()
+        self.ctx.save_settings()
+        if mode_changed:
+            self.ctx.open()  # demo and real data live in different databases
+        else:
+            self.ctx.data_changed.emit()
+        self.result.setText(
+            ok_text(
+                "Saved." + (" Switched to: " + MODES.get(s.usps_mode, s.usps_mode) if mode_changed else "")
+            )
+        )
+
+    def save_credentials(self) -> None:
+        user, password = self.username.text().strip(), self.password.text()
+        if not user or not password:
+            self.login_result.setText(error_text("Type the user name and the password first."))
+            return
+        try:
+            save_iv(user, password)
+        except CredentialsError as exc:
+            self.login_result.setText(error_text(str(exc)))
+            return
+        self.password.clear()
+        self.login_result.setText(ok_text(f"Saved the sign-in for {user} in the system keyring."))
+
+    def test_credentials(self) -> None:
+        mode = str(self.mode.currentData())
+        user, password = self.username.text().strip(), self.password.text()
+        current = self.ctx.backend
+
+        def work(_reporter: Any) -> str:
+            if mode == "demo" and current is not None and current.demo:
+                backend, own = current, False
+            else:
+                backend, own = UspsBackend(mode), True
+            try:
+                client = backend.iv_client_for(user, password) if user and password and not backend.demo else (
+                    backend.iv_client())  # fmt: skip
+                try:
+                    return client.test()
+                finally:
+                    client.close()
+            finally:
+                if own:
+                    backend.close()
+
+        self.login_result.setText("Signing in …")
+        self.ctx.tasks.run(work, on_done=lambda text: self.login_result.setText(ok_text(str(text))),
+                           on_error=lambda e: self.login_result.setText(error_text(explain(e))))  # fmt: skip

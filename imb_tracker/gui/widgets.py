@@ -1,0 +1,104 @@
+"""Small pieces the pages share: message colours, the STID chooser, status colours and icons."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from imb_tracker.imb import stid_table
+
+ERROR = "#c62828"
+WARNING = "#b26a00"
+OK = "#1b7f3b"
+
+#: stage key -> (colour, icon shape); colours read on light and dark palettes
+STAGE_STYLE = {
+    "": ("#8a8f98", "ring"),
+    "not_seen": ("#8a8f98", "ring"),
+    "origin": ("#1e88e5", "dot"),
+    "transit": ("#1e88e5", "dot"),
+    "destination": ("#3949ab", "dot"),
+    "carrier_sort": ("#2e7d32", "check"),
+    "expected_delivered": ("#2e7d32", "check"),
+    "delivery_implied": ("#2e7d32", "check"),
+    "forwarding": ("#8e24aa", "dot"),
+    "stalled": ("#ef6c00", "warn"),
+    "failed": ("#c62828", "warn"),
+    "expired": ("#6d4c41", "ring"),
+    "window_passed": ("#6d4c41", "ring"),
+    "unknown": ("#546e7a", "dot"),
+}
+_ICONS: dict[str, QIcon] = {}
+
+
+def error_text(text: str) -> str:
+    return f"<span style='color:{ERROR}'>{html.escape(text)}</span>"
+
+
+def warning_text(text: str) -> str:
+    return f"<span style='color:{WARNING}'>{html.escape(text)}</span>"
+
+
+def ok_text(text: str) -> str:
+    return f"<span style='color:{OK}'>{html.escape(text)}</span>"
+
+
+def stid_combo(parent: QWidget | None = None, current: str = "270") -> QComboBox:
+    """Current STIDs in plain words; the code is the item data."""
+    combo = QComboBox(parent)
+    combo.setAccessibleName("Service type (STID)")
+    for info in stid_table().all():
+        if info.status == "current":
+            combo.addItem(f"{info.code} — {info.describe()}", info.code)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    return combo
+
+
+def stid_of(combo: QComboBox) -> str:
+    return str(combo.currentData() or combo.currentText().split(" ", 1)[0])
+
+
+def stage_icon(stage: str) -> QIcon:
+    """A small coloured icon per stage, so status is not told by colour alone."""
+    if stage in _ICONS:
+        return _ICONS[stage]
+    colour, shape = STAGE_STYLE.get(stage, STAGE_STYLE["unknown"])
+    pix = QPixmap(16, 16)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    c = QColor(colour)
+    if shape == "ring":
+        p.setPen(c)
+        p.drawEllipse(3, 3, 10, 10)
+    elif shape == "dot":
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(c)
+        p.drawEllipse(3, 3, 10, 10)
+    elif shape == "check":
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(c)
+        p.drawEllipse(1, 1, 14, 14)
+        pen = p.pen()
+        pen.setColor(QColor("white"))
+        pen.setWidth(2)
+        pen.setStyle(Qt.PenStyle.SolidLine)
+        p.setPen(pen)
+        p.drawLine(4, 8, 7, 11)
+        p.drawLine(7, 11, 12, 5)
+    else:  # warn: a triangle
+        from PySide6.QtCore import QPointF  # noqa: PLC0415
+        from PySide6.QtGui import QPolygonF  # noqa: PLC0415
+
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(c)
+        p.drawPolygon(QPolygonF([QPointF(8, 1), QPointF(15, 14), QPointF(1, 14)]))
+        p.setPen(QColor("white"))
+        p.drawLine(8, 5, 8, 9)
+        p.drawPoint(8, 12)
+    p.end()
+    _ICONS[stage] = QIcon(pix)
+    return _ICONS[stage]

@@ -1,0 +1,311 @@
+"""First start: demo mode or the user's USPS account, then the mailer, then (for USPS) the sign-in.
+
+Every field is checked as it is typed, with the store's and the core's own
+validation and their words.  Nothing is saved until Finish; everything can be
+changed later in Settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from imb_tracker.actions.backend import DEMO, UspsBackend
+from imb_tracker.imb import ImbError, stid_table
+from imb_tracker.imb.fields import validate_mailer_id
+from imb_tracker.store.errors import ConflictError
+from imb_tracker.store.mailers import add_mailer, list_mailers, parse_range, serial_capacity
+from imb_tracker.usps.credentials import CredentialsError, save_iv
+
+from .context import AppContext
+from .widgets import error_text, stid_combo, stid_of, warning_text
+
+log = logging.getLogger(__name__)
+
+DEMO_MID = "123456"
+PAGE_MODE, PAGE_MAILER, PAGE_SIGN_IN, PAGE_DONE = range(4)
+
+
+class ModePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Welcome to IMb Tracker")
+        self.setSubTitle("Print Intelligent Mail barcodes on your letters and follow them through USPS.")
+        layout = QVBoxLayout(self)
+        self.demo = QRadioButton("&Try it with demo data: a built-in USPS stand-in, no account needed")
+        self.demo.setAccessibleName("Demo mode")
+        self.real = QRadioButton("Use &my USPS account (Mailer ID and Business Customer Gateway sign-in)")
+        self.real.setAccessibleName("Use my USPS account")
+        self.demo.setChecked(True)
+        layout.addWidget(self.demo)
+        note = QLabel("Demo mode keeps its data in a separate demo database and pretends time passes when you "
+                      "click <b>Demo: next day</b>, so you can watch letters move through the mail.")  # fmt: skip
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addSpacing(12)
+        layout.addWidget(self.real)
+        layout.addStretch(1)
+
+    def nextId(self) -> int:
+        return PAGE_MAILER
+
+
+class MailerPage(QWizardPage):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle("Your mailer")
+        self.setSubTitle("The Mailer ID (MID) USPS gave you goes into every barcode.")
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Mailer name")
+        self.mid = QLineEdit()
+        self.mid.setAccessibleName("Mailer ID")
+        self.mid.setPlaceholderText("6 digits starting 0-8, or 9 digits starting with 9")
+        self.mid_message = QLabel()
+        self.mid_message.setWordWrap(True)
+        self.mid_message.setAccessibleName("Mailer ID check")
+        self.crid = QLineEdit()
+        self.crid.setAccessibleName("CRID")
+        self.crid.setPlaceholderText("optional: your Customer Registration ID")
+        self.stid = stid_combo(self)
+        self.stid_message = QLabel()
+        self.stid_message.setWordWrap(True)
+        self.serials = QLineEdit()
+        self.serials.setAccessibleName("Serial range")
+        self.serials.setPlaceholderText("FIRST-LAST (empty: every serial)")
+        self.window_days = QSpinBox()
+        self.window_days.setRange(45, 365)
+        self.window_days.setValue(90)
+        self.window_days.setSuffix(" days")
+        self.window_days.setAccessibleName("Uniqueness window")
+        self.window_days.setToolTip(
+            "No serial is used again within this many days (USPS asks for at least 45)"
+        )
+        form.addRow("Mailer &name", self.name)
+        form.addRow("&Mailer ID", self.mid)
+        form.addRow("", self.mid_message)
+        form.addRow("&CRID", self.crid)
+        form.addRow("&Service type", self.stid)
+        form.addRow("", self.stid_message)
+        form.addRow("Serial &range", self.serials)
+        form.addRow("&Uniqueness window", self.window_days)
+        self.existing = QLabel()
+        self.existing.setWordWrap(True)
+        form.addRow(self.existing)
+        for edit in (self.name, self.mid, self.serials, self.crid):
+            edit.textChanged.connect(self._check)
+        self.stid.currentIndexChanged.connect(self._check)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        demo = isinstance(wizard, FirstStartWizard) and wizard.mode_page.demo.isChecked()
+        if demo and not self.mid.text():
+            self.name.setText("Demo Mailer")
+            self.mid.setText(DEMO_MID)
+        self._check()
+
+    def problem(self) -> str:
+        """The first thing wrong with the form, in words ('' when it can be saved)."""
+        if not self.name.text().strip():
+            return "Type the mailer's name (your organisation)."
+        try:
+            mid = validate_mailer_id(self.mid.text().strip())
+        except ImbError as exc:
+            return str(exc)
+        crid = self.crid.text().strip()
+        if crid and not (crid.isascii() and crid.isdigit()):
+            return f"CRID must be digits (got {crid!r}); find it in the Business Customer Gateway."
+        if self.serials.text().strip():
+            try:
+                parse_range(self.serials.text(), mid)
+            except ImbError as exc:
+                return str(exc)
+        return ""
+
+    def _check(self) -> None:
+        text = self.mid.text().strip()
+        mid_ok = False
+        if text:
+            try:
+                mid = validate_mailer_id(text)
+                self.mid_message.setText(
+                    f"OK: {len(mid)}-digit Mailer ID, serials 1-{serial_capacity(mid):,}"
+                )
+                mid_ok = True
+            except ImbError as exc:
+                self.mid_message.setText(error_text(str(exc)))
+        else:
+            self.mid_message.setText("")
+        warnings = stid_table().warnings(stid_of(self.stid))
+        self.stid_message.setText("<br>".join(warning_text(w) for w in warnings))
+        problem = self.problem()
+        show = problem and (mid_ok or not text or "Mailer ID" not in problem)
+        self.existing.setText(error_text(problem) if show else "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.problem()
+
+    def nextId(self) -> int:
+        wizard = self.wizard()
+        demo = isinstance(wizard, FirstStartWizard) and wizard.mode_page.demo.isChecked()
+        return PAGE_DONE if demo else PAGE_SIGN_IN
+
+
+class SignInPage(QWizardPage):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setTitle("USPS sign-in")
+        self.setSubTitle("Your Business Customer Gateway user name and password, kept in the system keyring.")
+        form = QFormLayout(self)
+        self.environment = QComboBox()
+        self.environment.setAccessibleName("USPS environment")
+        self.environment.addItem("USPS production", "production")
+        self.environment.addItem("USPS test environment (CAT)", "test")
+        self.username = QLineEdit()
+        self.username.setAccessibleName("BCG user name")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("BCG password")
+        row = QHBoxLayout()
+        self.test_button = QPushButton("&Test connection")
+        self.test_button.setAccessibleName("Test connection")
+        self.test_button.clicked.connect(self.test)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("Connection test result")
+        row.addWidget(self.test_button)
+        row.addWidget(self.result, 1)
+        form.addRow("&Environment", self.environment)
+        form.addRow("&User name", self.username)
+        form.addRow("&Password", self.password)
+        form.addRow(row)
+        note = QLabel("Since April 2026 USPS gives IV data only to authorised Mailer IDs; see "
+                      "docs/usps-access.md. You can also skip this and add the sign-in later in Settings.")  # fmt: skip
+        note.setWordWrap(True)
+        form.addRow(note)
+
+    def test(self) -> None:
+        user, password, mode = (
+            self.username.text().strip(),
+            self.password.text(),
+            self.environment.currentData(),
+        )
+        if not user or not password:
+            self.result.setText(error_text("Type the user name and the password first."))
+            return
+        self.test_button.setEnabled(False)
+        self.result.setText("Signing in …")
+
+        def work(_reporter: Any) -> str:
+            backend = UspsBackend(str(mode))
+            client = backend.iv_client_for(user, password)
+            try:
+                return client.test()
+            finally:
+                client.close()
+                backend.close()
+
+        def done(text: object) -> None:
+            self.test_button.setEnabled(True)
+            self.result.setText(f"<span style='color:#1b7f3b'>{text}</span>")
+
+        def failed(exc: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            self.result.setText(error_text(str(exc)))
+
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
+
+    def nextId(self) -> int:
+        return PAGE_DONE
+
+
+class DonePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Ready")
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstStartWizard)
+        demo = wizard.mode_page.demo.isChecked()
+        m = wizard.mailer_page
+        lines = [f"Mailer <b>{m.name.text().strip()}</b>, Mailer ID <b>{m.mid.text().strip()}</b>, "
+                 f"STID {stid_of(m.stid)}, uniqueness window {m.window_days.value()} days."]  # fmt: skip
+        if demo:
+            lines.append("Demo mode: lookups go to the built-in USPS stand-in. Next: <b>Import a list</b> "
+                         "(File menu; try the sample list), print envelopes, then <b>Look up</b>.")  # fmt: skip
+        else:
+            lines.append("Lookups go to USPS. Next: <b>Import a list</b> or write <b>One letter</b>.")
+        self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
+
+
+class FirstStartWizard(QWizard):
+    """Sets up the mailer and where lookups go; ``accept`` saves it all."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Set up IMb Tracker")
+        self.setAccessibleName("First start wizard")
+        self.mode_page = ModePage()
+        self.mailer_page = MailerPage(ctx)
+        self.sign_in_page = SignInPage(ctx)
+        self.setPage(PAGE_MODE, self.mode_page)
+        self.setPage(PAGE_MAILER, self.mailer_page)
+        self.setPage(PAGE_SIGN_IN, self.sign_in_page)
+        self.setPage(PAGE_DONE, DonePage())
+        self.error = QLabel()
+        self.resize(640, 480)
+
+    def accept(self) -> None:
+        try:
+            self.apply()
+        except (ImbError, ConflictError, CredentialsError) as exc:
+            self.currentPage().setSubTitle(error_text(str(exc)))
+            return
+        super().accept()
+
+    def apply(self) -> None:
+        """Save the settings, open the database for the mode, add the mailer and the sign-in."""
+        demo = self.mode_page.demo.isChecked()
+        s = self.ctx.settings
+        s.usps_mode = DEMO if demo else str(self.sign_in_page.environment.currentData())
+        m = self.mailer_page
+        mid = validate_mailer_id(m.mid.text().strip())
+        s.mailer_mid = mid
+        if demo and not s.return_lines:
+            s.return_lines = "DEMO MAILER\nPO BOX 100\nSPRINGFIELD IL 62704-0100"
+        s.configured = True
+        self.ctx.open()
+        assert self.ctx.db is not None
+        if not any(x.mid == mid for x in list_mailers(self.ctx.db)):
+            add_mailer(self.ctx.db, mid, m.name.text(), crid=m.crid.text() or None, stid=stid_of(m.stid),
+                       serial_range=m.serials.text().strip() or None, window_days=m.window_days.value())  # fmt: skip
+        user, password = self.sign_in_page.username.text().strip(), self.sign_in_page.password.text()
+        if not demo and user and password:
+            save_iv(user, password)
+        self.ctx.save_settings()
+        self.ctx.data_changed.emit()

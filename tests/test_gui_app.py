@@ -1,0 +1,185 @@
+"""The desktop app end to end, offscreen: first start in demo mode, one letter, import, lookups, quit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from imb_tracker.app import app_paths
+from imb_tracker.gui.letters_model import STATUS_COLUMN
+from imb_tracker.gui.main_window import MainWindow
+from imb_tracker.gui.wizard import FirstStartWizard
+from imb_tracker.store.mailings import list_mailings
+from imb_tracker.store.schema import lookups, piece_status
+
+LETTER = {"name": "Jordan Lee", "address1": "742 Evergreen Terrace", "city": "Springfield", "state": "IL",
+          "zip": "62704-1234"}  # fmt: skip
+
+
+def make_window(qtbot: QtBot, home: Path) -> MainWindow:
+    window = MainWindow(app_paths(home))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def set_up_demo(qtbot: QtBot, window: MainWindow, quota: int = 100_000) -> None:
+    """Click through the first-start wizard in demo mode (the defaults)."""
+    window.ctx.settings.quota_per_minute = quota
+    wizard = FirstStartWizard(window.ctx, window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.mode_page.demo.isChecked()
+    wizard.next()
+    page = wizard.mailer_page
+    assert page.mid.text() == "123456" and page.isComplete()
+    page.mid.setText("9123456")  # validated as typed, with the reason
+    assert not page.isComplete()
+    assert "7 digits" in page.mid_message.text()
+    page.mid.setText("123456")
+    assert page.isComplete()
+    wizard.next()
+    wizard.accept()
+    assert window.ctx.settings.configured and window.ctx.backend is not None and window.ctx.backend.demo
+
+
+def import_sample(qtbot: QtBot, window: MainWindow, name: str = "Sample") -> None:
+    wizard = window.import_list()
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(Path(__file__).resolve().parents[1] / "resources/sample/demo_list.csv"))
+    wizard.file_page.name.setText(name)
+    assert wizard.file_page.isComplete()
+    wizard.next()
+    assert wizard.mapping_page.isComplete(), wizard.mapping_page.problem.text()
+    assert wizard.mapping_page.preview.rowCount() == 8
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.check_page.result is not None, timeout=20_000)
+    result = wizard.check_page.result
+    assert result is not None and len(result.invalid_rows) == 6 and len(result.records) == 194
+    wizard.check_page.severity.setCurrentIndex(1)  # errors only
+    assert wizard.check_page.table.rowCount() >= 6
+    assert all(
+        wizard.check_page.table.item(r, 4).text() == "error"
+        for r in range(wizard.check_page.table.rowCount())
+    )
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.create_page.summary is not None, timeout=30_000)
+    assert "6 row(s) with errors were left out" in wizard.create_page.status.text()
+    wizard.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    w = make_window(qtbot, tmp_path / "home")
+    yield w
+    w.close()
+
+
+def test_demo_wizard_then_one_letter_saved_as_pdf(qtbot: QtBot, window: MainWindow) -> None:
+    set_up_demo(qtbot, window)
+    window.go(1)
+    page = window.letter
+    page.fill(LETTER)
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=5000)
+    assert "Meets the placement rules" in page.checks.text()
+    assert page.preview.layout_ is not None and len(page.preview.layout_.bars) == 65
+    page.edits["zip"].setText("6270")  # a bad ZIP is shown beside the field, and nothing can print
+    page.update_preview()
+    assert "ZIP" in page.checks.text() and not page.save_button.isEnabled()
+    page.edits["zip"].setText("62704-1234")
+    page.update_preview()
+    out = page.make_pdf(show=False)
+    assert out is not None and out.is_file()
+    with pdfplumber.open(out) as pdf:
+        assert len(pdf.pages) == 1
+        assert (round(pdf.pages[0].width / 72, 3), round(pdf.pages[0].height / 72, 3)) == (9.5, 4.125)
+        assert "JORDAN LEE" in pdf.pages[0].extract_text()
+    assert window.ctx.db is not None
+    [mailing] = list_mailings(window.ctx.db)
+    assert mailing.piece_count == 1 and mailing.first_serial == 1  # stored with its serial before printing
+    window.go(0)
+    qtbot.waitUntil(lambda: window.letters.model is not None and window.letters.model.rowCount() == 1)
+
+
+def test_import_lookup_and_refresh_update_rows(qtbot: QtBot, window: MainWindow) -> None:
+    set_up_demo(qtbot, window)
+    import_sample(qtbot, window)
+    assert window.stack.currentWidget() is window.mailings
+    assert window.mailings.selected() == "Sample"
+    letters = window.letters
+    assert letters.model is not None
+    qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() == 194)
+    assert letters.model.data(letters.model.index(0, STATUS_COLUMN)) == "Not looked up yet"
+    assert window.ctx.backend is not None
+    window.ctx.backend.advance_demo(5)
+    # one click on the selected rows
+    letters.table.selectRow(0)
+    letters.look_up_selected()
+    qtbot.waitUntil(lambda: letters.task is None, timeout=20_000)
+    assert letters.model.data(letters.model.index(0, STATUS_COLUMN)) != "Not looked up yet"
+    # everything still in USPS's window
+    letters.refresh_window()
+    qtbot.waitUntil(lambda: letters.task is None, timeout=60_000)
+    words = {
+        letters.model.data(letters.model.index(r, STATUS_COLUMN)) for r in range(letters.model.rowCount())
+    }
+    assert "Not looked up yet" not in words
+    assert "Sorted for the carrier" in words
+    assert "looked up 194 piece(s)" in window.statusBar().currentMessage()
+    db = window.ctx.db
+    assert db is not None
+    with db.read() as conn:
+        assert conn.execute(select(func.count()).select_from(piece_status)).scalar_one() == 194
+    # the status filter works on the stored statuses
+    letters.status.setCurrentIndex(letters.status.findData("sorted"))
+    sorted_rows = letters.model.rowCount()
+    assert 0 < sorted_rows < 194
+    # the detail of a piece shows its timeline and USPS window
+    detail = window.open_piece(letters.model.imb_at(0))
+    qtbot.addWidget(detail)
+    assert detail.table.rowCount() >= 1
+    assert "USPS keeps data until about" in detail.usps_window.text()
+    assert len(detail.bars.text()) == 65
+    # reports
+    window.show_report("Sample")
+    qtbot.waitUntil(lambda: window.reports.report is not None, timeout=20_000)
+    assert window.reports.report is not None and window.reports.report.pieces == 194
+    assert window.reports.stage_chart.items
+    pdf = Path(window.ctx.paths.data) / "report.pdf"
+    window.reports.write_pdf(pdf)
+    assert pdf.stat().st_size > 1000
+
+
+def test_cancel_a_refresh_and_quit_during_one_lose_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path / "home")
+    set_up_demo(qtbot, window, quota=240)  # 4 lookups a second after the first burst: slow enough to cancel
+    import_sample(qtbot, window)
+    letters = window.letters
+    letters.refresh_window()
+    assert letters.task is not None
+    qtbot.waitUntil(lambda: window.progress.value() >= 5, timeout=20_000)
+    letters.cancel()
+    qtbot.waitUntil(lambda: letters.task is None, timeout=20_000)
+    assert "cancelled" in window.statusBar().currentMessage()
+    db = window.ctx.db
+    assert db is not None and window.ctx.backend is not None
+    server = window.ctx.backend._server  # noqa: SLF001 - the demo stand-in counts what it answered
+    assert server is not None
+    with db.read() as conn:
+        logged = conn.execute(select(func.count()).select_from(lookups)).scalar_one()
+    assert 5 <= logged < 194
+    assert logged == server.sandbox.stats.get("piece_requests", 0)  # every answer received was stored
+    # quit in the middle of the next refresh: the window waits, and every answer is stored
+    letters.refresh_window()
+    qtbot.waitUntil(lambda: window.progress.value() >= 3, timeout=20_000)
+    stats = server.sandbox.stats
+    window.close()
+    with db.read() as conn:
+        logged = conn.execute(select(func.count()).select_from(lookups)).scalar_one()
+    assert logged == stats.get("piece_requests", 0)
+    assert window.ctx.tasks.running() == 0
