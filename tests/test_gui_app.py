@@ -168,7 +168,7 @@ def test_cancel_a_refresh_and_quit_during_one_lose_nothing(qtbot: QtBot, tmp_pat
     assert "cancelled" in window.statusBar().currentMessage()
     db = window.ctx.db
     assert db is not None and window.ctx.backend is not None
-    server = window.ctx.backend._server  # noqa: SLF001 - the demo stand-in counts what it answered
+    server = window.ctx.backend._server  # the demo stand-in counts what it answered
     assert server is not None
     with db.read() as conn:
         logged = conn.execute(select(func.count()).select_from(lookups)).scalar_one()

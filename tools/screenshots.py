@@ -10,17 +10,22 @@ black image on Xvfb — then crops it to the window and saves a PNG:
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import struct
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from imb_tracker.gui.main_window import MainWindow
+from imb_tracker.app import app_paths
+from imb_tracker.gui.main_window import MainWindow, apply_palette
+from imb_tracker.gui.wizard import FirstStartWizard
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 log = logging.getLogger("screenshots")
@@ -40,13 +45,20 @@ def read_xwd(data: bytes) -> QImage:
 
 
 def shoot(window: QWidget, name: str) -> Path:
-    """Capture the window as the X server shows it (call from inside the event loop)."""
-    dump = subprocess.run(["xwd", "-root", "-silent"], capture_output=True, check=True).stdout
-    frame = window.frameGeometry()
-    image = read_xwd(dump).copy(frame.x(), frame.y(), frame.width(), frame.height())
+    """Capture the window as the X server shows it (call from inside the event loop).
+
+    Dialogs come out black from the root window on Xvfb (no window manager maps them the same
+    way), so those are rendered by Qt itself with ``QWidget.grab``.
+    """
     path = OUT / f"{name}.png"
-    image.save(str(path))
-    log.warning("saved %s", path)
+    frame = window.frameGeometry()
+    if window.isWindow() and window.parentWidget() is not None:
+        window.grab().save(str(path))
+    else:
+        dump = subprocess.run(["xwd", "-root", "-silent"], capture_output=True, check=True).stdout
+        image = read_xwd(dump).copy(frame.x(), frame.y(), frame.width(), frame.height())
+        image.save(str(path))
+    log.warning("saved %s (%s)", path, frame)
     return path
 
 
@@ -79,20 +91,124 @@ def run_steps(app: QApplication, steps: list[Callable[[], object]], pause_ms: in
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv)
-    window = MainWindow()
+    apply_palette(app)
+    home = Path(tempfile.mkdtemp(prefix="imb-shots-"))
+    window = MainWindow(app_paths(home))
+    window.resize(1240, 780)
     window.move(0, 0)
     window.show()
+    state: dict[str, Any] = {}
+    sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_list.csv"
 
-    def fill() -> None:
-        window.mailer_id.setText("123456")
-        window.serial.setText("000000001")
-        window.routing.setText("62704-1234-01")
-        window.decode_input.setText("TTTFATTDTTADTAATTDTDTATTDAFDDFADFDFTFFFFFTATFAAAATDFFTDAADFTFDTDT")
-        window.repair.setChecked(True)
+    def wizard_start() -> None:
+        wizard = FirstStartWizard(window.ctx, window)
+        wizard.move(60, 40)
+        wizard.show()
+        state["wizard"] = wizard
 
+    def wizard_mailer() -> None:
+        state["wizard"].next()
+
+    def wizard_done() -> None:
+        wizard = state["wizard"]
+        wizard.next()
+        wizard.accept()
+
+    def import_start() -> None:
+        wizard = window.import_list()
+        wizard.move(40, 30)
+        wizard.file_page.path.setText(str(sample))
+        wizard.file_page.name.setText("Spring appeal 2026")
+        wizard.next()
+        state["import"] = wizard
+
+    def import_check() -> None:
+        state["import"].next()
+
+    def import_create() -> None:
+        state["import"].next()
+
+    def import_close() -> None:
+        state["import"].close()
+        window.go(0)
+        window.next_demo_day(4)  # four simulated days pass, then everything in the window is refreshed
+
+    def letters() -> None:
+        window.letters.table.selectRow(2)
+
+    def detail() -> None:
+        model = window.letters.model
+        rows = [r for r in range(model.rowCount()) if "Sorted" in str(model.data(model.index(r, 6)))]
+        state["detail"] = window.open_piece(model.imb_at(rows[0] if rows else 2))
+        state["detail"].move(80, 60)
+
+    def detail_close() -> None:
+        state["detail"].close()
+        window.go(1)
+        window.letter.fill(
+            {
+                "name": "Jordan Lee",
+                "company": "Lee & Partners LLP",
+                "address1": "742 Evergreen Ter",
+                "address2": "Ste 200",
+                "city": "Springfield",
+                "state": "IL",
+                "zip": "62704-1234",
+            }
+        )
+
+    def letter_pdf() -> None:
+        path = window.letter.make_pdf(show=False)
+        state["preview"] = window.preview_pdf(str(path))
+        state["preview"].move(60, 40)
+
+    def mailings() -> None:
+        state["preview"].close()
+        window.go(2)
+
+    def envelopes() -> None:
+        window.mailings.print_envelopes()
+
+    def envelopes_preview() -> None:
+        for dialog in window.dialogs:
+            if dialog.__class__.__name__ == "PrintPreview" and dialog.isVisible():
+                dialog.move(40, 30)
+                state["preview"] = dialog
+
+    steps: list[Callable[[], object]] = [
+        wizard_start, lambda: shoot(state["wizard"], "wizard-welcome"),
+        wizard_mailer, lambda: shoot(state["wizard"], "wizard-mailer"), wizard_done,
+        import_start, lambda: shoot(state["import"], "import-columns"),
+        import_check, lambda: shoot(state["import"], "import-check"),
+        import_create, lambda: shoot(state["import"], "import-created"), import_close,
+        lambda: None, lambda: None, letters, lambda: shoot(window, "letters"),
+        detail, lambda: shoot(state["detail"], "piece-detail"), detail_close,
+        lambda: shoot(window, "one-letter"), letter_pdf, lambda: shoot(state["preview"], "print-preview"),
+        mailings, lambda: shoot(window, "mailings"), envelopes, envelopes_preview,
+        lambda: shoot(state["preview"], "envelopes-preview"), lambda: state["preview"].close(),
+        lambda: window.show_report("Spring appeal 2026"), lambda: shoot(window, "reports"),
+        lambda: window.go(3), lambda: window.tray.zip.setText("62704"), lambda: shoot(window, "tray-tags"),
+        lambda: window.go(6), lambda: shoot(window, "settings"),
+        lambda: window.go(5), fill_barcodes(window), lambda: shoot(window, "encode-decode"),
+        window.close,
+    ]  # fmt: skip
     app.setQuitOnLastWindowClosed(False)
-    run_steps(app, [fill, lambda: shoot(window, "encode-decode"), window.close])
-    return 0
+    run_steps(app, steps)
+    app.processEvents()
+    # PySide can crash while Python tears down Qt objects at exit; the screenshots are written by now.
+    os._exit(0)
+
+
+def fill_barcodes(window: MainWindow) -> Callable[[], None]:
+    def fill() -> None:
+        page = window.barcodes
+        page.mailer_id.setText("123456")
+        page.serial.setText("000000001")
+        page.routing.setText("62704-1234-01")
+        page.decode_input.setText("TTTFATTDTTADTAATTDTDTATTDAFDDFADFDFTFFFFFTATFAAAATDFFTDAADFTFDTDT")
+        page.repair.setChecked(True)
+
+    return fill
 
 
 if __name__ == "__main__":

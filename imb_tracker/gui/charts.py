@@ -41,7 +41,7 @@ class BarChart(QWidget):
         if not self.items or plot.width() < 10:
             p.drawText(plot, Qt.AlignmentFlag.AlignCenter, "no data yet")
             return
-        top = max(v for _, v, _ in self.items) or 1
+        top = (max(v for _, v, _ in self.items) or 1) * 1.12  # headroom for the value labels
         slot = plot.width() / len(self.items)
         bar_w = max(slot * 0.7, 2)
         for i, (label, value, colour) in enumerate(self.items):

@@ -75,9 +75,11 @@ class LettersPage(QWidget):
         self.use_dates.setAccessibleName("Filter by date")
         self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
         self.date_from.setCalendarPopup(True)
+        self.date_from.setDisplayFormat("yyyy-MM-dd")
         self.date_from.setAccessibleName("Created from date")
         self.date_to = QDateEdit(QDate.currentDate())
         self.date_to.setCalendarPopup(True)
+        self.date_to.setDisplayFormat("yyyy-MM-dd")
         self.date_to.setAccessibleName("Created to date")
         bar.addWidget(self.search, 3)
         bar.addWidget(self.mailing, 2)
@@ -217,7 +219,7 @@ class LettersPage(QWidget):
         state = self.ctx.store.state("letters_columns")
         header = self.table.horizontalHeader()
         if state is None or not header.restoreState(state):
-            for column, width in enumerate((170, 90, 170, 120, 50, 60, 260, 130)):
+            for column, width in enumerate((150, 85, 150, 110, 45, 55, 250, 140)):
                 self.table.setColumnWidth(column, width)
 
     def save_columns(self) -> None:

@@ -124,7 +124,11 @@ class MainWindow(QMainWindow):
         self.progress.setAccessibleName("Background work progress")
         self.progress.setMaximumWidth(260)
         self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m")
         self.progress.hide()
+        self.busy_label = QLabel()
+        self.busy_label.setAccessibleName("Background work")
+        bar.addPermanentWidget(self.busy_label)
         self.tasks_label = QLabel()
         self.tasks_label.setAccessibleName("Background tasks")
         bar.addPermanentWidget(self.progress)
@@ -235,11 +239,12 @@ class MainWindow(QMainWindow):
     def show_busy(self, text: str, done: int, total: int) -> None:
         if not text:
             self.progress.hide()
+            self.busy_label.setText("")
             return
         self.progress.show()
+        self.busy_label.setText(text)
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{text}: %v/%m")
 
     def ensure_setup(self) -> bool:
         """Run the first-start wizard when nothing is set up yet; False if the user cancelled it."""
@@ -287,11 +292,11 @@ class MainWindow(QMainWindow):
         self.go(0)
         self.letters.mailing.setCurrentIndex(max(self.letters.mailing.findData(mailing), 0))
 
-    def next_demo_day(self) -> None:
+    def next_demo_day(self, days: float = 1) -> None:
         backend = self.ctx.backend
         if backend is None or not backend.demo:
             return
-        now = backend.advance_demo(1)
+        now = backend.advance_demo(days if isinstance(days, (int, float)) and days > 0 else 1)
         self.ctx.settings.demo_days_ahead = backend.demo_days_ahead
         self.ctx.save_settings()
         self._backend_changed()
