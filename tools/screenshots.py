@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import struct
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,7 +185,8 @@ def main() -> int:
         detail, lambda: shoot(state["detail"], "piece-detail"), detail_close,
         lambda: shoot(window, "one-letter"), letter_pdf, lambda: shoot(state["preview"], "print-preview"),
         mailings, lambda: shoot(window, "mailings"), envelopes, envelopes_preview,
-        lambda: shoot(state["preview"], "envelopes-preview"), lambda: state["preview"].close(),
+        lambda: shoot(state["preview"], "envelopes-preview"),
+        lambda: state["preview"].close(),  # noqa: PLW0108 - the preview exists only once this step runs
         lambda: window.show_report("Spring appeal 2026"), lambda: shoot(window, "reports"),
         lambda: window.go(3), lambda: window.tray.zip.setText("62704"), lambda: shoot(window, "tray-tags"),
         lambda: window.go(6), lambda: shoot(window, "settings"),
