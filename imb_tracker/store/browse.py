@@ -90,24 +90,32 @@ def has_search_index(db: Database) -> bool:
 
 
 def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
+    """Names, companies and cities by substring; digits as a ZIP, a serial or a whole IMb.
+
+    Five digits are a ZIP and six to nine a serial (the table shows serials zero-padded to
+    six or nine digits), so each uses its own index; shorter numbers try both.
+    """
     text = text.strip()
     if not text:
         return None
-    digits = "".join(text.split())
-    if digits.isdigit() and len(digits) >= 20:  # a whole IMb or tracking code
-        return pieces.c.tracking == digits[:20]
+    digits = "".join(text.replace("-", "").split())
+    if digits.isdigit() and digits.isascii():
+        if len(digits) >= 20:  # a whole IMb or tracking code
+            return pieces.c.tracking == digits[:20]
+        if len(digits) == 5:
+            return pieces.c.zip5 == digits
+        if len(digits) == 9 and "-" in text:  # ZIP+4 typed as 12345-6789
+            return and_(pieces.c.zip5 == digits[:5], pieces.c.zip4 == digits[5:])
+        if len(digits) > 5:
+            return pieces.c.serial == int(digits)
+        return or_(pieces.c.zip5.startswith(digits), pieces.c.serial == int(digits))
     if fts and len(text) >= 3:  # trigrams need three characters
         phrase = '"' + text.replace('"', '""') + '"'
-        matches = select(piece_search.c.rowid).where(
-            text_("piece_search MATCH :phrase").bindparams(phrase=phrase)
+        return pieces.c.id.in_(
+            select(piece_search.c.rowid).where(text_("piece_search MATCH :phrase").bindparams(phrase=phrase))
         )
-        terms: list[ColumnElement[bool]] = [pieces.c.id.in_(matches)]
-    else:
-        like = f"%{text}%"
-        terms = [pieces.c.name.ilike(like), pieces.c.company.ilike(like), pieces.c.city.ilike(like)]
-    if digits.isdigit():
-        terms += [pieces.c.zip5.startswith(digits[:5]), pieces.c.tracking.endswith(digits)]
-    return or_(*terms)
+    like = f"%{text}%"
+    return or_(pieces.c.name.ilike(like), pieces.c.company.ilike(like), pieces.c.city.ilike(like))
 
 
 def _status_filter(f: PieceFilter) -> ColumnElement[bool] | None:
