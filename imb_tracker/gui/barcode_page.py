@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from imb_tracker.imb import ImbError, ImbFields, clean_zip, decode, describe_stid, encode, stid_table
 
 from .barcode_view import BarcodeView
+from .signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class BarcodePage(QWidget):
             self.bars_label.setText("")
             self.copy_button.setEnabled(False)
             self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
-            self.status_message.emit("Fix the field shown in red to see the barcode", 0)
+            emit(self.status_message, "Fix the field shown in red to see the barcode", 0)
             return
         bars = encode(fields)
         self.view.set_bars(bars)
@@ -150,7 +151,7 @@ class BarcodePage(QWidget):
             self.message.setText(
                 f"Valid IMb — STID {fields.service_type}: {describe_stid(fields.service_type)}"
             )
-        self.status_message.emit(f"IMb {fields.payload} ({len(fields.payload)} digits)", 0)
+        emit(self.status_message, f"IMb {fields.payload} ({len(fields.payload)} digits)", 0)
 
     def refresh_decode(self) -> None:
         text = self.decode_input.text()
@@ -176,4 +177,4 @@ class BarcodePage(QWidget):
 
     def _copy_bars(self) -> None:
         QGuiApplication.clipboard().setText(self.view.bars())
-        self.status_message.emit("Bars copied", 3000)
+        emit(self.status_message, "Bars copied", 3000)

@@ -48,6 +48,7 @@ from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new
 from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
 
 from .context import AppContext
+from .signals import emit
 from .tasks import Reporter, TaskHandle
 from .widgets import error_text, ok_text, warning_text
 
@@ -108,7 +109,7 @@ class FilePage(QWizardPage):
         self.problem.setText(
             error_text(self.why_not()) if self.path.text().strip() and self.why_not() else ""
         )
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def why_not(self) -> str:
         path = Path(self.path.text().strip())
@@ -208,7 +209,7 @@ class MappingPage(QWizardPage):
         self.problem.setText(
             error_text(problem) if problem else ok_text(f"Columns look right ({self.info}).")
         )
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
     def isComplete(self) -> bool:
         return not self.why_not()
@@ -261,7 +262,7 @@ class CheckPage(QWizardPage):
         path, mapping = Path(wizard.file_page.path.text().strip()), wizard.mapping_page.mapping()
         self.result = None
         self.summary.setText("Reading and checking every row …")
-        self.completeChanged.emit()
+        emit(self.completeChanged)
 
         def work(_reporter: Reporter) -> ListResult:
             return read_list(path, mapping=mapping)
@@ -276,7 +277,7 @@ class CheckPage(QWizardPage):
                 text if result.records else error_text("No valid recipient rows: nothing to import.")
             )
             self.fill()
-            self.completeChanged.emit()
+            emit(self.completeChanged)
 
         def failed(exc: BaseException) -> None:
             self.summary.setText(error_text(str(exc)))
@@ -392,9 +393,9 @@ class CreatePage(QWizardPage):
             lines.append("Next: print envelopes or labels from the Mailings page.")
             self.status.setText("<br>".join(lines))
             self.progress.setValue(self.progress.maximum())
-            self.ctx.data_changed.emit()
-            self.created.emit(summary)
-            self.completeChanged.emit()
+            emit(self.ctx.data_changed)
+            emit(self.created, summary)
+            emit(self.completeChanged)
 
         def failed(exc: BaseException) -> None:
             self.cancel.setEnabled(False)

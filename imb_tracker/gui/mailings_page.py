@@ -43,6 +43,7 @@ from imb_tracker.store.mailings import MailingSummary, list_mailings, mark_maile
 
 from .context import AppContext
 from .letter_page import POSITIONS
+from .signals import emit
 from .tasks import Reporter
 from .widgets import error_text
 
@@ -134,8 +135,8 @@ class MailingsPage(QWidget):
         self.envelopes_button.clicked.connect(self.print_envelopes)
         self.labels_button.clicked.connect(self.print_labels)
         self.mailed_button.clicked.connect(self.mark_mailed)
-        self.letters_button.clicked.connect(lambda: self.show_letters.emit(self.selected()))
-        self.report_button.clicked.connect(lambda: self.show_report.emit(self.selected()))
+        self.letters_button.clicked.connect(lambda: emit(self.show_letters, self.selected()))
+        self.report_button.clicked.connect(lambda: emit(self.show_report, self.selected()))
         self.export_button.clicked.connect(lambda: self.export(False))
         self.export_scans_button.clicked.connect(lambda: self.export(True))
         self.table.itemSelectionChanged.connect(self._selection)
@@ -184,15 +185,15 @@ class MailingsPage(QWidget):
         mailing = self.selected()
         out = self._out(kind)
         self.problems.setText("")
-        self.busy.emit(f"Writing {kind} for {mailing}", 0, 1)
+        emit(self.busy, f"Writing {kind} for {mailing}", 0, 1)
 
         def done(result: object) -> None:
-            self.busy.emit("", 0, 0)
-            self.message.emit(f"Wrote {getattr(result, 'pages', 0):,} page(s) to {out}", 0)
-            self.pdf_ready.emit(str(out), "preview")
+            emit(self.busy, "", 0, 0)
+            emit(self.message, f"Wrote {getattr(result, 'pages', 0):,} page(s) to {out}", 0)
+            emit(self.pdf_ready, str(out), "preview")
 
         def failed(exc: BaseException) -> None:
-            self.busy.emit("", 0, 0)
+            emit(self.busy, "", 0, 0)
             if isinstance(exc, RulesBrokenError):
                 shown = "<br>".join(f"{who}: {text}" for _n, who, text in exc.problems[:8])
                 self.problems.setText(error_text(str(exc)) + "<br>" + shown)
@@ -200,7 +201,7 @@ class MailingsPage(QWidget):
                 self.problems.setText(error_text(str(exc)))
 
         self.ctx.tasks.run(job, on_done=done, on_error=failed,  # type: ignore[arg-type]
-                           on_progress=lambda d, t, _x: self.busy.emit(f"Writing {kind}", d, t))  # fmt: skip
+                           on_progress=lambda d, t, _x: emit(self.busy, f"Writing {kind}", d, t))  # fmt: skip
 
     def print_envelopes(self) -> None:
         db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
@@ -241,8 +242,8 @@ class MailingsPage(QWidget):
         mark_mailed(self.ctx.db, self.selected(), self.ctx.backend.clock())
         if self.ctx.backend.demo:
             self.ctx.backend.follow_in_demo(self.ctx.db, self.selected())
-        self.message.emit(f"{self.selected()} marked as mailed; delivery times count from now", 5000)
-        self.ctx.data_changed.emit()
+        emit(self.message, f"{self.selected()} marked as mailed; delivery times count from now", 5000)
+        emit(self.ctx.data_changed)
 
     def export(self, scans: bool) -> None:
         mailing = self.selected()
@@ -257,5 +258,5 @@ class MailingsPage(QWidget):
         def job(_reporter: Reporter) -> int:
             return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
 
-        self.ctx.tasks.run(job, on_done=lambda n: self.message.emit(f"Exported {n:,} {kind} to {path}", 0),
+        self.ctx.tasks.run(job, on_done=lambda n: emit(self.message, f"Exported {n:,} {kind} to {path}", 0),
                            on_error=lambda e: self.problems.setText(error_text(str(e))))  # fmt: skip

@@ -34,6 +34,7 @@ from imb_tracker.tracking.status import piece_status
 
 from .barcode_view import BarcodeView
 from .context import AppContext
+from .signals import emit
 from .widgets import stage_icon
 
 
@@ -209,7 +210,7 @@ class PieceDetail(QDialog):
             self.lookup.setEnabled(True)
             self.heading.setToolTip(str(text))
             self.load()
-            self.ctx.data_changed.emit()
+            emit(self.ctx.data_changed)
 
         def failed(exc: BaseException) -> None:
             self.lookup.setEnabled(True)

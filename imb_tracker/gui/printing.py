@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from imb_tracker.layout.calibration import render_calibration
 
 from .context import AppContext
+from .signals import emit
 from .tasks import Reporter
 
 log = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ class PrintPreview(QDialog):
     def calibration(self) -> None:
         out = self.ctx.output_folder() / "calibration.pdf"
         render_calibration(out)
-        self.ctx.tasks.count_changed.emit(self.ctx.tasks.running())
+        emit(self.ctx.tasks.count_changed, self.ctx.tasks.running())
         preview = PrintPreview(self.ctx, out, self.parentWidget())
         preview.setModal(False)
         preview.show()

@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from .signals import emit
+
 log = logging.getLogger(__name__)
 
 
@@ -37,7 +39,7 @@ class Reporter:
 
     def progress(self, done: int, total: int, text: str = "") -> bool:
         """Report progress; returns False once the user has cancelled (the work should stop)."""
-        self._signals.progress.emit(done, total, text)
+        emit(self._signals.progress, done, total, text)
         return not self.cancelled
 
 
@@ -65,9 +67,9 @@ class _Runnable(QRunnable):
             result = self._fn(Reporter(self._signals, self._cancel))
         except Exception as exc:  # handed to the GUI to show in words, never swallowed
             log.exception("background task failed")
-            self._signals.failed.emit(exc)
+            emit(self._signals.failed, exc)
         else:
-            self._signals.finished.emit(result)
+            emit(self._signals.finished, result)
         finally:
             self._done()
 
@@ -128,14 +130,14 @@ class BackgroundTasks(QObject):
                 remaining = len(self._running)
                 self._idle.notify_all()
             try:
-                self.count_changed.emit(remaining)
+                emit(self.count_changed, remaining)
             except RuntimeError:  # the task list itself was destroyed (app shutting down)
                 log.debug("background task finished after its owner was destroyed")
 
         runnable = _Runnable(fn, signals, cancel, done)
         runnable.setAutoDelete(False)  # Python owns it (kept in _live), not the pool
         self._live[key] = (handle, runnable)
-        self.count_changed.emit(count)
+        emit(self.count_changed, count)
         self._pool.start(runnable)
         return handle
 

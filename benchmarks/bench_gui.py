@@ -1,0 +1,195 @@
+"""The letters table at a million pieces, and the GUI thread during a 5,000-piece refresh (offscreen).
+
+Measured, each against the bare SQLite query it wraps (run with the sqlite3
+module on the same file in the same run):
+
+* show: from creating the model to the view painted with its first page;
+* filter: typing a name into the search (the model re-reads page 1);
+* sort: clicking the Name header;
+* stall: the longest gap between 10 ms timer ticks on the GUI thread while the
+  Letters page refreshes 5,000 pieces against the local USPS stand-in (rows
+  repaint as answers arrive); its baseline is the bare query behind one repaint.
+
+Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py [--pieces 1000000] [--db FILE]
+Required (issue 7): show < 1 s, filter and sort < 300 ms, no stall > 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+from imb_tracker.app import app_paths  # noqa: E402
+from imb_tracker.gui.letters_model import LettersModel  # noqa: E402
+from imb_tracker.store import open_database  # noqa: E402
+from imb_tracker.store.synthetic import generate  # noqa: E402
+
+PAGE_SQL = """
+SELECT p.id, m.name, p.serial, p.tracking, p.routing, p.name, p.company, p.city, p.state, p.zip5, p.created_at,
+       m.mailed_at, s.stage, s.words, s.last_scan_at, s.looked_up_at, s.last_outcome, s.scan_count,
+       s.expected_delivery
+FROM pieces p JOIN mailings m ON m.id = p.mailing_id LEFT JOIN piece_status s ON s.piece_id = p.id
+{where} ORDER BY {order} LIMIT 500
+"""
+
+
+def best(fn: Callable[[], object], runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare(path: Path, where: str = "", order: str = "p.id DESC", params: tuple[object, ...] = ()) -> Callable[[], object]:
+    conn = sqlite3.connect(path)
+    sql = PAGE_SQL.format(where=where, order=order)
+    return lambda: conn.execute(sql, params).fetchall()
+
+
+def table_figures(app: QApplication, path: Path) -> list[tuple[str, float, float]]:
+    db = open_database(str(path))
+    out = []
+
+    def show() -> None:
+        view = QTableView()
+        model = LettersModel(db, view)
+        view.setModel(model)
+        view.resize(1100, 700)
+        view.show()
+        app.processEvents()
+        view.viewport().repaint()
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+
+    out.append(("show the table (first page painted)", best(show), best(bare(path))))
+    view = QTableView()
+    model = LettersModel(db, view)
+    view.setModel(model)
+    view.resize(1100, 700)
+    view.show()
+    app.processEvents()
+
+    def search(text: str) -> Callable[[], None]:
+        def run() -> None:
+            model.set_search(text)
+            view.viewport().repaint()
+
+        return run
+
+    fts = "WHERE p.id IN (SELECT rowid FROM piece_search WHERE piece_search MATCH ?)"
+    out.append(("text filter 'Nora Zeller'", best(search("Nora Zeller")), best(bare(path, fts, params=('"Nora Zeller"',)))))
+    out.append(("text filter 'Nora'", best(search("Nora")), best(bare(path, fts, params=('"Nora"',)))))
+    out.append(("ZIP filter '97201'", best(search("97201")), best(bare(path, "WHERE p.zip5 = ?", params=("97201",)))))
+    model.set_search("")
+
+    def sort(column: int, descending: bool) -> Callable[[], None]:
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        def run() -> None:
+            model.sort(column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            view.viewport().repaint()
+
+        return run
+
+    out.append(("sort by Name", best(sort(2, False)), best(bare(path, order="p.name, p.id"))))
+    out.append(("sort by ZIP, descending", best(sort(5, True)), best(bare(path, order="p.zip5 DESC, p.id DESC"))))
+    out.append(("sort by City", best(sort(3, False)), best(bare(path, order="p.city, p.id"))))
+    view.close()
+    return out
+
+
+def refresh_stall(app: QApplication, pieces: int) -> tuple[float, float, float, int]:
+    """Longest GUI-thread gap while the Letters page refreshes ``pieces`` against the stand-in."""
+    from imb_tracker.gui.main_window import MainWindow  # noqa: PLC0415
+    from imb_tracker.store.mailers import add_mailer  # noqa: PLC0415
+    from imb_tracker.store.mailings import create_mailing  # noqa: PLC0415
+    from imb_tracker.store.synthetic import SyntheticRecipient  # noqa: PLC0415
+
+    home = Path(tempfile.mkdtemp(prefix="bench-gui-"))
+    window = MainWindow(app_paths(home))
+    s = window.ctx.settings
+    s.configured, s.usps_mode, s.mailer_mid, s.quota_per_minute = True, "demo", "123456", 1_000_000
+    window.ctx.open()
+    db, backend = window.ctx.db, window.ctx.backend
+    assert db is not None and backend is not None
+    add_mailer(db, "123456", "Bench")
+    recs = [SyntheticRecipient(i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", f"{i % 10000:04d}",
+                               "01", None) for i in range(pieces)]  # fmt: skip
+    create_mailing(db, "123456", "bench", recs)
+    backend.follow_in_demo(db)
+    backend.advance_demo(4)
+    window.ctx.data_changed.emit()
+    window.resize(1200, 800)
+    window.show()
+    app.processEvents()
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    started = time.perf_counter()
+    window.letters.refresh_window()
+    while window.letters.task is not None:
+        app.processEvents()
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - started
+    timer.stop()
+    model = window.letters.model
+    assert model is not None
+    ids = [model.piece_id_at(r) for r in range(model.loaded())]
+    conn = sqlite3.connect(home / "data" / "demo.db")
+    marks = ",".join("?" * len(ids))
+    baseline = best(lambda: conn.execute(
+        f"SELECT p.id, s.stage, s.words, s.last_scan_at, s.looked_up_at, s.last_outcome, s.scan_count FROM pieces p "
+        f"LEFT JOIN piece_status s ON s.piece_id = p.id WHERE p.id IN ({marks})", ids).fetchall())  # fmt: skip
+    window.close()
+    return max(gaps) - 10, baseline, elapsed, len(gaps)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pieces", type=int, default=1_000_000)
+    parser.add_argument("--refresh-pieces", type=int, default=5000)
+    parser.add_argument("--db", help="reuse (or create) this database file instead of a temporary one")
+    args = parser.parse_args()
+    app = QApplication([])
+    folder = tempfile.TemporaryDirectory()
+    path = Path(args.db) if args.db else Path(folder.name) / "million.db"
+    if not path.exists():
+        started = time.perf_counter()
+        generate(open_database(str(path)), args.pieces)
+        print(f"generated {args.pieces:,} pieces in {time.perf_counter() - started:.0f} s")
+    print(f"letters table over {args.pieces:,} pieces (best of 5; ratio = ours / bare SQLite query)")
+    for label, ours, base in table_figures(app, path):
+        print(f"  {label:<40} {ours * 1000:8.1f} ms   bare {base * 1000:7.1f} ms   ratio {ours / base:6.1f}x")
+    stall, baseline, elapsed, ticks = refresh_stall(app, args.refresh_pieces)
+    print(f"refresh of {args.refresh_pieces:,} pieces against the stand-in: {elapsed:.1f} s, {ticks} GUI ticks; "
+          f"longest GUI-thread stall {stall:.0f} ms (bare repaint query {baseline * 1000:.1f} ms, "
+          f"ratio {stall / 1000 / baseline:.1f}x)")  # fmt: skip
+    folder.cleanup()
+
+
+if __name__ == "__main__":
+    main()
