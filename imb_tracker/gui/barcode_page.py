@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from imb_tracker.imb import ImbError, ImbFields, clean_zip, decode, describe_stid, encode, stid_table
 
 from .barcode_view import BarcodeView
-from .signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +137,7 @@ class BarcodePage(QWidget):
             self.bars_label.setText("")
             self.copy_button.setEnabled(False)
             self.message.setText(f"<span style='color:#b00020'>{exc}</span>")
-            emit(self.status_message, "Fix the field shown in red to see the barcode", 0)
+            self.status_message.emit("Fix the field shown in red to see the barcode", 0)
             return
         bars = encode(fields)
         self.view.set_bars(bars)
@@ -151,7 +150,7 @@ class BarcodePage(QWidget):
             self.message.setText(
                 f"Valid IMb — STID {fields.service_type}: {describe_stid(fields.service_type)}"
             )
-        emit(self.status_message, f"IMb {fields.payload} ({len(fields.payload)} digits)", 0)
+        self.status_message.emit(f"IMb {fields.payload} ({len(fields.payload)} digits)", 0)
 
     def refresh_decode(self) -> None:
         text = self.decode_input.text()
@@ -177,4 +176,4 @@ class BarcodePage(QWidget):
 
     def _copy_bars(self) -> None:
         QGuiApplication.clipboard().setText(self.view.bars())
-        emit(self.status_message, "Bars copied", 3000)
+        self.status_message.emit("Bars copied", 3000)

@@ -15,7 +15,6 @@ from imb_tracker.store import Database, open_database
 from imb_tracker.store.mailers import list_mailers
 
 from .settings import Settings, SettingsStore
-from .signals import emit
 from .tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -54,8 +53,8 @@ class AppContext(QObject):
         if self.backend.demo:
             count = self.backend.follow_in_demo(self.db)
             log.info("demo mode: the stand-in follows %d stored piece(s)", count)
-        emit(self.backend_changed)
-        emit(self.data_changed)
+        self.backend_changed.emit()
+        self.data_changed.emit()
 
     def close_backend(self) -> None:
         if self.backend is not None:

@@ -48,7 +48,6 @@ from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new
 from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
 
 from .context import AppContext
-from .signals import emit
 from .tasks import Reporter, TaskHandle
 from .widgets import error_text, ok_text, warning_text
 
@@ -109,7 +108,7 @@ class FilePage(QWizardPage):
         self.problem.setText(
             error_text(self.why_not()) if self.path.text().strip() and self.why_not() else ""
         )
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def why_not(self) -> str:
         path = Path(self.path.text().strip())
@@ -209,7 +208,7 @@ class MappingPage(QWizardPage):
         self.problem.setText(
             error_text(problem) if problem else ok_text(f"Columns look right ({self.info}).")
         )
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         return not self.why_not()
@@ -262,7 +261,7 @@ class CheckPage(QWizardPage):
         path, mapping = Path(wizard.file_page.path.text().strip()), wizard.mapping_page.mapping()
         self.result = None
         self.summary.setText("Reading and checking every row …")
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
         def work(_reporter: Reporter) -> ListResult:
             return read_list(path, mapping=mapping)
@@ -277,7 +276,7 @@ class CheckPage(QWizardPage):
                 text if result.records else error_text("No valid recipient rows: nothing to import.")
             )
             self.fill()
-            emit(self.completeChanged)
+            self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
             self.summary.setText(error_text(str(exc)))
@@ -393,9 +392,9 @@ class CreatePage(QWizardPage):
             lines.append("Next: print envelopes or labels from the Mailings page.")
             self.status.setText("<br>".join(lines))
             self.progress.setValue(self.progress.maximum())
-            emit(self.ctx.data_changed)
-            emit(self.created, summary)
-            emit(self.completeChanged)
+            self.ctx.data_changed.emit()
+            self.created.emit(summary)
+            self.completeChanged.emit()
 
         def failed(exc: BaseException) -> None:
             self.cancel.setEnabled(False)

@@ -42,7 +42,6 @@ from imb_tracker.mail import ADDRESS_FIELDS
 from imb_tracker.store.mailers import get_mailer
 
 from .context import AppContext
-from .signals import emit
 from .widgets import error_text, ok_text, warning_text
 
 log = logging.getLogger(__name__)
@@ -259,7 +258,7 @@ class LetterPage(QWidget):
         """Store the letter (fresh serial), write its PDF, and hand it to the preview/print dialog."""
         record, _problems = check_letter(self.fields())
         if record is None or self.ctx.db is None:
-            emit(self.message, "Fix the fields shown in red first", 5000)
+            self.message.emit("Fix the fields shown in red first", 5000)
             return None
         template, options = self.current_template(), self.options()
         summary, piece = store_letter(
@@ -271,10 +270,10 @@ class LetterPage(QWidget):
         out = out or self.ctx.output_folder() / f"letter-{safe}-{summary.first_serial}.pdf"
         render_envelopes(template, options, [piece], out, 1)
         log.info("stored and wrote one letter: %s", out)
-        emit(self.message, f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
-        emit(self.ctx.data_changed)
+        self.message.emit(f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
+        self.ctx.data_changed.emit()
         if show:
-            emit(self.pdf_ready, str(out), "print" if print_now else "preview")
+            self.pdf_ready.emit(str(out), "print" if print_now else "preview")
         return out
 
     def clear(self) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtGui import QColor
 from imb_tracker.store.browse import IN_THE_MAIL, LOOKUP_ANSWERED, PieceFilter, browse_pieces, pieces_by_ids
 from imb_tracker.store.engine import Database, utcnow
 
-from .signals import emit
 from .widgets import STAGE_STYLE, stage_icon
 
 # (header, sort key)
@@ -120,7 +119,7 @@ class LettersModel(QAbstractTableModel):
             merged = dict(self._rows[row])
             merged.update(values)
             self._rows[row] = merged
-            emit(self.dataChanged, self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN + 1))
+            self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN + 1))
         return len(fresh)
 
     # -- Qt model API

@@ -38,7 +38,6 @@ from imb_tracker.tracking.refresh import RefreshSummary, refresh
 
 from .context import AppContext
 from .letters_model import LettersModel
-from .signals import emit
 from .tasks import Reporter, TaskHandle
 
 log = logging.getLogger(__name__)
@@ -231,7 +230,7 @@ class LettersPage(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid() and self.model is not None:
-            emit(self.open_piece, self.model.imb_at(index.row()))
+            self.open_piece.emit(self.model.imb_at(index.row()))
 
     # ---------------------------------------------------------------- lookups
 
@@ -244,10 +243,8 @@ class LettersPage(QWidget):
     def look_up_selected(self) -> None:
         imbs = self.selected_imbs()
         if not imbs:
-            emit(
-                self.message,
-                "Select one or more letters first (click a row; Ctrl+A selects all loaded)",
-                5000,
+            self.message.emit(
+                "Select one or more letters first (click a row; Ctrl+A selects all loaded)", 5000
             )
             return
         self._start(imbs, f"Looking up {len(imbs):,} letter(s)")
@@ -259,14 +256,14 @@ class LettersPage(QWidget):
         db, now, mailing = self.ctx.db, self.ctx.backend.clock(), self.mailing.currentData()
         plan = plan_refresh(db, now, mailing, min_interval=timedelta(minutes=0))
         if not plan.due:
-            emit(self.message, f"Nothing to refresh: {plan.past_window:,} letter(s) are past USPS's window "
+            self.message.emit(f"Nothing to refresh: {plan.past_window:,} letter(s) are past USPS's window "
                               "(their history is kept)", 8000)  # fmt: skip
             return
         self._start(plan.due, f"Refreshing {len(plan.due):,} letter(s) in USPS's window")
 
     def _start(self, imbs: list[str], title: str) -> None:
         if self.task is not None:
-            emit(self.message, "Lookups are already running; wait or cancel them first", 5000)
+            self.message.emit("Lookups are already running; wait or cancel them first", 5000)
             return
         if self.ctx.db is None or self.ctx.backend is None:
             return
@@ -286,14 +283,14 @@ class LettersPage(QWidget):
         self._title = title
         self._arrived.clear()
         self._repaint.start()
-        emit(self.busy, title, 0, len(imbs))
+        self.busy.emit(title, 0, len(imbs))
         self.task = self.ctx.tasks.run(
             work, on_done=self._finished, on_error=self._failed, on_progress=self._progress
         )
 
     def _progress(self, done: int, total: int, imb: str) -> None:
         self._arrived.add(imb)
-        emit(self.busy, self._title, done, total)
+        self.busy.emit(self._title, done, total)
 
     def _show_arrived(self) -> None:
         if not self._arrived or self.model is None or self.ctx.db is None:
@@ -312,20 +309,20 @@ class LettersPage(QWidget):
         self.lookup_button.setEnabled(True)
         self.refresh_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        emit(self.busy, "", 0, 0)
+        self.busy.emit("", 0, 0)
 
     def _finished(self, summary: object) -> None:
         self._end()
         assert isinstance(summary, RefreshSummary)
-        emit(self.message, summary.line(), 0)
+        self.message.emit(summary.line(), 0)
         if summary.stopped_reason:
-            emit(self.message, f"Stopped: {summary.stopped_reason}. Check the sign-in in Settings → USPS.", 0)
+            self.message.emit(f"Stopped: {summary.stopped_reason}. Check the sign-in in Settings → USPS.", 0)
         if self.model is not None and self.status.currentData():
             self.apply_filter()  # statuses changed: the filter's matches did too
 
     def _failed(self, exc: BaseException) -> None:
         self._end()
-        emit(self.message, explain(exc), 0)
+        self.message.emit(explain(exc), 0)
         from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
 
         QMessageBox.warning(self, "Lookup failed", explain(exc))
@@ -334,4 +331,4 @@ class LettersPage(QWidget):
         if self.task is not None:
             self.task.cancel()
             self.cancel_button.setEnabled(False)
-            emit(self.message, "Cancelling after the lookups in flight (each answer is stored)…", 0)
+            self.message.emit("Cancelling after the lookups in flight (each answer is stored)…", 0)

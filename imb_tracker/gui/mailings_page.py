@@ -43,7 +43,6 @@ from imb_tracker.store.mailings import MailingSummary, list_mailings, mark_maile
 
 from .context import AppContext
 from .letter_page import POSITIONS
-from .signals import emit
 from .tasks import Reporter
 from .widgets import error_text
 
@@ -135,8 +134,8 @@ class MailingsPage(QWidget):
         self.envelopes_button.clicked.connect(self.print_envelopes)
         self.labels_button.clicked.connect(self.print_labels)
         self.mailed_button.clicked.connect(self.mark_mailed)
-        self.letters_button.clicked.connect(lambda: emit(self.show_letters, self.selected()))
-        self.report_button.clicked.connect(lambda: emit(self.show_report, self.selected()))
+        self.letters_button.clicked.connect(lambda: self.show_letters.emit(self.selected()))
+        self.report_button.clicked.connect(lambda: self.show_report.emit(self.selected()))
         self.export_button.clicked.connect(lambda: self.export(False))
         self.export_scans_button.clicked.connect(lambda: self.export(True))
         self.table.itemSelectionChanged.connect(self._selection)
@@ -185,15 +184,15 @@ class MailingsPage(QWidget):
         mailing = self.selected()
         out = self._out(kind)
         self.problems.setText("")
-        emit(self.busy, f"Writing {kind} for {mailing}", 0, 1)
+        self.busy.emit(f"Writing {kind} for {mailing}", 0, 1)
 
         def done(result: object) -> None:
-            emit(self.busy, "", 0, 0)
-            emit(self.message, f"Wrote {getattr(result, 'pages', 0):,} page(s) to {out}", 0)
-            emit(self.pdf_ready, str(out), "preview")
+            self.busy.emit("", 0, 0)
+            self.message.emit(f"Wrote {getattr(result, 'pages', 0):,} page(s) to {out}", 0)
+            self.pdf_ready.emit(str(out), "preview")
 
         def failed(exc: BaseException) -> None:
-            emit(self.busy, "", 0, 0)
+            self.busy.emit("", 0, 0)
             if isinstance(exc, RulesBrokenError):
                 shown = "<br>".join(f"{who}: {text}" for _n, who, text in exc.problems[:8])
                 self.problems.setText(error_text(str(exc)) + "<br>" + shown)
@@ -201,7 +200,7 @@ class MailingsPage(QWidget):
                 self.problems.setText(error_text(str(exc)))
 
         self.ctx.tasks.run(job, on_done=done, on_error=failed,  # type: ignore[arg-type]
-                           on_progress=lambda d, t, _x: emit(self.busy, f"Writing {kind}", d, t))  # fmt: skip
+                           on_progress=lambda d, t, _x: self.busy.emit(f"Writing {kind}", d, t))  # fmt: skip
 
     def print_envelopes(self) -> None:
         db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
@@ -242,8 +241,8 @@ class MailingsPage(QWidget):
         mark_mailed(self.ctx.db, self.selected(), self.ctx.backend.clock())
         if self.ctx.backend.demo:
             self.ctx.backend.follow_in_demo(self.ctx.db, self.selected())
-        emit(self.message, f"{self.selected()} marked as mailed; delivery times count from now", 5000)
-        emit(self.ctx.data_changed)
+        self.message.emit(f"{self.selected()} marked as mailed; delivery times count from now", 5000)
+        self.ctx.data_changed.emit()
 
     def export(self, scans: bool) -> None:
         mailing = self.selected()
@@ -258,5 +257,5 @@ class MailingsPage(QWidget):
         def job(_reporter: Reporter) -> int:
             return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
 
-        self.ctx.tasks.run(job, on_done=lambda n: emit(self.message, f"Exported {n:,} {kind} to {path}", 0),
+        self.ctx.tasks.run(job, on_done=lambda n: self.message.emit(f"Exported {n:,} {kind} to {path}", 0),
                            on_error=lambda e: self.problems.setText(error_text(str(e))))  # fmt: skip

@@ -45,7 +45,6 @@ from .piece_detail import PieceDetail
 from .printing import open_preview
 from .reports_page import ReportsPage
 from .settings_page import SettingsPage
-from .signals import emit
 from .tasks import Reporter
 from .tray_page import TrayPage
 from .wizard import FirstStartWizard
@@ -112,7 +111,7 @@ class MainWindow(QMainWindow):
         self._restore()
         self.sidebar.setCurrentRow(0)
         if self.ctx.settings.configured:
-            emit(self.ctx.data_changed)
+            self.ctx.data_changed.emit()
             self._backend_changed()
 
     # ---------------------------------------------------------------- building
@@ -326,7 +325,7 @@ class MainWindow(QMainWindow):
             read, new, bad = (int(v) for v in result)
             self.show_message(f"Read {read:,} scan(s) from {Path(path).name}: {new:,} new"
                               + (f"; {bad:,} row(s) without an IMb or time skipped" if bad else ""))  # fmt: skip
-            emit(self.ctx.data_changed)
+            self.ctx.data_changed.emit()
 
         def failed(exc: BaseException) -> None:
             text = str(exc) if isinstance(exc, ScanFileError) else f"{type(exc).__name__}: {exc}"

@@ -34,7 +34,6 @@ from imb_tracker.tracking.status import piece_status
 
 from .barcode_view import BarcodeView
 from .context import AppContext
-from .signals import emit
 from .widgets import stage_icon
 
 
@@ -210,7 +209,7 @@ class PieceDetail(QDialog):
             self.lookup.setEnabled(True)
             self.heading.setToolTip(str(text))
             self.load()
-            emit(self.ctx.data_changed)
+            self.ctx.data_changed.emit()
 
         def failed(exc: BaseException) -> None:
             self.lookup.setEnabled(True)

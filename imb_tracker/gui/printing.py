@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from imb_tracker.layout.calibration import render_calibration
 
 from .context import AppContext
-from .signals import emit
 from .tasks import Reporter
 
 log = logging.getLogger(__name__)
@@ -255,7 +254,7 @@ class PrintPreview(QDialog):
     def calibration(self) -> None:
         out = self.ctx.output_folder() / "calibration.pdf"
         render_calibration(out)
-        emit(self.ctx.tasks.count_changed, self.ctx.tasks.running())
+        self.ctx.tasks.count_changed.emit(self.ctx.tasks.running())
         preview = PrintPreview(self.ctx, out, self.parentWidget())
         preview.setModal(False)
         preview.show()

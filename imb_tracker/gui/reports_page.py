@@ -40,7 +40,6 @@ from imb_tracker.tracking.status import STAGE_WORDS
 
 from .charts import BarChart
 from .context import AppContext
-from .signals import emit
 from .tasks import Reporter
 from .widgets import STAGE_STYLE, error_text
 
@@ -157,7 +156,7 @@ class ReportsPage(QWidget):
                                               "CSV (*.csv)")  # fmt: skip
         if path:
             write_report_csv(self.report, Path(path))
-            emit(self.message, f"Saved {path}", 5000)
+            self.message.emit(f"Saved {path}", 5000)
 
     def export_pdf(self) -> None:
         if self.report is None:
@@ -166,7 +165,7 @@ class ReportsPage(QWidget):
                                               "PDF (*.pdf)")  # fmt: skip
         if path:
             self.write_pdf(Path(path))
-            emit(self.message, f"Saved {path}", 5000)
+            self.message.emit(f"Saved {path}", 5000)
 
     def write_pdf(self, path: Path) -> None:
         """The summary lines and the three charts on US Letter pages."""

@@ -32,7 +32,6 @@ from imb_tracker.usps.credentials import CredentialsError, clear_iv, save_iv
 
 from .context import AppContext
 from .letter_page import POSITIONS
-from .signals import emit
 from .widgets import error_text, ok_text, stid_combo, stid_of
 
 
@@ -229,7 +228,7 @@ class SettingsPage(QWidget):
         if mode_changed:
             self.ctx.open()  # demo and real data live in different databases
         else:
-            emit(self.ctx.data_changed)
+            self.ctx.data_changed.emit()
         self.result.setText(
             ok_text(
                 "Saved." + (" Switched to: " + MODES.get(s.usps_mode, s.usps_mode) if mode_changed else "")

@@ -15,8 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from .signals import emit
-
 log = logging.getLogger(__name__)
 
 
@@ -39,7 +37,7 @@ class Reporter:
 
     def progress(self, done: int, total: int, text: str = "") -> bool:
         """Report progress; returns False once the user has cancelled (the work should stop)."""
-        emit(self._signals.progress, done, total, text)
+        self._signals.progress.emit(done, total, text)
         return not self.cancelled
 
 
@@ -67,9 +65,9 @@ class _Runnable(QRunnable):
             result = self._fn(Reporter(self._signals, self._cancel))
         except Exception as exc:  # handed to the GUI to show in words, never swallowed
             log.exception("background task failed")
-            emit(self._signals.failed, exc)
+            self._signals.failed.emit(exc)
         else:
-            emit(self._signals.finished, result)
+            self._signals.finished.emit(result)
         finally:
             self._done()
 
@@ -130,14 +128,14 @@ class BackgroundTasks(QObject):
                 remaining = len(self._running)
                 self._idle.notify_all()
             try:
-                emit(self.count_changed, remaining)
+                self.count_changed.emit(remaining)
             except RuntimeError:  # the task list itself was destroyed (app shutting down)
                 log.debug("background task finished after its owner was destroyed")
 
         runnable = _Runnable(fn, signals, cancel, done)
         runnable.setAutoDelete(False)  # Python owns it (kept in _live), not the pool
         self._live[key] = (handle, runnable)
-        emit(self.count_changed, count)
+        self.count_changed.emit(count)
         self._pool.start(runnable)
         return handle
 

@@ -18,7 +18,6 @@ from imb_tracker.actions.jobs import TrayTagJob, print_tray_tags
 from imb_tracker.layout.templates import cin_table, sheet_template, sheet_templates
 
 from .context import AppContext
-from .signals import emit
 from .tasks import Reporter
 from .widgets import error_text
 
@@ -95,6 +94,6 @@ class TrayPage(QWidget):
             assert isinstance(result, tuple)
             codes = result[1]
             self.result.setText(f"Wrote {len(codes)} tag(s): {codes[0].digits} … {codes[-1].digits}")
-            emit(self.pdf_ready, str(out), "preview")
+            self.pdf_ready.emit(str(out), "preview")
 
         self.ctx.tasks.run(work, on_done=done, on_error=lambda e: self.result.setText(error_text(str(e))))

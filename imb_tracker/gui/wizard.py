@@ -33,7 +33,6 @@ from imb_tracker.store.mailers import add_mailer, list_mailers, parse_range, ser
 from imb_tracker.usps.credentials import CredentialsError, save_iv
 
 from .context import AppContext
-from .signals import emit
 from .widgets import error_text, stid_combo, stid_of, warning_text
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,7 @@ class MailerPage(QWizardPage):
         problem = self.problem()
         show = problem and (mid_ok or not text or "Mailer ID" not in problem)
         self.existing.setText(error_text(problem) if show else "")
-        emit(self.completeChanged)
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:
         return not self.problem()
@@ -309,4 +308,4 @@ class FirstStartWizard(QWizard):
         if not demo and user and password:
             save_iv(user, password)
         self.ctx.save_settings()
-        emit(self.ctx.data_changed)
+        self.ctx.data_changed.emit()
