@@ -112,8 +112,11 @@ class LettersModel(QAbstractTableModel):
 
     def refresh_rows(self, piece_ids: list[int]) -> int:
         """Re-read the status of these pieces (those loaded) and repaint their rows; returns how many."""
-        present = [i for i in piece_ids if i in self._where]
-        fresh = pieces_by_ids(self._db, present)
+        return self.apply_rows(pieces_by_ids(self._db, [i for i in piece_ids if i in self._where]))
+
+    def apply_rows(self, fresh: dict[int, Any]) -> int:
+        """Repaint rows with statuses read elsewhere (a background task); rows no longer loaded are skipped."""
+        fresh = {i: v for i, v in fresh.items() if i in self._where}
         for piece_id, values in fresh.items():
             row = self._where[piece_id]
             merged = dict(self._rows[row])

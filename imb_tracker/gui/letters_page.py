@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.backend import explain
-from imb_tracker.store.browse import STATUS_FILTERS, count_pieces
+from imb_tracker.store.browse import STATUS_FILTERS, count_pieces, pieces_by_ids
 from imb_tracker.store.engine import utcnow
 from imb_tracker.store.mailings import list_mailings
 from imb_tracker.tracking.planner import plan_refresh
@@ -38,7 +38,7 @@ from imb_tracker.tracking.refresh import RefreshSummary, refresh
 
 from .context import AppContext
 from .letters_model import LettersModel
-from .tasks import Reporter, TaskHandle
+from .tasks import Reporter, TaskHandle, lower_thread_priority
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ class LettersPage(QWidget):
         self.ctx = ctx
         self.model: LettersModel | None = None
         self.task: TaskHandle | None = None
-        self._arrived: set[str] = set()
+        self._changed = False
+        self._reading = False
         self._count_task: TaskHandle | None = None
         layout = QVBoxLayout(self)
 
@@ -273,6 +274,7 @@ class LettersPage(QWidget):
             client = backend.iv_client()
             try:
                 return refresh(db, client, imbs, clock=backend.clock, cancel=reporter.cancel_event,
+                               thread_setup=lower_thread_priority,
                                progress=reporter.progress)  # fmt: skip
             finally:
                 client.close()
@@ -281,31 +283,60 @@ class LettersPage(QWidget):
         self.refresh_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._title = title
-        self._arrived.clear()
+        self._changed = False
         self._repaint.start()
         self.busy.emit(title, 0, len(imbs))
         self.task = self.ctx.tasks.run(
             work, on_done=self._finished, on_error=self._failed, on_progress=self._progress
         )
 
-    def _progress(self, done: int, total: int, imb: str) -> None:
-        self._arrived.add(imb)
+    def _progress(self, done: int, total: int, _imb: str) -> None:
+        self._changed = True
         self.busy.emit(self._title, done, total)
 
-    def _show_arrived(self) -> None:
-        if not self._arrived or self.model is None or self.ctx.db is None:
+    def _visible_rows(self) -> range:
+        assert self.model is not None
+        first = max(self.table.rowAt(0), 0)
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        return range(first, (last if last >= 0 else self.model.loaded() - 1) + 1)
+
+    def _show_arrived(self, everything: bool = False) -> None:
+        """Re-read the statuses of the rows on screen (all loaded rows at the end) as answers arrive.
+
+        The read runs in the background too: while lookups commit, a read on the GUI thread
+        could wait on the disk for tens of milliseconds (measured), and the window would stall.
+        """
+        if not (self._changed or everything) or self.model is None or self.ctx.db is None:
             return
-        imbs, self._arrived = self._arrived, set()
-        wanted = set(imbs)
-        ids = [
-            self.model.piece_id_at(r) for r in range(self.model.loaded()) if self.model.imb_at(r) in wanted
-        ]
-        self.model.refresh_rows(ids)
+        if self._reading and not everything:
+            return
+        self._changed = False
+        rows = range(self.model.loaded()) if everything else self._visible_rows()
+        ids = [self.model.piece_id_at(r) for r in rows]
+        db, model = self.ctx.db, self.model
+
+        def work(_reporter: Reporter) -> dict[int, Any]:
+            fresh: dict[int, Any] = {}
+            for start in range(0, len(ids), 500):
+                fresh.update(pieces_by_ids(db, ids[start : start + 500]))
+            return fresh
+
+        def done(fresh: object) -> None:
+            self._reading = False
+            if self.model is model:
+                model.apply_rows(fresh)  # type: ignore[arg-type]
+
+        def failed(exc: BaseException) -> None:
+            self._reading = False
+            log.warning("could not re-read the letters' statuses: %s", exc)
+
+        self._reading = True
+        self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def _end(self) -> None:
         self.task = None
         self._repaint.stop()
-        self._show_arrived()
+        self._show_arrived(everything=True)
         self.lookup_button.setEnabled(True)
         self.refresh_button.setEnabled(True)
         self.cancel_button.setEnabled(False)

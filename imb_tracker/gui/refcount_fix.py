@@ -42,7 +42,7 @@ def pyside_drops_references() -> bool:
 
 def apply() -> bool:
     """Make None/True/False effectively immortal if this Python and PySide need it; True when applied."""
-    global _applied  # noqa: PLW0603 - once per process
+    global _applied
     if _applied or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return _applied
     if not pyside_drops_references():

@@ -19,28 +19,10 @@ from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import ScanRecord, log_lookup, piece_id_for, store_scans
 from imb_tracker.usps.iv import PieceResult
 
-# pull (snake_case) and push/file (camelCase or other spellings) names for the same thing
-ALIASES = {
-    "scan_date_time": ("scan_date_time", "scanDatetime", "scanDateTime", "scan_datetime", "ScanDateTime"),
-    "scan_event_code": ("scan_event_code", "scanEventCode", "operation_code", "opcode", "OperationCode"),
-    "scan_facility_zip": ("scan_facility_zip", "scanFacilityZip", "facility_zip", "FacilityZip"),
-    "scan_facility_name": ("scan_facility_name", "scanFacilityName", "facility_name", "FacilityName"),
-    "machine_name": ("machine_name", "machineName", "machine_id", "machineId"),
-    "imb": ("imb", "IMb", "IMB", "barcode"),
-    "mail_phase": ("mail_phase", "mailPhase"),
-    "handling_event_type": ("handling_event_type", "handlingEventType"),
-    "scan_facility_city": ("scan_facility_city", "scanFacilityCity"),
-    "scan_facility_state": ("scan_facility_state", "scanFacilityState"),
-}
-_LOWER = {alias.lower().replace("_", ""): key for key, aliases in ALIASES.items() for alias in aliases}
+from .scanfields import ALIASES, normalise
+from .status_index import update_status
 
-
-def normalise(scan: Mapping[str, Any]) -> dict[str, Any]:
-    """Our snake_case keys for any spelling; unknown keys are kept as they are."""
-    out: dict[str, Any] = {}
-    for key, value in scan.items():
-        out[_LOWER.get(str(key).lower().replace("_", "").replace(" ", ""), str(key))] = value
-    return out
+__all__ = ["ALIASES", "ingest_result", "log_failure", "normalise", "refresh_piece_status", "to_records"]
 
 
 def parse_time(text: str) -> datetime | None:
@@ -108,8 +90,6 @@ def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, er
 
 def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None,
                          piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
-    from .status_index import update_status  # noqa: PLC0415 - status_index reads scans through report → ingest
-
     piece_id = piece_id_for(conn, imb)
     if piece_id is not None:
         update_status(conn, piece_id, when, outcome, when, piece_data)

@@ -53,7 +53,8 @@ class RefreshSummary:
 
 def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[[], datetime],
             progress: Progress | None = None, cancel: threading.Event | None = None,
-            max_lookups: int | None = None, workers: int = 4) -> RefreshSummary:  # fmt: skip
+            max_lookups: int | None = None, workers: int = 4,
+            thread_setup: Callable[[], None] | None = None) -> RefreshSummary:  # fmt: skip
     """Look up ``imbs`` with a few worker threads sharing one client, token and rate limit.
 
     Workers let the quota be used while one of them waits out a backoff; each
@@ -74,6 +75,8 @@ def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[
 
     def work() -> None:
         nonlocal done
+        if thread_setup is not None:  # e.g. the GUI lowers the workers' CPU priority
+            thread_setup()
         while not stopped():
             try:
                 imb = queue.get_nowait()

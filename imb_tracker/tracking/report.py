@@ -16,7 +16,7 @@ from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import mailing_row
 from imb_tracker.store.schema import lookups, pieces, scans
 
-from .ingest import normalise
+from .scanfields import normalise
 from .status import ScanView, describe, piece_status
 
 
