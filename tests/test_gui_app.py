@@ -121,14 +121,19 @@ def test_import_lookup_and_refresh_update_rows(qtbot: QtBot, window: MainWindow)
     letters.table.selectRow(0)
     letters.look_up_selected()
     qtbot.waitUntil(lambda: letters.task is None, timeout=20_000)
-    assert letters.model.data(letters.model.index(0, STATUS_COLUMN)) != "Not looked up yet"
+    model = letters.model
+    qtbot.waitUntil(lambda: model.data(model.index(0, STATUS_COLUMN)) != "Not looked up yet", timeout=5000)
     # everything still in USPS's window
     letters.refresh_window()
     qtbot.waitUntil(lambda: letters.task is None, timeout=60_000)
-    words = {
-        letters.model.data(letters.model.index(r, STATUS_COLUMN)) for r in range(letters.model.rowCount())
-    }
-    assert "Not looked up yet" not in words
+
+    def statuses() -> set[str]:
+        return {model.data(model.index(r, STATUS_COLUMN)) for r in range(model.rowCount())}
+
+    qtbot.waitUntil(
+        lambda: "Not looked up yet" not in statuses(), timeout=5000
+    )  # rows update as answers arrive
+    words = statuses()
     assert "Sorted for the carrier" in words
     assert "looked up 194 piece(s)" in window.statusBar().currentMessage()
     db = window.ctx.db

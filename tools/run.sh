@@ -56,3 +56,9 @@ damaged="T$(head -n 1 "$IMB_TRACKER_HOME/bars.txt" | cut -c2-)"
 echo "8. Bar 1 of the first barcode misread as T; strict decode refuses it, --repair fixes it:"
 $cli decode "$damaged" 2>&1 || true
 $cli decode --repair "$damaged"
+echo
+echo "9. The desktop app starts (offscreen, as there is no screen) and quits cleanly:"
+QT_QPA_PLATFORM=offscreen $cli gui --quit-after-ms 1500 && echo "   window opened and closed"
+echo
+echo "On a computer with a screen, 'bash tools/run.sh' opens the window: choose demo mode in the"
+echo "first-start wizard, then File > Import a list > Use the sample list."

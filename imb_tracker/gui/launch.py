@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,16 @@ SWITCH_INTERVAL_S = 0.001
 def tune_interpreter() -> None:
     """Settings that keep the GUI thread responsive while workers run Python code."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def settle() -> None:
+    """After start-up: move the objects that live as long as the app out of the garbage collector's way.
+
+    A full collection scanned them all (about 90,000) and held the GIL for up to 80 ms while a
+    refresh was running (measured); frozen, they are no longer scanned.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None = None,
@@ -40,6 +51,7 @@ def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None =
     apply_palette(app)
     window = MainWindow(paths, db)
     window.show()
+    settle()
     if quit_after_ms is not None:
         QTimer.singleShot(quit_after_ms, window.close)
     elif not window.ensure_setup():

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
             return
         self.progress.show()
         self.busy_label.setText(text)
-        self.progress.setMaximum(max(total, 1))
+        self.progress.setMaximum(total)  # 0: a busy indicator until the total is known
         self.progress.setValue(done)
 
     def ensure_setup(self) -> bool:
