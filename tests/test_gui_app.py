@@ -188,3 +188,32 @@ def test_cancel_a_refresh_and_quit_during_one_lose_nothing(qtbot: QtBot, tmp_pat
         logged = conn.execute(select(func.count()).select_from(lookups)).scalar_one()
     assert logged == stats.get("piece_requests", 0)
     assert window.ctx.tasks.running() == 0
+
+
+def test_settings_and_window_state_are_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    window = make_window(qtbot, home)
+    set_up_demo(qtbot, window)
+    page = window.settings_page
+    window.go(6)
+    page.load()
+    assert page.mid.text() == "123456"
+    page.return_lines.setPlainText("ACME FOOD BANK\nPO BOX 1\nSPRINGFIELD IL 62701")
+    page.mailer_name.setText("Acme Food Bank")
+    page.window_days.setValue(120)
+    page.stalled.setValue(7)
+    page.apply()
+    assert "Saved" in page.result.text()
+    page.mailer_name.setText("")  # a bad value is refused in words, nothing saved
+    page.apply()
+    assert "needs a name" in page.result.text()
+    window.resize(1000, 700)
+    window.close()
+    again = make_window(qtbot, home)
+    assert again.ctx.settings.return_block == ("ACME FOOD BANK", "PO BOX 1", "SPRINGFIELD IL 62701")
+    assert again.ctx.settings.stalled_days == 7
+    assert (again.width(), again.height()) == (1000, 700)
+    again.settings_page.load()
+    assert again.settings_page.mailer_name.text() == "Acme Food Bank"
+    assert again.settings_page.window_days.value() == 120
+    again.close()

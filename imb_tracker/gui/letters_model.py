@@ -58,7 +58,8 @@ def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]
 
 
 class LettersModel(QAbstractTableModel):
-    def __init__(self, db: Database, parent: Any = None, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Database, parent: Any = None, clock: Callable[[], datetime] = utcnow,
+                 load: bool = True) -> None:  # fmt: skip
         super().__init__(parent)
         self._db = db
         self._clock = clock
@@ -69,7 +70,8 @@ class LettersModel(QAbstractTableModel):
         self.sort_key = "id"
         self.descending = True  # newest first
         self.stalled_days = 5
-        self.reload()
+        if load:  # a view sorting on setModel loads it anyway
+            self.reload()
 
     # -- loading
 
@@ -175,9 +177,11 @@ class LettersModel(QAbstractTableModel):
         return row["tracking"] + row["routing"]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = COLUMNS[column][1]
+        key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"  # -1: no column, newest first
         if key is None:
             return
+        if column < 0:
+            order = Qt.SortOrder.DescendingOrder
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.reload()

@@ -169,19 +169,27 @@ class LettersPage(QWidget):
         if self.model is None or self.model._db is not self.ctx.db:
             old = self.model
             clock = self.ctx.backend.clock if self.ctx.backend is not None else utcnow
-            self.model = LettersModel(self.ctx.db, self.table, clock=clock)
+            self.model = LettersModel(self.ctx.db, self.table, clock=clock, load=False)
             self.model.stalled_days = self.ctx.settings.stalled_days
+            self.model.filter = self.current_filter_for(self.model)
+            # No sort column at first (newest first); the view sorts once, by the saved column if any.
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
             self.table.setModel(self.model)
-            self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-            self.model.sort_key, self.model.descending = "id", True
             self._restore_columns()
             if old is not None:
                 old.deleteLater()
+            if self.model.loaded() == 0:
+                self.model.reload()  # the view did not sort (and so load) by itself
+            self._count()
+            return
         self.apply_filter()
 
     def current_filter(self) -> Any:
         assert self.model is not None
-        f = replace(self.model.filter, search=self.search.text(), mailing=self.mailing.currentData(),
+        return self.current_filter_for(self.model)
+
+    def current_filter_for(self, model: LettersModel) -> Any:
+        f = replace(model.filter, search=self.search.text(), mailing=self.mailing.currentData(),
                     status=str(self.status.currentData() or ""))  # fmt: skip
         if self.use_dates.isChecked():
             d1, d2 = self.date_from.date(), self.date_to.date()

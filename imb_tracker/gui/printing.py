@@ -254,7 +254,6 @@ class PrintPreview(QDialog):
     def calibration(self) -> None:
         out = self.ctx.output_folder() / "calibration.pdf"
         render_calibration(out)
-        self.ctx.tasks.count_changed.emit(self.ctx.tasks.running())
         preview = PrintPreview(self.ctx, out, self.parentWidget())
         preview.setModal(False)
         preview.show()

@@ -12,7 +12,7 @@ import statistics
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -51,6 +51,7 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.report: MailingReport | None = None
+        self._stale = True
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.mailing = QComboBox()
@@ -100,7 +101,17 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         ctx.data_changed.connect(self.reload)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
     def reload(self) -> None:
+        """Re-read the mailings and the report, but only while the page is shown (reports take a while)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         if self.ctx.db is None:
             return
         current = self.mailing.currentData()
@@ -113,6 +124,8 @@ class ReportsPage(QWidget):
         self.update_report()
 
     def show_mailing(self, name: str) -> None:
+        if self._stale:
+            self.reload()
         self.mailing.setCurrentIndex(max(self.mailing.findData(name), 0))
         self.update_report()
 

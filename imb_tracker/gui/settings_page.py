@@ -205,6 +205,10 @@ class SettingsPage(QWidget):
     def apply(self) -> None:
         s = self.ctx.settings
         mode_changed = s.usps_mode != self.mode.currentData()
+        reopen = mode_changed or s.quota_per_minute != self.quota.value()
+        if reopen and self.ctx.tasks.running():
+            self.result.setText(error_text("Lookups are running: wait for them or cancel them, then apply."))
+            return
         try:
             if self.ctx.db is not None and self.mid.text():
                 update_mailer(self.ctx.db, self.mid.text(), name=self.mailer_name.text(), crid=self.crid.text(),
@@ -225,8 +229,8 @@ class SettingsPage(QWidget):
         s.stalled_days = self.stalled.value()
         s.workstation = self.workstation.text().strip()
         self.ctx.save_settings()
-        if mode_changed:
-            self.ctx.open()  # demo and real data live in different databases
+        if reopen:
+            self.ctx.open()  # demo and real data live in different databases; the quota is the client's
         else:
             self.ctx.data_changed.emit()
         self.result.setText(

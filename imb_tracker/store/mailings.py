@@ -227,16 +227,17 @@ def get_mailing(db: Database, name: str) -> MailingSummary:
 
 
 def list_mailings(db: Database) -> list[MailingSummary]:
+    """Every mailing, oldest first, with its first and last serial.
+
+    The serials come from one index seek per mailing (the (mailing, serial) unique index), not a
+    GROUP BY over all pieces: the window lists mailings on every refresh, and at a million pieces
+    the grouped query took most of a second.
+    """
+    first = select(func.min(pieces.c.serial)).where(pieces.c.mailing_id == mailings.c.id).scalar_subquery()
+    last = select(func.max(pieces.c.serial)).where(pieces.c.mailing_id == mailings.c.id).scalar_subquery()
     query = (
-        select(
-            mailings,
-            mailers.c.mid,
-            func.min(pieces.c.serial).label("first_serial"),
-            func.max(pieces.c.serial).label("last_serial"),
-        )
+        select(mailings, mailers.c.mid, first.label("first_serial"), last.label("last_serial"))
         .join(mailers, mailers.c.id == mailings.c.mailer_id)
-        .outerjoin(pieces, pieces.c.mailing_id == mailings.c.id)
-        .group_by(mailings.c.id, mailers.c.mid)
         .order_by(mailings.c.created_at, mailings.c.id)
     )
     with db.read() as conn:

@@ -202,6 +202,7 @@ V4_TABLES = (piece_status,)
 # Added in version 4 for the letters table: keyset pages sorted by any of these stay fast at a million rows
 # (SQLite appends the row id to each index, which is the keyset tie-breaker).
 LETTERS_INDEXES = (
+    Index("ix_pieces_mailing", pieces.c.mailing_id, pieces.c.id),
     Index("ix_pieces_serial", pieces.c.serial, pieces.c.id),
     Index("ix_pieces_name", pieces.c.name, pieces.c.id),
     Index("ix_pieces_city", pieces.c.city, pieces.c.id),
