@@ -207,12 +207,12 @@ def test_settings_and_window_state_are_remembered(qtbot: QtBot, tmp_path: Path) 
     page.mailer_name.setText("")  # a bad value is refused in words, nothing saved
     page.apply()
     assert "needs a name" in page.result.text()
-    window.resize(1000, 700)
+    window.resize(1300, 820)
     window.close()
     again = make_window(qtbot, home)
     assert again.ctx.settings.return_block == ("ACME FOOD BANK", "PO BOX 1", "SPRINGFIELD IL 62701")
     assert again.ctx.settings.stalled_days == 7
-    assert (again.width(), again.height()) == (1000, 700)
+    assert (again.width(), again.height()) == (1300, 820)
     again.settings_page.load()
     assert again.settings_page.mailer_name.text() == "Acme Food Bank"
     assert again.settings_page.window_days.value() == 120

@@ -44,6 +44,8 @@ class BarcodePage(QWidget):
         self.barcode_id = self._line("00", "Barcode ID", "00 for letters")
         self.stid = QComboBox(encode_box)
         self.stid.setEditable(True)
+        self.stid.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.stid.setMinimumContentsLength(30)  # long plain-words names must not widen the window
         self.stid.setAccessibleName("Service type ID")
         for info in stid_table().all():
             if info.status == "current":

@@ -60,7 +60,7 @@ class EnvelopePreview(QWidget):
         self.template: EnvelopeTemplate | None = None
         self.options = EnvelopeOptions()
         self.layout_: PieceLayout | None = None
-        self.setMinimumSize(QSize(420, 200))
+        self.setMinimumSize(QSize(360, 180))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Envelope preview")
 
@@ -180,7 +180,7 @@ class LetterPage(QWidget):
         left.addStretch(1)
         panel = QWidget()
         panel.setLayout(left)
-        panel.setMinimumWidth(430)
+        panel.setMinimumWidth(400)
         outer.addWidget(panel, 2)
         self.preview = EnvelopePreview()
         outer.addWidget(self.preview, 3)

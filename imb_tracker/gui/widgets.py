@@ -50,6 +50,8 @@ def stid_combo(parent: QWidget | None = None, current: str = "270") -> QComboBox
     """Current STIDs in plain words; the code is the item data."""
     combo = QComboBox(parent)
     combo.setAccessibleName("Service type (STID)")
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(30)
     for info in stid_table().all():
         if info.status == "current":
             combo.addItem(f"{info.code} — {info.describe()}", info.code)
