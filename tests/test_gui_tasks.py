@@ -28,8 +28,9 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot: QtBot) -> None:
     results: list[object] = []
     tasks.run(work, on_progress=on_progress, on_done=results.append)
     qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
-    qtbot.waitUntil(lambda: len(seen) == 3)
-    assert [s[:3] for s in seen] == [(1, 3, "step 1"), (2, 3, "step 2"), (3, 3, "step 3")]
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][:3] == (3, 3, "step 3"))
+    # progress is coalesced (at most 20 reports a second) but the first and the last always arrive
+    assert seen[0][:3] == (1, 3, "step 1") and len(seen) <= 3
     assert all(s[3] for s in seen)
     assert tasks.wait_all(5.0)
 

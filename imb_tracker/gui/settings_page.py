@@ -27,7 +27,7 @@ from imb_tracker.actions.backend import MODES, UspsBackend, explain
 from imb_tracker.imb import ImbError
 from imb_tracker.layout.templates import envelope_templates, sheet_templates
 from imb_tracker.store.errors import StoreError
-from imb_tracker.store.mailers import get_mailer, update_mailer
+from imb_tracker.store.mailers import get_mailer, list_pools, set_workstation_range, update_mailer
 from imb_tracker.usps.credentials import CredentialsError, clear_iv, save_iv
 
 from .context import AppContext
@@ -105,6 +105,11 @@ class SettingsPage(QWidget):
         f.addRow("Service type", self.stid)
         f.addRow("Uniqueness window", self.window_days)
         f.addRow("Workstation", self.workstation)
+        self.serial_range = QLineEdit()
+        self.serial_range.setAccessibleName("This workstation's serial range")
+        self.serial_range.setPlaceholderText("FIRST-LAST for this workstation (empty: the shared range)")
+        self.serial_range.setToolTip("Give each computer that prints with this Mailer ID its own range")
+        f.addRow("Serial range here", self.serial_range)
         grid.addWidget(mailer, 0, 1)
 
         printing = QGroupBox("Printing")
@@ -201,6 +206,12 @@ class SettingsPage(QWidget):
             self.crid.setText(m.crid or "")
             self.stid.setCurrentIndex(max(self.stid.findData(m.default_stid), 0))
             self.window_days.setValue(m.window_days)
+            own = [
+                p
+                for p in list_pools(self.ctx.db, m.mid)
+                if p.kind == "piece" and p.workstation == self.ctx.workstation
+            ]
+            self.serial_range.setText(f"{own[0].first_serial}-{own[0].last_serial}" if own else "")
 
     def apply(self) -> None:
         s = self.ctx.settings
@@ -213,6 +224,13 @@ class SettingsPage(QWidget):
             if self.ctx.db is not None and self.mid.text():
                 update_mailer(self.ctx.db, self.mid.text(), name=self.mailer_name.text(), crid=self.crid.text(),
                               stid=stid_of(self.stid), window_days=self.window_days.value())  # fmt: skip
+                wanted = self.serial_range.text().strip()
+                workstation = self.workstation.text().strip() or self.ctx.workstation
+                own = [p for p in list_pools(self.ctx.db, self.mid.text())
+                       if p.kind == "piece" and p.workstation == workstation]  # fmt: skip
+                current = f"{own[0].first_serial}-{own[0].last_serial}" if own else ""
+                if wanted and wanted.replace(" ", "") != current:
+                    set_workstation_range(self.ctx.db, self.mid.text(), workstation, wanted)
         except (ImbError, StoreError) as exc:
             self.result.setText(error_text(str(exc)))
             return
