@@ -29,8 +29,8 @@ class Settings:
     human_readable: bool = False
     return_lines: str = ""  # one per line
     endorsement: str = ""
-    label_layout: str = "5161"
-    tag_stock: str = "5371"
+    label_layout: str = "avery-5161"
+    tag_stock: str = "avery-5371"
     stalled_days: int = 5
     quota_per_minute: int = 1200
     demo_days_ahead: float = 0.0
