@@ -59,3 +59,18 @@ def test_search_and_sort_happen_in_the_database(qtbot: QtBot, tmp_path: Path) ->
     model.sort(4)
     states = [model.data(model.index(r, 4)) for r in range(model.rowCount())]
     assert states == sorted(states)
+
+
+def test_search_finds_pieces_before_and_after_they_are_indexed(tmp_path: Path) -> None:
+    from imb_tracker.store.browse import PieceFilter, browse_pieces, has_search_index, index_new_pieces
+
+    db = make_db(tmp_path, 50)
+    assert has_search_index(db)
+    recs = [AddressRecord(2, "Zelda Quarrington", "", "1 Elm St", "", "Springfield", "IL", "62704")]
+    create_mailing(db, "123456", "Later", recs)  # imports leave indexing for later
+    found = browse_pieces(db, PieceFilter(search="quarring"))
+    assert [r["name"] for r in found] == ["Zelda Quarrington"]  # found through LIKE on the unindexed tail
+    assert index_new_pieces(db) == 51
+    assert index_new_pieces(db) == 0
+    assert [r["name"] for r in browse_pieces(db, PieceFilter(search="quarring"))] == ["Zelda Quarrington"]
+    assert len(browse_pieces(db, PieceFilter(search="Person 0004"))) == 10

@@ -181,7 +181,7 @@ def main() -> int:
         import_start, lambda: shoot(state["import"], "import-columns"),
         import_check, lambda: shoot(state["import"], "import-check"),
         import_create, lambda: shoot(state["import"], "import-created"), import_close,
-        lambda: None, lambda: None, letters, lambda: shoot(window, "letters"),
+        lambda: None, lambda: None, lambda: None, lambda: None, letters, lambda: shoot(window, "letters"),
         detail, lambda: shoot(state["detail"], "piece-detail"), detail_close,
         lambda: shoot(window, "one-letter"), letter_pdf, lambda: shoot(state["preview"], "print-preview"),
         mailings, lambda: shoot(window, "mailings"), envelopes, envelopes_preview,

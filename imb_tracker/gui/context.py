@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from imb_tracker.actions.backend import UspsBackend
 from imb_tracker.app import AppPaths
 from imb_tracker.store import Database, open_database
+from imb_tracker.store.browse import index_new_pieces
 from imb_tracker.store.mailers import list_mailers
 
 from .settings import Settings, SettingsStore
@@ -33,6 +34,7 @@ class AppContext(QObject):
         self.settings: Settings = self.store.load()
         self._db_url = db_url
         self.tasks = BackgroundTasks(parent=self)
+        self.data_changed.connect(self._index_for_search)
         self.backend: UspsBackend | None = None
         self.db: Database | None = None
         if self.settings.configured:
@@ -55,6 +57,14 @@ class AppContext(QObject):
             log.info("demo mode: the stand-in follows %d stored piece(s)", count)
         self.backend_changed.emit()
         self.data_changed.emit()
+
+    def _index_for_search(self) -> None:
+        """Bring the search index up to date in the background (imports leave that for later)."""
+        db = self.db
+        if db is None:
+            return
+        self.tasks.run(lambda _reporter: index_new_pieces(db),
+                       on_error=lambda exc: log.warning("search index not updated: %s", exc))  # fmt: skip
 
     def close_backend(self) -> None:
         if self.backend is not None:

@@ -17,13 +17,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplicatio
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
-        self.sidebar.setMaximumWidth(190)
+        self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(20, 20))
         self.stack = QStackedWidget()
         self.letters = LettersPage(self.ctx)
@@ -86,11 +86,12 @@ class MainWindow(QMainWindow):
             self.sidebar.addItem(item)
             page.setAccessibleName(f"{name} page")
             self.stack.addWidget(page)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(4, 4, 4, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self._status_bar()
@@ -203,14 +204,10 @@ class MainWindow(QMainWindow):
         state = self.ctx.store.state("window_state")
         if state is not None:
             self.restoreState(state)
-        splitter = self.ctx.store.state("splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
 
     def _save(self) -> None:
         self.ctx.store.set_state("window_geometry", self.saveGeometry())
         self.ctx.store.set_state("window_state", self.saveState())
-        self.ctx.store.set_state("splitter", self.splitter.saveState())
         self.letters.save_columns()
         self.ctx.store.sync()
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     table,
     tuple_,
+    union_all,
 )
 from sqlalchemy import text as text_
 
@@ -72,6 +73,7 @@ class PieceFilter:
 
 _FTS: dict[str, bool] = {}
 piece_search = table("piece_search", column("rowid"))  # SQLite FTS5 trigram index (schema version 4)
+search_upto = table("piece_search_upto", column("id"))  # the last piece id in that index
 
 
 def has_search_index(db: Database) -> bool:
@@ -87,6 +89,28 @@ def has_search_index(db: Database) -> bool:
                     is not None
                 )
     return _FTS[key]
+
+
+def index_new_pieces(db: Database) -> int:
+    """Add the pieces stored since the last call to the search index (one INSERT … SELECT); returns how many.
+
+    Imports do not wait for this (it would add a fifth to an import's time); the GUI runs it in
+    the background after each change, and search covers the pieces not yet indexed with LIKE.
+    """
+    if not has_search_index(db):
+        return 0
+    with db.write() as conn:
+        upto = int(conn.exec_driver_sql("SELECT id FROM piece_search_upto").scalar_one())
+        top = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM pieces").scalar_one())
+        if top <= upto:
+            return 0
+        conn.exec_driver_sql(
+            "INSERT INTO piece_search(rowid, name, company, city) "
+            "SELECT id, name, company, city FROM pieces WHERE id > ? AND id <= ?",
+            (upto, top),
+        )
+        conn.exec_driver_sql("UPDATE piece_search_upto SET id = ?", (top,))
+    return top - upto
 
 
 def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
@@ -109,13 +133,22 @@ def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
         if len(digits) > 5:
             return pieces.c.serial == int(digits)
         return or_(pieces.c.zip5.startswith(digits), pieces.c.serial == int(digits))
+    like = f"%{text}%"
+
+    def by_like(t: Any) -> ColumnElement[bool]:
+        return or_(t.c.name.ilike(like), t.c.company.ilike(like), t.c.city.ilike(like))
+
     if fts and len(text) >= 3:  # trigrams need three characters
         phrase = '"' + text.replace('"', '""') + '"'
-        return pieces.c.id.in_(
-            select(piece_search.c.rowid).where(text_("piece_search MATCH :phrase").bindparams(phrase=phrase))
+        indexed = select(piece_search.c.rowid).where(
+            text_("piece_search MATCH :phrase").bindparams(phrase=phrase)
         )
-    like = f"%{text}%"
-    return or_(pieces.c.name.ilike(like), pieces.c.company.ilike(like), pieces.c.city.ilike(like))
+        tail = pieces.alias("unindexed")  # pieces stored since the index was last brought up to date
+        recent = select(tail.c.id).where(
+            tail.c.id > select(search_upto.c.id).scalar_subquery(), by_like(tail)
+        )
+        return pieces.c.id.in_(union_all(indexed, recent))
+    return by_like(pieces)
 
 
 def _status_filter(f: PieceFilter) -> ColumnElement[bool] | None:

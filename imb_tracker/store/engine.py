@@ -25,6 +25,9 @@ from .errors import StoreError
 
 DB_ENV = "IMB_TRACKER_DB"
 SQLITE_TIMEOUT_S = 60.0
+#: page cache per connection (KiB); the default 2 MB made every index insert of a big import a disk
+#: read once the indexes outgrew it
+CACHE_KIB = 65536
 
 
 def new_id(result: CursorResult[Any]) -> int:
@@ -64,6 +67,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) ->
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")  # a committed serial reservation survives power loss
     cur.execute(f"PRAGMA busy_timeout={int(SQLITE_TIMEOUT_S * 1000)}")
+    cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cur.close()
 
 

@@ -158,7 +158,6 @@ def create_mailing(
                     raise CancelledError(f"import of {name!r} cancelled; nothing was saved")
         if batch:
             done += _insert_pieces(conn, batch)
-        index_for_search(conn, mailing_id)
         if progress is not None:
             progress(done, total)
     log.info("created mailing %r with %d pieces (MID %s, serials %s)", name, total, mid, reservation.ranges)
@@ -172,19 +171,6 @@ _PIECE_INSERT_COLUMNS = (
     "mailing_id", "serial", "tracking", "routing", "name", "company", "address1", "address2", "city",
     "state", "zip5", "zip4", "delivery_point", "extra", "source_row", "created_at",
 )  # fmt: skip
-
-
-def index_for_search(conn: Connection, mailing_id: int) -> None:
-    """Add a new mailing's names and cities to the SQLite search index, in one statement."""
-    if conn.dialect.name != "sqlite":
-        return
-    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'piece_search'").first() is None:
-        return  # migrating from an older schema, or SQLite without FTS5: search uses LIKE
-    conn.exec_driver_sql(
-        "INSERT INTO piece_search(rowid, name, company, city) "
-        "SELECT id, name, company, city FROM pieces WHERE mailing_id = ?",
-        (mailing_id,),
-    )
 
 
 def _insert_pieces(conn: Connection, batch: list[tuple[object, ...]]) -> int:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from .browse import index_new_pieces
 from .engine import Database
 from .mailers import add_mailer, list_mailers
 from .mailings import create_mailing
@@ -76,6 +77,7 @@ def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int 
             _statuses(db, summary.id, with_status_every, rng)
         if progress is not None:
             progress(made, count)
+    index_new_pieces(db)
     return made
 
 
