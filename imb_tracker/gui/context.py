@@ -14,6 +14,7 @@ from imb_tracker.app import AppPaths
 from imb_tracker.store import Database, open_database
 from imb_tracker.store.browse import index_new_pieces
 from imb_tracker.store.mailers import list_mailers
+from imb_tracker.tracking.status_index import rebuild_statuses
 
 from .settings import Settings, SettingsStore
 from .tasks import BackgroundTasks
@@ -57,6 +58,10 @@ class AppContext(QObject):
             log.info("demo mode: the stand-in follows %d stored piece(s)", count)
         self.backend_changed.emit()
         self.data_changed.emit()
+        db, now = self.db, self.backend.clock()
+        # A database from before schema version 4 has scans but no headline statuses yet.
+        self.tasks.run(lambda _reporter: rebuild_statuses(db, now),
+                       on_error=lambda exc: log.warning("statuses not rebuilt: %s", exc))  # fmt: skip
 
     def _index_for_search(self) -> None:
         """Bring the search index up to date in the background (imports leave that for later)."""
