@@ -29,7 +29,7 @@ from imb_tracker.actions.backend import DEMO, UspsBackend
 from imb_tracker.imb import ImbError, stid_table
 from imb_tracker.imb.fields import validate_mailer_id
 from imb_tracker.store.errors import ConflictError
-from imb_tracker.store.mailers import add_mailer, list_mailers, parse_range, serial_capacity
+from imb_tracker.store.mailers import add_mailer, list_mailers, parse_range, serial_capacity, validate_crid
 from imb_tracker.usps.credentials import CredentialsError, save_iv
 
 from .context import AppContext
@@ -128,9 +128,10 @@ class MailerPage(QWizardPage):
             mid = validate_mailer_id(self.mid.text().strip())
         except ImbError as exc:
             return str(exc)
-        crid = self.crid.text().strip()
-        if crid and not (crid.isascii() and crid.isdigit()):
-            return f"CRID must be digits (got {crid!r}); find it in the Business Customer Gateway."
+        try:
+            validate_crid(self.crid.text())
+        except ImbError as exc:
+            return str(exc)
         if self.serials.text().strip():
             try:
                 parse_range(self.serials.text(), mid)

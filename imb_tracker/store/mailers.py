@@ -101,6 +101,23 @@ def parse_range(text: str, mid: str, kind: str = "piece") -> tuple[int, int]:
     return first, last
 
 
+def validate_mailer_name(name: str) -> str:
+    """The mailer's name, trimmed; refused when empty."""
+    if not name.strip():
+        raise FieldError("name", name, "the mailer needs a name", "e.g. the organisation's name")
+    return name.strip()
+
+
+def validate_crid(crid: str | None) -> str | None:
+    """A CRID (digits), trimmed; None when not given."""
+    text = (crid or "").strip()
+    if text and not (text.isascii() and text.isdigit()):
+        raise FieldError(
+            "crid", crid, f"CRID must be digits (got {crid!r})", "find it in the Business Customer Gateway"
+        )
+    return text or None
+
+
 def _check_window(days: int) -> int:
     if days < MIN_WINDOW_DAYS:
         raise FieldError(
@@ -141,13 +158,8 @@ def add_mailer(
     mid = validate_mailer_id(mid)
     stid = validate_service_type(stid)
     barcode_id = validate_barcode_id(barcode_id)
-    name = name.strip()
-    if not name:
-        raise FieldError("name", name, "the mailer needs a name", "e.g. the organisation's name")
-    if crid is not None and crid.strip() and not (crid.strip().isascii() and crid.strip().isdigit()):
-        raise FieldError(
-            "crid", crid, f"CRID must be digits (got {crid!r})", "find it in the Business Customer Gateway"
-        )
+    name = validate_mailer_name(name)
+    crid = validate_crid(crid)
     first, last = parse_range(serial_range, mid) if serial_range else (1, serial_capacity(mid))
     _check_window(window_days)
     with db.write() as conn:
@@ -158,7 +170,7 @@ def add_mailer(
                 mailers.insert().values(
                     mid=mid,
                     name=name,
-                    crid=(crid or "").strip() or None,
+                    crid=crid,
                     default_stid=stid,
                     barcode_id=barcode_id,
                     window_days=window_days,
@@ -250,14 +262,9 @@ def update_mailer(db: Database, mid: str, *, name: str | None = None, crid: str 
     """Change a mailer's name, CRID, default STID or uniqueness window (Settings); the MID stays."""
     values: dict[str, object] = {}
     if name is not None:
-        if not name.strip():
-            raise FieldError("name", name, "the mailer needs a name", "e.g. the organisation's name")
-        values["name"] = name.strip()
+        values["name"] = validate_mailer_name(name)
     if crid is not None:
-        if crid.strip() and not (crid.strip().isascii() and crid.strip().isdigit()):
-            raise FieldError("crid", crid, f"CRID must be digits (got {crid!r})",
-                             "find it in the Business Customer Gateway")  # fmt: skip
-        values["crid"] = crid.strip() or None
+        values["crid"] = validate_crid(crid)
     if stid is not None:
         values["default_stid"] = validate_service_type(stid)
     if window_days is not None:
