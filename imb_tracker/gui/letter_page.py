@@ -15,7 +15,6 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,17 +36,15 @@ from imb_tracker.layout.envelopes import (
     render_envelopes,
     return_block,
 )
-from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template, envelope_templates
+from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template
 from imb_tracker.mail import ADDRESS_FIELDS
 from imb_tracker.store.mailers import get_mailer
 
 from .context import AppContext
-from .widgets import error_text, ok_text, warning_text
+from .widgets import envelope_combo, error_text, file_stem, ok_text, position_combo, warning_text
 
 log = logging.getLogger(__name__)
 
-POSITIONS = {"address-above": "Above the address", "address-below": "Below the address",
-             "clear-zone": "In the barcode clear zone (bottom right)"}  # fmt: skip
 LABELS = {"name": "&Name", "company": "C&ompany", "address1": "&Street address", "address2": "Apt / suite",
           "city": "Cit&y", "state": "S&tate", "zip": "&ZIP", "zip4": "ZIP+&4", "delivery_point": "Delivery point"}  # fmt: skip
 
@@ -146,14 +143,8 @@ class LetterPage(QWidget):
         left.addWidget(box)
         opts = QGroupBox("Envelope")
         oform = QFormLayout(opts)
-        self.template = QComboBox()
-        self.template.setAccessibleName("Envelope template")
-        for tid, t in envelope_templates().items():
-            self.template.addItem(f"{t.name} ({t.width:g} × {t.height:g} in)", tid)
-        self.position = QComboBox()
-        self.position.setAccessibleName("Barcode position")
-        for key, label in POSITIONS.items():
-            self.position.addItem(label, key)
+        self.template = envelope_combo("Envelope template")
+        self.position = position_combo("Barcode position")
         self.digits = QCheckBox("Print the barcode's digits under it")
         self.digits.setAccessibleName("Print barcode digits")
         oform.addRow("&Template", self.template)
@@ -211,10 +202,7 @@ class LetterPage(QWidget):
         return {name: edit.text() for name, edit in self.edits.items()}
 
     def options(self) -> EnvelopeOptions:
-        s = self.ctx.settings
-        return EnvelopeOptions(position=str(self.position.currentData()), human_readable=self.digits.isChecked(),
-                               return_lines=s.return_block, endorsement=s.endorsement,
-                               offset_x=s.printer_offset_x, offset_y=s.printer_offset_y)  # fmt: skip
+        return self.ctx.settings.envelope_options(str(self.position.currentData()), self.digits.isChecked())
 
     def current_template(self) -> EnvelopeTemplate:
         return envelope_template(str(self.template.currentData()))
@@ -266,7 +254,7 @@ class LetterPage(QWidget):
         )
         if self.ctx.backend is not None and self.ctx.backend.demo:
             self.ctx.backend.follow_in_demo(self.ctx.db, summary.name)
-        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in (record.name or record.company))[:40]
+        safe = file_stem(record.name or record.company, 40)
         out = out or self.ctx.output_folder() / f"letter-{safe}-{summary.first_serial}.pdf"
         render_envelopes(template, options, [piece], out, 1)
         log.info("stored and wrote one letter: %s", out)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,27 +23,23 @@ from PySide6.QtWidgets import (
 
 from imb_tracker.actions.jobs import (
     RulesBrokenError,
-    export_pieces,
-    export_scans,
     print_envelopes,
     print_labels,
 )
 from imb_tracker.imb import ImbError
-from imb_tracker.layout.envelopes import EnvelopeOptions
 from imb_tracker.layout.labels import LabelOptions
 from imb_tracker.layout.sheets import SheetOptions
 from imb_tracker.layout.templates import (
     envelope_template,
-    envelope_templates,
     sheet_template,
     sheet_templates,
 )
 from imb_tracker.store.mailings import MailingSummary, list_mailings, mark_mailed
 
 from .context import AppContext
-from .letter_page import POSITIONS
+from .exports import export_dialog
 from .tasks import Reporter
-from .widgets import error_text
+from .widgets import envelope_combo, error_text, file_stem, position_combo
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +77,8 @@ class MailingsPage(QWidget):
         box = QGroupBox("Print the selected mailing")
         form = QFormLayout(box)
         env_row = QHBoxLayout()
-        self.template = QComboBox()
-        self.template.setAccessibleName("Envelope template")
-        for tid, t in envelope_templates().items():
-            self.template.addItem(f"{t.name} ({t.width:g} × {t.height:g} in)", tid)
-        self.position = QComboBox()
-        self.position.setAccessibleName("Barcode position")
-        for key, label in POSITIONS.items():
-            self.position.addItem(label, key)
+        self.template = envelope_combo("Envelope template")
+        self.position = position_combo("Barcode position")
         self.envelopes_button = QPushButton("Print &envelopes…")
         self.envelopes_button.setAccessibleName("Print envelopes")
         env_row.addWidget(self.template)
@@ -177,7 +166,7 @@ class MailingsPage(QWidget):
             b.setEnabled(on)
 
     def _out(self, kind: str) -> Path:
-        safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.selected())[:60]
+        safe = file_stem(self.selected(), 60)
         return self.ctx.output_folder() / f"{safe}-{kind}.pdf"
 
     def _run_print(self, kind: str, job: object) -> None:
@@ -205,9 +194,7 @@ class MailingsPage(QWidget):
     def print_envelopes(self) -> None:
         db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
         template = envelope_template(str(self.template.currentData()))
-        options = EnvelopeOptions(position=str(self.position.currentData()), human_readable=s.human_readable,
-                                  return_lines=s.return_block, endorsement=s.endorsement,
-                                  offset_x=s.printer_offset_x, offset_y=s.printer_offset_y)  # fmt: skip
+        options = s.envelope_options(str(self.position.currentData()), s.human_readable)
         out = self._out("envelopes")
         assert db is not None
 
@@ -245,17 +232,6 @@ class MailingsPage(QWidget):
         self.ctx.data_changed.emit()
 
     def export(self, scans: bool) -> None:
-        mailing = self.selected()
         kind = "scans" if scans else "pieces"
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", str(self._out(kind).with_suffix(".csv")),
-                                              "CSV (*.csv);;Excel (*.xlsx)")  # fmt: skip
-        if not path:
-            return
-        db = self.ctx.db
-        assert db is not None
-
-        def job(_reporter: Reporter) -> int:
-            return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
-
-        self.ctx.tasks.run(job, on_done=lambda n: self.message.emit(f"Exported {n:,} {kind} to {path}", 0),
-                           on_error=lambda e: self.problems.setText(error_text(str(e))))  # fmt: skip
+        export_dialog(self, self.ctx, scans, self.selected(), self._out(kind).with_suffix(".csv"),
+                      lambda text: self.message.emit(text, 0), lambda text: self.problems.setText(error_text(text)))  # fmt: skip

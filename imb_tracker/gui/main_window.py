@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker import __version__
-from imb_tracker.actions.jobs import export_pieces, export_scans
 from imb_tracker.app import AppPaths
 from imb_tracker.tracking.files import ScanFileError, import_scan_file
 
 from .barcode_page import BarcodePage
 from .context import AppContext
+from .exports import export_dialog
 from .import_wizard import ImportWizard
 from .letter_page import LetterPage
 from .letters_page import LettersPage
 from .mailings_page import MailingsPage
 from .piece_detail import PieceDetail
-from .printing import open_preview
+from .printing import open_calibration, open_preview
 from .reports_page import ReportsPage
 from .settings_page import SettingsPage
 from .tasks import Reporter
@@ -301,11 +301,7 @@ class MainWindow(QMainWindow):
         self.letters.refresh_window()
 
     def calibration(self) -> None:
-        from imb_tracker.layout.calibration import render_calibration  # noqa: PLC0415
-
-        out = self.ctx.output_folder() / "calibration.pdf"
-        render_calibration(out)
-        self.preview_pdf(str(out))
+        self.dialogs.append(open_calibration(self.ctx, self))
 
     def import_scan_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import an IV data file", str(self.ctx.output_folder()),
@@ -332,18 +328,8 @@ class MainWindow(QMainWindow):
 
     def export(self, scans: bool) -> None:
         kind = "scans" if scans else "pieces"
-        mailing = self.letters.mailing.currentData()
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind}", str(self.ctx.output_folder() / f"{kind}.csv"),
-                                              "CSV (*.csv);;Excel (*.xlsx)")  # fmt: skip
-        if not path or self.ctx.db is None:
-            return
-        db = self.ctx.db
-
-        def work(_reporter: Reporter) -> int:
-            return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
-
-        self.ctx.tasks.run(work, on_done=lambda n: self.show_message(f"Exported {n:,} {kind} to {path}"),
-                           on_error=lambda e: self.show_message(f"Not exported: {e}"))  # fmt: skip
+        export_dialog(self, self.ctx, scans, self.letters.mailing.currentData(),
+                      self.ctx.output_folder() / f"{kind}.csv", self.show_message, self.show_message)  # fmt: skip
 
     def about(self) -> None:
         QMessageBox.about(self, "About IMb Tracker", f"IMb Tracker {__version__}\n\nPrint Intelligent Mail barcodes "

@@ -252,11 +252,14 @@ class PrintPreview(QDialog):
             self.info.setText(f"Sent to the system printer at 100 %: {result.stdout.strip()}")
 
     def calibration(self) -> None:
-        out = self.ctx.output_folder() / "calibration.pdf"
-        render_calibration(out)
-        preview = PrintPreview(self.ctx, out, self.parentWidget())
-        preview.setModal(False)
-        preview.show()
+        open_calibration(self.ctx, self.parentWidget())
+
+
+def open_calibration(ctx: AppContext, parent: QWidget | None) -> Any:
+    """Write the calibration page to the output folder and preview it."""
+    out = ctx.output_folder() / "calibration.pdf"
+    render_calibration(out)
+    return open_preview(ctx, out, parent)
 
 
 def open_preview(ctx: AppContext, pdf: str | Path, parent: QWidget | None, print_now: bool = False) -> Any:

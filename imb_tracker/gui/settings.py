@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from imb_tracker.layout.envelopes import EnvelopeOptions
+
 VERSION = 1
 
 
@@ -42,6 +44,12 @@ class Settings:
     @property
     def return_block(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.return_lines.splitlines() if line.strip())
+
+    def envelope_options(self, position: str, human_readable: bool) -> EnvelopeOptions:
+        """Envelope options with this user's return address, endorsement and printer offsets."""
+        return EnvelopeOptions(position=position, human_readable=human_readable, return_lines=self.return_block,
+                               endorsement=self.endorsement, offset_x=self.printer_offset_x,
+                               offset_y=self.printer_offset_y)  # fmt: skip
 
 
 class SettingsStore:

@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 
 from imb_tracker.actions.backend import MODES, UspsBackend, explain
 from imb_tracker.imb import ImbError
-from imb_tracker.layout.templates import envelope_templates, sheet_templates
+from imb_tracker.layout.templates import sheet_templates
 from imb_tracker.store.errors import StoreError
 from imb_tracker.store.mailers import get_mailer, list_pools, set_workstation_range, update_mailer
 from imb_tracker.usps.credentials import CredentialsError, clear_iv, save_iv
 
 from .context import AppContext
-from .letter_page import POSITIONS
-from .widgets import error_text, ok_text, stid_combo, stid_of
+from .widgets import envelope_combo, error_text, ok_text, position_combo, stid_combo, stid_of
 
 
 class SettingsPage(QWidget):
@@ -114,14 +113,8 @@ class SettingsPage(QWidget):
 
         printing = QGroupBox("Printing")
         f = QFormLayout(printing)
-        self.template = QComboBox()
-        self.template.setAccessibleName("Default envelope")
-        for tid, t in envelope_templates().items():
-            self.template.addItem(t.name, tid)
-        self.position = QComboBox()
-        self.position.setAccessibleName("Default barcode position")
-        for key, label in POSITIONS.items():
-            self.position.addItem(label, key)
+        self.template = envelope_combo("Default envelope", with_size=False)
+        self.position = position_combo("Default barcode position")
         self.digits = QCheckBox("Print the barcode's digits")
         self.return_lines = QPlainTextEdit()
         self.return_lines.setAccessibleName("Return address")

@@ -63,6 +63,36 @@ def stid_of(combo: QComboBox) -> str:
     return str(combo.currentData() or combo.currentText().split(" ", 1)[0])
 
 
+#: where the IMb goes on an envelope (layout.envelopes positions), in words
+POSITIONS = {"address-above": "Above the address", "address-below": "Below the address",
+             "clear-zone": "In the barcode clear zone (bottom right)"}  # fmt: skip
+
+
+def envelope_combo(name: str, with_size: bool = True) -> QComboBox:
+    """The envelope templates; the template id is the item data."""
+    from imb_tracker.layout.templates import envelope_templates  # noqa: PLC0415
+
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for tid, t in envelope_templates().items():
+        combo.addItem(f"{t.name} ({t.width:g} × {t.height:g} in)" if with_size else t.name, tid)
+    return combo
+
+
+def position_combo(name: str) -> QComboBox:
+    """Where the barcode goes; the position key is the item data."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for key, label in POSITIONS.items():
+        combo.addItem(label, key)
+    return combo
+
+
+def file_stem(text: str, limit: int) -> str:
+    """A name safe in any file system, from a person's or mailing's name."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)[:limit]
+
+
 def stage_icon(stage: str) -> QIcon:
     """A small coloured icon per stage, so status is not told by colour alone."""
     if stage in _ICONS:
