@@ -156,3 +156,25 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, UspsError):
         return f"The USPS lookup failed: {exc}. Nothing was lost; try again later."
     return f"{type(exc).__name__}: {exc}"
+
+
+def test_sign_in(
+    mode: str, username: str = "", password: str = "", current: UspsBackend | None = None
+) -> str:
+    """Sign in to IV for ``mode`` (typed credentials, else the saved or demo ones); USPS's answer in words.
+
+    Reuses ``current`` when it already is that mode's demo stand-in, so no second server starts.
+    """
+    own = not (mode == DEMO and current is not None and current.demo)
+    backend = UspsBackend(mode) if own else current
+    assert backend is not None
+    try:
+        typed = bool(username and password) and not backend.demo
+        client = backend.iv_client_for(username, password) if typed else backend.iv_client()
+        try:
+            return client.test()
+        finally:
+            client.close()
+    finally:
+        if own:
+            backend.close()

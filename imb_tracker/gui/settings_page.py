@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.backend import MODES, UspsBackend, explain
+from imb_tracker.actions.backend import MODES, explain, test_sign_in
 from imb_tracker.imb import ImbError
 from imb_tracker.layout.templates import sheet_templates
 from imb_tracker.store.errors import StoreError
@@ -269,20 +269,7 @@ class SettingsPage(QWidget):
         current = self.ctx.backend
 
         def work(_reporter: Any) -> str:
-            if mode == "demo" and current is not None and current.demo:
-                backend, own = current, False
-            else:
-                backend, own = UspsBackend(mode), True
-            try:
-                client = backend.iv_client_for(user, password) if user and password and not backend.demo else (
-                    backend.iv_client())  # fmt: skip
-                try:
-                    return client.test()
-                finally:
-                    client.close()
-            finally:
-                if own:
-                    backend.close()
+            return test_sign_in(mode, user, password, current)
 
         self.login_result.setText("Signing in …")
         self.ctx.tasks.run(work, on_done=lambda text: self.login_result.setText(ok_text(str(text))),

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from imb_tracker.actions.backend import DEMO, UspsBackend
+from imb_tracker.actions.backend import DEMO, test_sign_in
 from imb_tracker.imb import ImbError, stid_table
 from imb_tracker.imb.fields import validate_mailer_id
 from imb_tracker.store.errors import ConflictError
@@ -216,13 +216,7 @@ class SignInPage(QWizardPage):
         self.result.setText("Signing in …")
 
         def work(_reporter: Any) -> str:
-            backend = UspsBackend(str(mode))
-            client = backend.iv_client_for(user, password)
-            try:
-                return client.test()
-            finally:
-                client.close()
-                backend.close()
+            return test_sign_in(str(mode), user, password)
 
         def done(text: object) -> None:
             self.test_button.setEnabled(True)
