@@ -31,7 +31,7 @@ from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.planner import plan_refresh
 from imb_tracker.tracking.refresh import refresh
 from imb_tracker.tracking.report import REPORT_COLUMNS, mailing_report, report_lines, report_rows, scan_views
-from imb_tracker.tracking.status import piece_status
+from imb_tracker.tracking.status import in_order, piece_status
 from imb_tracker.usps.config import environment, sandbox_environment
 from imb_tracker.usps.credentials import CredentialsError, clear_iv, load_iv, save_iv
 from imb_tracker.usps.errors import UspsError
@@ -92,7 +92,7 @@ def timeline(
     items = [
         {"time_as_reported_by_usps": v.when_text, "stage": v.stage, "what": v.words, "opcode": v.opcode,
          "facility": v.facility, "implied": v.implied}
-        for v in sorted(views, key=lambda v: (v.when, v.opcode))
+        for v in in_order(views)
     ]  # fmt: skip
     return items, status.words, status.window
 

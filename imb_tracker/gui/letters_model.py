@@ -4,21 +4,23 @@ Qt asks ``canFetchMore``/``fetchMore`` when the view nears the end of what is
 loaded, so opening a database of a million pieces reads one page, not a
 million rows.  Search, filters and sort go to the database (keyset pages),
 never through Python over all rows.  Rows whose lookup finished are re-read
-in place (``refresh_rows``), so results appear as they arrive.
+in place (``apply_rows``, with statuses read in the background), so results
+appear as they arrive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from imb_tracker.store.browse import IN_THE_MAIL, LOOKUP_ANSWERED, PieceFilter, browse_pieces, pieces_by_ids
+from imb_tracker.store.browse import LOOKUP_ANSWERED, PieceFilter, browse_pieces
 from imb_tracker.store.engine import Database, utcnow
+from imb_tracker.tracking.status import is_stalled
 
 from .widgets import STAGE_STYLE, stage_icon
 
@@ -45,11 +47,7 @@ def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]
         return "", "Not looked up yet"
     words = str(row["words"])
     outcome = row["last_outcome"]
-    if (
-        stage in IN_THE_MAIL
-        and row["last_scan_at"] is not None
-        and now - row["last_scan_at"] > timedelta(days=stalled_days)
-    ):
+    if is_stalled(str(stage), row["last_scan_at"], now, stalled_days):
         return "stalled", f"No recent scans ({words.lower()})"
     if outcome not in LOOKUP_ANSWERED:
         reason = FAILURES.get(str(outcome), "lookup failed; will be retried")
@@ -111,10 +109,6 @@ class LettersModel(QAbstractTableModel):
 
     def set_search(self, text: str) -> None:
         self.set_filter(replace(self.filter, search=text))
-
-    def refresh_rows(self, piece_ids: list[int]) -> int:
-        """Re-read the status of these pieces (those loaded) and repaint their rows; returns how many."""
-        return self.apply_rows(pieces_by_ids(self._db, [i for i in piece_ids if i in self._where]))
 
     def apply_rows(self, fresh: dict[int, Any]) -> int:
         """Repaint rows with statuses read elsewhere (a background task); rows no longer loaded are skipped."""

@@ -26,25 +26,14 @@ from PySide6.QtWidgets import (
 from imb_tracker.actions.backend import explain
 from imb_tracker.actions.jobs import export_scans
 from imb_tracker.imb import ImbError, encode_tracking
-from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import find_piece, lookups_for, scans_for, status_of
 from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.report import scan_views
-from imb_tracker.tracking.status import piece_status
+from imb_tracker.tracking.status import ScanView, in_order, piece_status
 
 from .barcode_view import BarcodeView
 from .context import AppContext
 from .widgets import stage_icon
-
-
-def timeline_rows(db: Database, imb: str) -> list[tuple[str, str, str, str, str, bool]]:
-    """(time as reported by USPS, stage words, what happened, facility, city, implied) oldest first."""
-    views = sorted(scan_views(scans_for(db, imb)), key=lambda v: (v.when, v.opcode))
-    out = []
-    for v in views:
-        city = v.facility.split(",")[-1].strip() if "," in v.facility else ""
-        out.append((v.when_text, v.stage, v.words, v.facility, city, v.implied))
-    return out
 
 
 class PieceDetail(QDialog):
@@ -54,6 +43,7 @@ class PieceDetail(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.imb = imb
+        self.timeline: list[ScanView] = []
         self.setWindowTitle(f"Letter {imb}")
         self.setAccessibleName("Letter detail")
         self.resize(900, 620)
@@ -158,14 +148,15 @@ class PieceDetail(QDialog):
             )
         elif first is None:
             self.transit.setText("no scans yet")
-        timeline = timeline_rows(db, self.imb)
-        self.table.setRowCount(len(timeline))
-        for r, (when, stage, words, facility, _city, implied) in enumerate(timeline):
-            stage_item = QTableWidgetItem(stage_icon(stage), stage.replace("_", " "))
-            self.table.setItem(r, 0, QTableWidgetItem(when))
-            self.table.setItem(r, 1, stage_item)
-            self.table.setItem(r, 2, QTableWidgetItem(words + (" (implied, not a scan)" if implied else "")))
-            self.table.setItem(r, 3, QTableWidgetItem(facility))
+        self.timeline = in_order(views)
+        self.table.setRowCount(len(self.timeline))
+        for r, v in enumerate(self.timeline):
+            self.table.setItem(r, 0, QTableWidgetItem(v.when_text))
+            self.table.setItem(r, 1, QTableWidgetItem(stage_icon(v.stage), v.stage.replace("_", " ")))
+            self.table.setItem(
+                r, 2, QTableWidgetItem(v.words + (" (implied, not a scan)" if v.implied else ""))
+            )
+            self.table.setItem(r, 3, QTableWidgetItem(v.facility))
         self.table.resizeColumnsToContents()
         raw = [
             json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"]
@@ -219,8 +210,8 @@ class PieceDetail(QDialog):
 
     def copy_timeline(self) -> None:
         lines = [f"IMb {self.imb}", self.status.text(), self.usps_window.text()]
-        for when, stage, words, facility, _city, _implied in timeline_rows(self.ctx.db, self.imb):  # type: ignore[arg-type]
-            lines.append(f"{when}\t{stage}\t{words}\t{facility}")
+        for v in self.timeline:
+            lines.append(f"{v.when_text}\t{v.stage}\t{v.words}\t{v.facility}")
         QGuiApplication.clipboard().setText("\n".join(lines))
 
     def export_scans(self) -> None:

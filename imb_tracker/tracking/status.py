@@ -114,6 +114,19 @@ class PieceStatus:
     window: str  # "USPS keeps data until about …" / "USPS no longer holds data; local history kept"
 
 
+IN_THE_MAIL = ("origin", "transit", "destination")
+
+
+def is_stalled(stage: str, last_scan: datetime | None, now: datetime, stalled_days: int = 5) -> bool:
+    """Still in the mail, but no scan for ``stalled_days`` (the one rule for "No recent scans")."""
+    return stage in IN_THE_MAIL and last_scan is not None and now - last_scan > timedelta(days=stalled_days)
+
+
+def in_order(views: list[ScanView]) -> list[ScanView]:
+    """Scans oldest first (IV returns them in no particular order); ties by operation code."""
+    return sorted(views, key=lambda v: (v.when, v.opcode))
+
+
 def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | None,
                  expected_delivery: date | None = None, usps_says_not_found: bool = False,
                  stalled_days: int = 5) -> PieceStatus:  # fmt: skip
@@ -122,7 +135,7 @@ def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | Non
         if mailed_at is not None and now - mailed_at > timedelta(days=10):
             return PieceStatus("window_passed", STAGE_WORDS["window_passed"], None, "no USPS data")
         return PieceStatus("not_seen", STAGE_WORDS["not_seen"], None, "waiting for the first scan")
-    ordered = sorted(scans, key=lambda s: (s.when, s.opcode))
+    ordered = in_order(scans)
     last = ordered[-1]
     best = max(ordered, key=lambda s: STAGE_ORDER.index(s.stage) if s.stage in STAGE_ORDER else 0)
     stage = best.stage if best.stage in STAGE_ORDER else last.stage
@@ -133,7 +146,7 @@ def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | Non
         window = STAGE_WORDS["expired"]
     else:
         window = f"USPS keeps data until about {keeps_until:%Y-%m-%d}"
-    if stage in ("origin", "transit", "destination") and now - last.when > timedelta(days=stalled_days):
+    if is_stalled(stage, last.when, now, stalled_days):
         return PieceStatus("stalled", f"{STAGE_WORDS['stalled']} since {last.when_text} ({STAGE_WORDS[stage].lower()})",
                            last.when, window)  # fmt: skip
     return PieceStatus(stage, STAGE_WORDS.get(stage, last.words), last.when, window)

@@ -25,6 +25,8 @@ from .status import STAGE_WORDS, piece_status
 
 log = logging.getLogger(__name__)
 
+NEVER_STALLED = 1_000_000  # days
+
 
 def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str | None = None,
                   looked_up_at: datetime | None = None, piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
@@ -48,13 +50,12 @@ def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str |
         stage, words = ("not_seen", STAGE_WORDS["not_seen"]) if previous is None else (
             previous["stage"], previous["words"])  # fmt: skip
     else:
-        status = piece_status(views, now, None, _date(expected), outcome == "not_found" and not views)
-        # Stalled is a matter of time, decided when shown; store the stage the scans reached.
+        # Stalled is a matter of time, decided when shown (tracking.status.is_stalled): store the stage
+        # the scans reached, never "stalled".
+        status = piece_status(views, now, None, _date(expected), outcome == "not_found" and not views,
+                              stalled_days=NEVER_STALLED)  # fmt: skip
+        words = STAGE_WORDS.get(status.stage, status.words)
         stage = status.stage
-        if stage == "stalled":
-            best = max(views, key=lambda v: v.when)
-            stage = best.stage
-        words = STAGE_WORDS.get(stage, status.words)
     write_status(conn, piece_id, stage=stage, words=words, last_scan_at=max((v.when for v in views), default=None),
                  scan_count=len(views), looked_up_at=looked_up_at, last_outcome=outcome, expected_delivery=expected,
                  piece_payload=payload)  # fmt: skip
