@@ -38,8 +38,7 @@ class AppContext(QObject):
         self.data_changed.connect(self._index_for_search)
         self.backend: UspsBackend | None = None
         self.db: Database | None = None
-        if self.settings.configured:
-            self.open()
+        # The window calls open() once its pages listen, so they load once (configured apps only).
 
     # ---------------------------------------------------------------- lifetime
 

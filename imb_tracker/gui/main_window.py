@@ -112,8 +112,7 @@ class MainWindow(QMainWindow):
         self._restore()
         self.sidebar.setCurrentRow(0)
         if self.ctx.settings.configured:
-            self.ctx.data_changed.emit()
-            self._backend_changed()
+            self.ctx.open()  # the pages load now that they listen
 
     # ---------------------------------------------------------------- building
 
