@@ -6,18 +6,21 @@ import logging
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from imb_tracker.actions.backend import UspsBackend
 from imb_tracker.app import AppPaths
-from imb_tracker.store import Database, open_database
-from imb_tracker.store.browse import index_new_pieces
-from imb_tracker.store.mailers import list_mailers
-from imb_tracker.tracking.status_index import rebuild_statuses
 
 from .settings import Settings, SettingsStore
 from .tasks import BackgroundTasks
+
+if TYPE_CHECKING:
+    from imb_tracker.actions.backend import UspsBackend
+    from imb_tracker.store import Database
+
+# The store (SQLAlchemy), the USPS clients (httpx) and the tracking rules are imported when the
+# database opens, not with this module: the window is on screen first (installed start-up budget).
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,10 @@ class AppContext(QObject):
 
     def open(self) -> None:
         """(Re)open the database and backend for the current mode; demo data lives in its own file."""
+        from imb_tracker.actions.backend import UspsBackend  # noqa: PLC0415 - see the note at the top
+        from imb_tracker.store import open_database  # noqa: PLC0415
+        from imb_tracker.tracking.status_index import rebuild_statuses  # noqa: PLC0415
+
         self.close_backend()
         s = self.settings
         self.backend = UspsBackend(
@@ -67,6 +74,8 @@ class AppContext(QObject):
         db = self.db
         if db is None:
             return
+        from imb_tracker.store.browse import index_new_pieces  # noqa: PLC0415
+
         self.tasks.run(lambda _reporter: index_new_pieces(db),
                        on_error=lambda exc: log.warning("search index not updated: %s", exc))  # fmt: skip
 
@@ -88,6 +97,8 @@ class AppContext(QObject):
         """The Mailer ID in use: the chosen one, else the first one stored."""
         if self.db is None:
             return ""
+        from imb_tracker.store.mailers import list_mailers  # noqa: PLC0415
+
         mids = [m.mid for m in list_mailers(self.db)]
         if self.settings.mailer_mid in mids:
             return self.settings.mailer_mid

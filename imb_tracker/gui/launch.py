@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
+import time
 from collections.abc import Sequence
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,32 @@ def settle() -> None:
     gc.freeze()
 
 
+#: The reverse-DNS id of the desktop entry and AppStream metainfo the installers write.
+APP_ID = "io.github.imbtracker.ImbTracker"
+
+
+def app_icon() -> Any:
+    """The app icon (``resources/icons``, drawn by ``tools/make_icons.py``) at every size it has."""
+    from PySide6.QtGui import QIcon  # noqa: PLC0415
+
+    from imb_tracker.app import resource_dir  # noqa: PLC0415
+
+    icon = QIcon()
+    for png in sorted((resource_dir() / "icons").glob("imb-tracker-*.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+#: Benchmarks set this to a file path: the wall-clock time (``time.time()``) of the main window's
+#: first paint is written there, so launch-to-window can be measured from outside the process.
+SHOWN_STAMP_ENV = "IMB_TRACKER_SHOWN_STAMP"
+
+
+def _write_stamp(path: str) -> None:
+    with open(path, "w", encoding="ascii") as stamp:
+        stamp.write(f"{time.time():.6f}\n")
+
+
 def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None = None,
             quit_after_ms: int | None = None) -> int:  # fmt: skip
     """Create the application and main window (first-start wizard when nothing is set up) and run."""
@@ -39,6 +68,7 @@ def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None =
 
     from imb_tracker.app import app_paths, configure_logging  # noqa: PLC0415
 
+    from .first_frame import after_first_frame  # noqa: PLC0415
     from .main_window import MainWindow, apply_palette  # noqa: PLC0415
 
     tune_interpreter()
@@ -48,15 +78,24 @@ def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None =
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
     app.setApplicationName("IMb Tracker")
     app.setOrganizationName("imb-tracker")
+    app.setDesktopFileName(APP_ID)  # ties the window to the installed desktop entry (Wayland, docks)
+    app.setWindowIcon(app_icon())
     apply_palette(app)
-    window = MainWindow(paths, db)
+    # The window shows first; its pages, the database and the heavy imports follow its first frame.
+    window = MainWindow(paths, db, deferred=True)
+    stamp = os.environ.get(SHOWN_STAMP_ENV)
+    if stamp:
+        after_first_frame(window, lambda: _write_stamp(stamp), fallback_ms=None)
+
+    def started() -> None:
+        settle()
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
+        elif not window.ensure_setup():
+            window.close()  # the last window: the event loop ends
+
+    window.pages_built.connect(started)
     window.show()
-    settle()
-    if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, window.close)
-    elif not window.ensure_setup():
-        window.close()
-        return 0
     return int(app.exec())
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,22 +32,25 @@ from PySide6.QtWidgets import (
 
 from imb_tracker import __version__
 from imb_tracker.app import AppPaths
-from imb_tracker.tracking.files import ScanFileError, import_scan_file
 
-from .barcode_page import BarcodePage
 from .context import AppContext
-from .exports import export_dialog
-from .import_wizard import ImportWizard
-from .letter_page import LetterPage
-from .letters_page import LettersPage
-from .mailings_page import MailingsPage
-from .piece_detail import PieceDetail
-from .printing import open_calibration, open_preview
-from .reports_page import ReportsPage
-from .settings_page import SettingsPage
+from .first_frame import after_first_frame
 from .tasks import Reporter
-from .tray_page import TrayPage
-from .wizard import FirstStartWizard
+
+if TYPE_CHECKING:
+    from .barcode_page import BarcodePage
+    from .import_wizard import ImportWizard
+    from .letter_page import LetterPage
+    from .letters_page import LettersPage
+    from .mailings_page import MailingsPage
+    from .piece_detail import PieceDetail
+    from .reports_page import ReportsPage
+    from .settings_page import SettingsPage
+    from .tray_page import TrayPage
+
+# The pages, and through them the store (SQLAlchemy), the PDF layout (reportlab) and the USPS
+# clients (httpx), are imported in build_pages(): with deferred=True that is after the window's
+# first frame, so the installed app shows its window in about twice a bare window's time.
 
 log = logging.getLogger(__name__)
 
@@ -55,47 +58,79 @@ PAGES = ["Letters", "One letter", "Mailings", "Tray tags", "Reports", "Barcodes"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, paths: AppPaths, db_url: str | None = None) -> None:
+    """The window.  ``deferred=True`` (the app's start) shows the frame first and builds the pages
+    just after its first frame; tests build them at once.  ``pages_built`` is emitted when ready."""
+
+    pages_built = Signal()
+
+    def __init__(self, paths: AppPaths, db_url: str | None = None, *, deferred: bool = False) -> None:
         super().__init__()
         self.ctx = AppContext(paths, db_url, self)
         self.setWindowTitle(f"IMb Tracker {__version__}")
         self.setAccessibleName("IMb Tracker")
         self.dialogs: list[Any] = []  # non-modal dialogs kept alive
+        self.pages_ready = False
 
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(20, 20))
-        self.stack = QStackedWidget()
-        self.letters = LettersPage(self.ctx)
-        self.letter = LetterPage(self.ctx)
-        self.mailings = MailingsPage(self.ctx)
-        self.tray = TrayPage(self.ctx)
-        self.reports = ReportsPage(self.ctx)
-        self.barcodes = BarcodePage()
-        self.settings_page = SettingsPage(self.ctx)
         icons = [QStyle.StandardPixmap.SP_FileDialogDetailedView, QStyle.StandardPixmap.SP_FileIcon,
                  QStyle.StandardPixmap.SP_DirIcon, QStyle.StandardPixmap.SP_DriveHDIcon,
                  QStyle.StandardPixmap.SP_FileDialogInfoView, QStyle.StandardPixmap.SP_DialogApplyButton,
                  QStyle.StandardPixmap.SP_FileDialogContentsView]  # fmt: skip
-        pages: list[QWidget] = [self.letters, self.letter, self.mailings, self.tray, self.reports, self.barcodes,
-                                self.settings_page]  # fmt: skip
-        for i, (name, page, icon) in enumerate(zip(PAGES, pages, icons, strict=True)):
+        for i, (name, icon) in enumerate(zip(PAGES, icons, strict=True)):
             item = QListWidgetItem(self.style().standardIcon(icon), name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
             self.sidebar.addItem(item)
-            page.setAccessibleName(f"{name} page")
-            self.stack.addWidget(page)
+        self.stack = QStackedWidget()
+        self.opening = QLabel("Opening your letters …")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(4, 4, 4, 0)
         row.addWidget(self.sidebar)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
 
         self._status_bar()
         self._actions()
+        self._restore()
+        if deferred:
+            for action in self.page_actions:
+                action.setEnabled(False)
+            after_first_frame(self, self.build_pages)
+        else:
+            self.build_pages()
+
+    def build_pages(self) -> None:
+        """Create the pages (importing the services they use), then open the database."""
+        if self.pages_ready:
+            return
+        from .barcode_page import BarcodePage  # noqa: PLC0415 - see the note above the class
+        from .letter_page import LetterPage  # noqa: PLC0415
+        from .letters_page import LettersPage  # noqa: PLC0415
+        from .mailings_page import MailingsPage  # noqa: PLC0415
+        from .reports_page import ReportsPage  # noqa: PLC0415
+        from .settings_page import SettingsPage  # noqa: PLC0415
+        from .tray_page import TrayPage  # noqa: PLC0415
+
+        self.letters: LettersPage = LettersPage(self.ctx)
+        self.letter: LetterPage = LetterPage(self.ctx)
+        self.mailings: MailingsPage = MailingsPage(self.ctx)
+        self.tray: TrayPage = TrayPage(self.ctx)
+        self.reports: ReportsPage = ReportsPage(self.ctx)
+        self.barcodes: BarcodePage = BarcodePage()
+        self.settings_page: SettingsPage = SettingsPage(self.ctx)
+        pages: list[QWidget] = [self.letters, self.letter, self.mailings, self.tray, self.reports, self.barcodes,
+                                self.settings_page]  # fmt: skip
+        for name, page in zip(PAGES, pages, strict=True):
+            page.setAccessibleName(f"{name} page")
+            self.stack.addWidget(page)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         for page in (self.letters, self.letter, self.mailings, self.tray, self.reports, self.settings_page):
             page.message.connect(self.show_message)  # type: ignore[attr-defined]
         self.barcodes.status_message.connect(self.show_message)
@@ -109,10 +144,14 @@ class MainWindow(QMainWindow):
         self.mailings.import_button.clicked.connect(self.import_list)
         self.ctx.backend_changed.connect(self._backend_changed)
         self.ctx.tasks.count_changed.connect(self._tasks_changed)
-        self._restore()
         self.sidebar.setCurrentRow(0)
+        self.stack.setCurrentIndex(0)
+        for action in self.page_actions:
+            action.setEnabled(True)
+        self.pages_ready = True
         if self.ctx.settings.configured:
             self.ctx.open()  # the pages load now that they listen
+        self.pages_built.emit()
 
     # ---------------------------------------------------------------- building
 
@@ -150,11 +189,11 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(
             "&Import a list…", self.import_list, "Ctrl+I", "Make a mailing from a list"
         )
-        self.act_lookup = self._action("&Look up selected", self.letters.look_up_selected, None,
+        self.act_lookup = self._action("&Look up selected", self._look_up_selected, None,
                                        "Ask USPS for the scans of the selected letters (Ctrl+L)")  # fmt: skip
-        self.act_refresh = self._action("&Refresh window", self.letters.refresh_window, None,
+        self.act_refresh = self._action("&Refresh window", self._refresh_window, None,
                                         "Look up every letter still inside USPS's window (F5)")  # fmt: skip
-        self.act_cancel = self._action("&Cancel", self.letters.cancel, "Esc", "Cancel the running lookups")
+        self.act_cancel = self._action("&Cancel", self._cancel_lookups, "Esc", "Cancel the running lookups")
         self.act_day = self._action("Demo: next &day", self.next_demo_day, "Ctrl+D",
                                     "Demo mode: let one day pass for the USPS stand-in, then refresh")  # fmt: skip
         self.act_calibration = self._action("Calibration &page", self.calibration, None,
@@ -168,6 +207,10 @@ class MainWindow(QMainWindow):
         self.act_folder = self._action("Open the &data folder", lambda: QDesktopServices.openUrl(
             QUrl.fromLocalFile(str(self.ctx.paths.data))))  # fmt: skip
         self.act_about = self._action("&About IMb Tracker", self.about)
+        # Everything that needs the pages or the database (the rest works on the bare frame).
+        self.page_actions = [self.act_new, self.act_import, self.act_lookup, self.act_refresh, self.act_cancel,
+                             self.act_day, self.act_calibration, self.act_scan_file, self.act_export_pieces,
+                             self.act_export_scans, self.act_setup]  # fmt: skip
         tools = QToolBar("Main")
         tools.setObjectName("main_toolbar")
         tools.setAccessibleName("Main toolbar")
@@ -207,7 +250,8 @@ class MainWindow(QMainWindow):
     def _save(self) -> None:
         self.ctx.store.set_state("window_geometry", self.saveGeometry())
         self.ctx.store.set_state("window_state", self.saveState())
-        self.letters.save_columns()
+        if self.pages_ready:
+            self.letters.save_columns()
         self.ctx.store.sync()
 
     def _backend_changed(self) -> None:
@@ -225,6 +269,16 @@ class MainWindow(QMainWindow):
         self.tasks_label.setText(f"{count} task(s) running" if count else "")
 
     # ---------------------------------------------------------------- actions
+
+    # The toolbar exists before the pages (deferred start), so its actions reach them through these.
+    def _look_up_selected(self) -> None:
+        self.letters.look_up_selected()
+
+    def _refresh_window(self) -> None:
+        self.letters.refresh_window()
+
+    def _cancel_lookups(self) -> None:
+        self.letters.cancel()
 
     def go(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -249,6 +303,8 @@ class MainWindow(QMainWindow):
         return self.run_wizard()
 
     def run_wizard(self) -> bool:
+        from .wizard import FirstStartWizard  # noqa: PLC0415
+
         wizard = FirstStartWizard(self.ctx, self)
         ok = bool(wizard.exec())
         if ok:
@@ -257,6 +313,8 @@ class MainWindow(QMainWindow):
         return ok
 
     def import_list(self, path: str = "") -> ImportWizard:
+        from .import_wizard import ImportWizard  # noqa: PLC0415
+
         wizard = ImportWizard(self.ctx, self, path if isinstance(path, str) else "")
         wizard.created.connect(self._mailing_created)
         wizard.setModal(False)
@@ -269,6 +327,8 @@ class MainWindow(QMainWindow):
         self.mailings.select(str(getattr(summary, "name", "")))
 
     def open_piece(self, imb: str) -> PieceDetail:
+        from .piece_detail import PieceDetail  # noqa: PLC0415
+
         dialog = PieceDetail(self.ctx, imb, self)
         dialog.setModal(False)
         dialog.show()
@@ -276,6 +336,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def preview_pdf(self, path: str, mode: str = "preview") -> Any:
+        from .printing import open_preview  # noqa: PLC0415
+
         dialog = open_preview(self.ctx, path, self, print_now=mode == "print")
         self.dialogs.append(dialog)
         return dialog
@@ -300,9 +362,13 @@ class MainWindow(QMainWindow):
         self.letters.refresh_window()
 
     def calibration(self) -> None:
+        from .printing import open_calibration  # noqa: PLC0415
+
         self.dialogs.append(open_calibration(self.ctx, self))
 
     def import_scan_file(self) -> None:
+        from imb_tracker.tracking.files import ScanFileError, import_scan_file  # noqa: PLC0415
+
         path, _ = QFileDialog.getOpenFileName(self, "Import an IV data file", str(self.ctx.output_folder()),
                                               "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)")  # fmt: skip
         if not path or self.ctx.db is None or self.ctx.backend is None:
@@ -326,6 +392,8 @@ class MainWindow(QMainWindow):
         self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
     def export(self, scans: bool) -> None:
+        from .exports import export_dialog  # noqa: PLC0415
+
         kind = "scans" if scans else "pieces"
         export_dialog(self, self.ctx, scans, self.letters.mailing.currentData(),
                       self.ctx.output_folder() / f"{kind}.csv", self.show_message, self.show_message)  # fmt: skip

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from imb_tracker.layout.envelopes import EnvelopeOptions
+if TYPE_CHECKING:
+    from imb_tracker.layout.envelopes import EnvelopeOptions
 
 VERSION = 1
 
@@ -47,6 +48,8 @@ class Settings:
 
     def envelope_options(self, position: str, human_readable: bool) -> EnvelopeOptions:
         """Envelope options with this user's return address, endorsement and printer offsets."""
+        from imb_tracker.layout.envelopes import EnvelopeOptions  # noqa: PLC0415 - reportlab after start-up
+
         return EnvelopeOptions(position=position, human_readable=human_readable, return_lines=self.return_block,
                                endorsement=self.endorsement, offset_x=self.printer_offset_x,
                                offset_y=self.printer_offset_y)  # fmt: skip
