@@ -98,7 +98,7 @@ Description: print Intelligent Mail barcodes and track letters with USPS
 EOF
 DEB=$DIST/${APP}_${VERSION}_${ARCH}.deb
 say "dpkg-deb (xz)"
-dpkg-deb --root-owner-group -Zxz -z9 --build "$DEB_ROOT" "$DEB" >/dev/null
+dpkg-deb --root-owner-group -Zxz -z6 --build "$DEB_ROOT" "$DEB" >/dev/null
 
 # 4. The tarball for other distributions: the app, the same desktop files, install.sh.
 TAR_NAME=$APP-$VERSION-linux-$MACHINE
@@ -121,7 +121,7 @@ Needs glibc $(ldd --version | head -1 | grep -o '[0-9]\+\.[0-9]\+$') or newer an
 EOF
 TARBALL=$DIST/$TAR_NAME.tar.xz
 say "tarball (xz)"
-tar -C "$WORK/tar" -cf - "$TAR_NAME" | xz -T0 -9 > "$TARBALL"
+tar -C "$WORK/tar" -cf - "$TAR_NAME" | xz -T0 -6 > "$TARBALL"
 
 # 5. Sizes, for the budget in docs/benchmarks.md.
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }

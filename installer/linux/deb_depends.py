@@ -1,8 +1,8 @@
 """Print the .deb's Depends line: the Debian packages of the system libraries the bundle links to.
 
 PyInstaller bundles most libraries but leaves the C library, OpenGL/EGL and a few others to the
-system.  For every ELF file in the one-folder build, ``ldd`` says which libraries come from
-outside the bundle; ``dpkg -S`` names their packages.  libc6 gets the build machine's version as
+system.  For every ELF file in the one-folder build, ``readelf`` lists the libraries it links
+to directly and ``ldd`` says which of those come from outside the bundle; ``dpkg -S`` names their packages.  libc6 gets the build machine's version as
 its minimum, since the bundle was linked against it.
 
     python installer/linux/deb_depends.py dist/imb-tracker
@@ -11,6 +11,7 @@ its minimum, since the bundle was linked against it.
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import re
 import subprocess
@@ -38,11 +39,16 @@ def outside_libraries(root: Path) -> tuple[set[str], set[str]]:
     system: set[str] = set()
     missing: set[str] = set()
     bundle = str(root.resolve())
+    # As at run time: PyInstaller's launcher puts the bundle's library folder first.
+    env = dict(os.environ, LD_LIBRARY_PATH=str(root.resolve() / "_internal"))
     for elf in elf_files(root):
-        done = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, check=False)
+        # Only the file's own (direct) libraries: what those need is their packages' business.
+        dynamic = subprocess.run(["readelf", "-d", str(elf)], capture_output=True, text=True, check=False)
+        direct = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic.stdout))
+        done = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, check=False, env=env)
         for line in done.stdout.splitlines():
-            match = re.match(r"\s*(\S+) => (\S+|not found)", line)
-            if not match:
+            match = re.match(r"\s*(\S+) => (not found|\S+)", line)
+            if not match or match.group(1) not in direct:
                 continue
             name, where = match.groups()
             if where == "not found":
@@ -52,33 +58,35 @@ def outside_libraries(root: Path) -> tuple[set[str], set[str]]:
     return system, missing
 
 
-def owning_package(path: str) -> str | None:
-    """The package that ships ``path`` (merged /usr: the file may be registered under either name)."""
-    real = str(Path(path).resolve())
-    candidates = {path, real}
-    for p in list(candidates):
-        if p.startswith("/usr/lib/"):
-            candidates.add(p[4:])
-        elif p.startswith("/lib/"):
-            candidates.add("/usr" + p)
-    for candidate in sorted(candidates):
-        done = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True, check=False)
-        if done.returncode == 0 and done.stdout:
-            return done.stdout.split(":", 1)[0].strip()
-    return None
+def owning_packages(paths: set[str]) -> dict[str, str]:
+    """Which package ships each path (one ``dpkg -S`` for all; with merged /usr a file may be
+    registered under /lib or /usr/lib)."""
+    names: dict[str, str] = {}
+    for path in paths:
+        real = str(Path(path).resolve())
+        for candidate in {path, real}:
+            names[candidate] = path
+            if candidate.startswith("/usr/lib/"):
+                names[candidate[4:]] = path
+            elif candidate.startswith("/lib/"):
+                names["/usr" + candidate] = path
+    done = subprocess.run(["dpkg", "-S", *sorted(names)], capture_output=True, text=True, check=False)
+    owners: dict[str, str] = {}
+    for line in done.stdout.splitlines():
+        package, _, where = line.partition(": ")
+        if where.strip() in names and ", " not in package:
+            owners[names[where.strip()]] = package.split(":", 1)[0].strip()
+    return owners
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="deb_depends: %(message)s")
     root = Path(sys.argv[1])
     system, missing = outside_libraries(root)
-    packages: set[str] = set()
-    for path in sorted(system):
-        package = owning_package(path)
-        if package is None:
-            log.warning("no package ships %s; not in Depends", path)
-        else:
-            packages.add(package)
+    owners = owning_packages(system)
+    for path in sorted(system - set(owners)):
+        log.warning("no package ships %s; not in Depends", path)
+    packages = set(owners.values())
     for name in sorted(missing):
         if OPTIONAL.search(name):
             log.info("%s is optional (a plugin falls back without it)", name)
