@@ -219,3 +219,31 @@ def test_settings_and_window_state_are_remembered(qtbot: QtBot, tmp_path: Path) 
     assert again.settings_page.mailer_name.text() == "Acme Food Bank"
     assert again.settings_page.window_days.value() == 120
     again.close()
+
+
+def start_deferred(qtbot: QtBot, home: Path) -> MainWindow:
+    """As the app starts: the pages, and the table's columns, follow the first frame."""
+    window = MainWindow(app_paths(home), deferred=True)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.pages_built, timeout=10_000):
+        window.show()
+    return window
+
+
+def header_is_whole(window: MainWindow) -> bool:
+    model = window.letters.model
+    header = window.letters.table.horizontalHeader()
+    sizes = [header.sectionSize(column) for column in range(header.count())]
+    return (model is not None and header.count() == model.columnCount() > 5 and header.hiddenSectionCount() == 0
+            and min(sizes) >= 40 and header.length() == sum(sizes))  # fmt: skip
+
+
+def test_a_window_closed_before_setup_leaves_the_columns_alone(qtbot: QtBot, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = make_window(qtbot, home)  # never set up: no database, a table without columns
+    first.close()
+    first.ctx.settings.configured = True  # then set up (demo mode), as the wizard would
+    first.ctx.save_settings()
+    window = start_deferred(qtbot, home)
+    assert header_is_whole(window)
+    window.close()

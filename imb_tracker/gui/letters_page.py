@@ -225,15 +225,23 @@ class LettersPage(QWidget):
 
         self._count_task = self.ctx.tasks.run(work, on_done=done)
 
+    def _columns_key(self) -> str:
+        # Per column count, so a layout saved for other columns is never applied: Qt accepts
+        # one saved with no columns (a window closed before any database was open used to save
+        # that) and then draws part of the header and no rows.
+        columns = self.model.columnCount() if self.model is not None else 0
+        return f"letters_columns_{columns}"
+
     def _restore_columns(self) -> None:
-        state = self.ctx.store.state("letters_columns")
-        header = self.table.horizontalHeader()
-        if state is None or not header.restoreState(state):
+        state = self.ctx.store.state(self._columns_key())
+        if state is None or not self.table.horizontalHeader().restoreState(state):
             for column, width in enumerate((150, 85, 150, 110, 45, 55, 250, 140)):
                 self.table.setColumnWidth(column, width)
 
     def save_columns(self) -> None:
-        self.ctx.store.set_state("letters_columns", self.table.horizontalHeader().saveState())
+        """Remember the column layout; only a table with its columns has one worth keeping."""
+        if self.model is not None:
+            self.ctx.store.set_state(self._columns_key(), self.table.horizontalHeader().saveState())
 
     def _open_current(self) -> None:
         self._open_index(self.table.currentIndex())

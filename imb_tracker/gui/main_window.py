@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(icon), name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
             self.sidebar.addItem(item)
+        self.sidebar.setCurrentRow(0)  # Letters, shown once the pages are built
         self.stack = QStackedWidget()
         self.opening = QLabel("Opening your letters …")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
