@@ -50,10 +50,13 @@ def test_deferred_window_builds_its_pages_after_the_first_frame(qtbot: QtBot, tm
     qtbot.addWidget(window)
     assert not window.pages_ready and not window.act_import.isEnabled()
     assert window.ctx.db is None
+    window.go(2)  # the user picks Mailings while the pages load
     with qtbot.waitSignal(window.pages_built, timeout=10_000):
         window.show()
     assert window.pages_ready and window.act_import.isEnabled()
-    assert window.stack.count() == 7 and window.stack.currentWidget() is window.letters
+    assert window.stack.count() == 7 and window.stack.currentWidget() is window.mailings
+    window.go(0)
+    assert window.stack.currentWidget() is window.letters
     assert window.ctx.db is not None and window.ctx.backend is not None and window.ctx.backend.demo
     window.close()
 

@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 
 # The pages, and through them the store (SQLAlchemy), the PDF layout (reportlab) and the USPS
 # clients (httpx), are imported in build_pages(): with deferred=True that is after the window's
-# first frame, so the installed app shows its window in about twice a bare window's time.
+# first frame, so the installed app shows its window in about 1.5x a bare window's time
+# (docs/benchmarks.md).
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +146,7 @@ class MainWindow(QMainWindow):
         self.mailings.import_button.clicked.connect(self.import_list)
         self.ctx.backend_changed.connect(self._backend_changed)
         self.ctx.tasks.count_changed.connect(self._tasks_changed)
-        self.sidebar.setCurrentRow(0)
-        self.stack.setCurrentIndex(0)
+        self.stack.setCurrentIndex(self.sidebar.currentRow())  # a section clicked while the pages loaded
         for action in self.page_actions:
             action.setEnabled(True)
         self.pages_ready = True
