@@ -80,6 +80,7 @@ desktop_files "$DEB_ROOT/usr" "$APP"
 { echo "IMb Tracker $VERSION, built from its source with PyInstaller."; echo; cat LICENSE; } \
   > "$DEB_ROOT/usr/share/doc/$APP/copyright"
 DEPENDS=$("$PY" installer/linux/deb_depends.py "$DIST/$APP")
+# Recommends: Qt's Wayland plugin needs these two; without them the app runs through XWayland.
 INSTALLED_KB=$(du -sk --exclude=DEBIAN "$DEB_ROOT" | cut -f1)
 cat > "$DEB_ROOT/DEBIAN/control" <<EOF
 Package: $APP
@@ -88,6 +89,7 @@ Architecture: $ARCH
 Maintainer: IMb Tracker contributors <imb-tracker@users.noreply.github.com>
 Installed-Size: $INSTALLED_KB
 Depends: $DEPENDS
+Recommends: libwayland-cursor0, libwayland-egl1
 Section: utils
 Priority: optional
 Description: print Intelligent Mail barcodes and track letters with USPS
