@@ -8,6 +8,7 @@ light or dark scheme.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,18 @@ if TYPE_CHECKING:
 # (docs/benchmarks.md).
 
 log = logging.getLogger(__name__)
+
+#: The modules build_pages() needs; _load_pages() imports them ahead, off the GUI thread.
+PAGE_MODULES = ("barcode_page", "letter_page", "letters_page", "mailings_page", "reports_page", "settings_page",
+                "tray_page", "import_wizard", "piece_detail", "printing", "wizard")  # fmt: skip
+
+
+def _import_pages() -> None:
+    for name in PAGE_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
+    importlib.import_module("imb_tracker.actions.backend")  # the database opens next (AppContext.open)
+    importlib.import_module("imb_tracker.tracking.status_index")
+
 
 PAGES = ["Letters", "One letter", "Mailings", "Tray tags", "Reports", "Barcodes", "Settings"]
 
@@ -102,9 +115,18 @@ class MainWindow(QMainWindow):
         if deferred:
             for action in self.page_actions:
                 action.setEnabled(False)
-            after_first_frame(self, self.build_pages)
+            after_first_frame(self, self._load_pages)
         else:
             self.build_pages()
+
+    def _load_pages(self) -> None:
+        """Import the pages' modules on a worker thread, then build the pages here.
+
+        The imports are most of the second after the first frame (SQLAlchemy alone 0.2-0.5 s);
+        done on a worker, the window stays responsive (moves, repaints) while they load.
+        """
+        self.ctx.tasks.run(lambda _reporter: _import_pages(), on_done=lambda _result: self.build_pages(),
+                           on_error=lambda _exc: self.build_pages())  # fmt: skip  # (build_pages reports it)
 
     def build_pages(self) -> None:
         """Create the pages (importing the services they use), then open the database."""
