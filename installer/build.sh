@@ -128,6 +128,7 @@ tar -C "$WORK/tar" -cf - "$TAR_NAME" | xz -T0 -6 > "$TARBALL"
 # 5. Sizes, for the budget in docs/benchmarks.md.
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
 {
+  # shellcheck disable=SC1091  # (the build machine's own file)
   echo "IMb Tracker $VERSION, $ARCH, built $(date -u +%F) on $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "one-folder build: $(mb "$(du -sb "$DIST/$APP" | cut -f1)")"
   echo ".deb: $(mb "$(stat -c %s "$DEB")")"

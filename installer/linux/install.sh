@@ -59,7 +59,7 @@ remove_files() {
   # Only our own link: a different imb-tracker on PATH (e.g. from pip) is left alone.
   if [ -L "$BIN/$APP" ] && [ "$(readlink "$BIN/$APP")" = "$TARGET/$APP" ]; then rm -f "$BIN/$APP"; fi
   rm -f "$SHARE/applications/$APP_ID.desktop" "$SHARE/metainfo/$APP_ID.metainfo.xml"
-  for icon in "$SHARE"/icons/hicolor/*/apps/$APP.png "$SHARE/icons/hicolor/scalable/apps/$APP.svg"; do
+  for icon in "$SHARE"/icons/hicolor/*/apps/"$APP".png "$SHARE/icons/hicolor/scalable/apps/$APP.svg"; do
     rm -f "$icon"
   done
 }
