@@ -20,7 +20,8 @@ from pathlib import Path
 
 log = logging.getLogger("deb_depends")
 
-# Libraries a plugin may want that are optional: leaving them out of Depends is deliberate.
+# Libraries a plugin may want that are optional: left out of Depends whether or not the build
+# machine has them, so every build says the same (build.sh lists the Wayland two in Recommends).
 OPTIONAL = re.compile(r"libgtk-3|libgdk-3|libvulkan|libwayland-cursor|libwayland-egl")
 
 
@@ -34,14 +35,15 @@ def elf_files(root: Path) -> list[Path]:
     return found
 
 
-def outside_libraries(root: Path) -> tuple[set[str], set[str]]:
-    """(paths of system libraries the bundle uses, names ldd could not find)."""
+def outside_libraries(root: Path, elves: list[Path]) -> tuple[set[str], set[str], set[str]]:
+    """(paths of system libraries the bundle uses, names ldd could not find, optional names)."""
     system: set[str] = set()
     missing: set[str] = set()
+    optional: set[str] = set()
     bundle = str(root.resolve())
     # As at run time: PyInstaller's launcher puts the bundle's library folder first.
     env = dict(os.environ, LD_LIBRARY_PATH=str(root.resolve() / "_internal"))
-    for elf in elf_files(root):
+    for elf in elves:
         # Only the file's own (direct) libraries: what those need is their packages' business.
         dynamic = subprocess.run(["readelf", "-d", str(elf)], capture_output=True, text=True, check=False)
         direct = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic.stdout))
@@ -51,11 +53,13 @@ def outside_libraries(root: Path) -> tuple[set[str], set[str]]:
             if not match or match.group(1) not in direct:
                 continue
             name, where = match.groups()
-            if where == "not found":
+            if OPTIONAL.search(name):
+                optional.add(name)
+            elif where == "not found":
                 missing.add(name)
             elif not str(Path(where).resolve()).startswith(bundle):
                 system.add(where)
-    return system, missing
+    return system, missing, optional
 
 
 def owning_packages(paths: set[str]) -> dict[str, str]:
@@ -82,19 +86,19 @@ def owning_packages(paths: set[str]) -> dict[str, str]:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="deb_depends: %(message)s")
     root = Path(sys.argv[1])
-    system, missing = outside_libraries(root)
+    elves = elf_files(root)
+    system, missing, optional = outside_libraries(root, elves)
     owners = owning_packages(system)
     for path in sorted(system - set(owners)):
         log.warning("no package ships %s; not in Depends", path)
     packages = set(owners.values())
+    for name in sorted(optional):
+        log.info("%s is optional (a plugin falls back without it)", name)
     for name in sorted(missing):
-        if OPTIONAL.search(name):
-            log.info("%s is optional (a plugin falls back without it)", name)
-        else:
-            log.warning("%s was not found on the build machine", name)
+        log.warning("%s was not found on the build machine", name)
     glibc = platform.libc_ver()[1]
     parts = [f"libc6 (>= {glibc})" if name == "libc6" and glibc else name for name in sorted(packages)]
-    log.info("%d ELF files use %d system libraries from %d packages", len(elf_files(root)), len(system),
+    log.info("%d ELF files use %d system libraries from %d packages", len(elves), len(system),
              len(packages))  # fmt: skip
     sys.stdout.write(", ".join(parts) + "\n")
     return 0
