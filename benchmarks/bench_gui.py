@@ -99,25 +99,24 @@ def table_figures(app: QApplication, path: Path) -> list[tuple[str, float, float
     out = []
     out.append(("open the app window (Letters painted)", open_window(app, path), best(bare(path))))
 
-    def show() -> None:
+    def shown_table() -> tuple[QTableView, LettersModel]:
         view = QTableView()
         model = LettersModel(db, view)
         view.setModel(model)
         view.resize(1100, 700)
         view.show()
         app.processEvents()
+        return view, model
+
+    def show() -> None:
+        view, _model = shown_table()
         view.viewport().repaint()
         view.close()
         view.deleteLater()
         app.processEvents()
 
     out.append(("show the table (first page painted)", best(show), best(bare(path))))
-    view = QTableView()
-    model = LettersModel(db, view)
-    view.setModel(model)
-    view.resize(1100, 700)
-    view.show()
-    app.processEvents()
+    view, model = shown_table()
 
     def search(text: str) -> Callable[[], None]:
         def run() -> None:
