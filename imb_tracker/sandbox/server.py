@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -66,6 +67,8 @@ class Sandbox:
         self._allow_stamp = time.monotonic()
         self.lock = threading.Lock()
         self.stats: dict[str, int] = {}
+        #: monotonic arrival time of every piece and address request (tests check the quota with it)
+        self.arrivals: list[float] = []
 
     def count(self, key: str) -> None:
         with self.lock:
@@ -229,6 +232,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _piece(self, rest: str) -> None:
         self.box.count("piece_requests")
+        with self.box.lock:
+            self.box.arrivals.append(time.monotonic())
         fault = self.box.faults.next()
         if fault is not None:
             self.box.count(f"fault_{fault}")
@@ -274,6 +279,9 @@ class Handler(BaseHTTPRequestHandler):
             self._json(
                 429, {"message": "Too Many Requests"}, {"Retry-After": f"{self.box.faults.retry_after:g}"}
             )
+        elif fault == "429date":  # Retry-After as an HTTP date, as RFC 9110 allows
+            when = datetime.now(UTC) + timedelta(seconds=self.box.faults.retry_after)
+            self._json(429, {"message": "Too Many Requests"}, {"Retry-After": format_datetime(when, usegmt=True)})
         elif fault == "429n":
             self._json(429, {"message": "Too Many Requests"})
         elif fault == "401":
@@ -306,6 +314,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _address(self, query: dict[str, list[str]]) -> None:
         self.box.count("address")
+        with self.box.lock:
+            self.box.arrivals.append(time.monotonic())
+        fault = self.box.faults.next()
+        if fault is not None:
+            self.box.count(f"fault_{fault}")
+            if self._inject(fault):
+                return
         token = (self.headers.get("Authorization") or "")[7:]
         with self.box.lock:
             ok = time.monotonic() < self.box.api_tokens.get(token, 0)

@@ -73,7 +73,7 @@ def to_records(imb: str, raw_scans: Iterable[Mapping[str, Any]], source: str) ->
 def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> tuple[int, int]:
     """Store one lookup's scans and log it, in one transaction; returns (scans returned, new scans)."""
     records, unusable = to_records(result.imb, result.scans, "api")
-    outcome = "ok" if result.found else ("no_data" if result.message == "no data yet" else "not_found")
+    outcome = str(result.outcome)
     with db.write() as conn:
         new = store_scans(conn, records, requested_at)
         note = f"{unusable} scan(s) without a readable time" if unusable else ""

@@ -2,7 +2,7 @@
 
 The token (about 8 hours) is shared by every thread and renewed by one
 thread at a time; issuing a new token may invalidate the old one, so there
-is never more than one.  The default USPS quota is 60 calls an hour, so the
+is never more than one per consumer key in the process (:mod:`.http`).  The default USPS quota is 60 calls an hour, so the
 limiter defaults to that and ``Retry-After`` is obeyed.  Addresses give the
 ZIP+4 and the delivery point that make an 11-digit IMb routing code
 (iv-api.md §3.1, §3.6); a delivery point is trusted only when USPS
@@ -22,7 +22,8 @@ import httpx
 
 from .config import Environment
 from .errors import AuthError, NotFoundError, RateLimitedError, ServiceUnavailableError, UspsError
-from .ratelimit import Quota, RateLimiter, backoff_delay
+from .http import HostRegistry, HostSession, hosts, secret_key
+from .ratelimit import Quota, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -46,94 +47,140 @@ class StandardAddress:
         return self.zip5 + self.zip4
 
 
-class ApisClient:
-    def __init__(self, env: Environment, client_id: str, client_secret: str, *, quota: Quota | None = None,
-                 timeout: float = 20.0, transport: httpx.BaseTransport | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:  # fmt: skip
-        self.env = env
-        self._id = client_id
+class ApisSignIn:
+    """The OAuth client-credentials token of one consumer key, shared by every thread and client."""
+
+    def __init__(self, session: HostSession, token_url: str, client_id: str, client_secret: str) -> None:
+        self._session = session
+        self._url = token_url
+        self.client_id = client_id
         self._secret = client_secret
-        self._http = httpx.Client(timeout=timeout, transport=transport, headers={"User-Agent": "IMb-Tracker"})
-        self._token: tuple[str, float] | None = None
+        self._token: tuple[str, float] | None = None  # (token, renew after: monotonic)
         self._lock = threading.Lock()
-        self.limiter = RateLimiter(quota or Quota(per_hour=60))
-        self._sleep = sleep
+        self.sign_ins = 0
 
     def __repr__(self) -> str:
-        return f"ApisClient({self.env.name}, client_id={self._id!r})"
-
-    def close(self) -> None:
-        self._http.close()
+        return f"ApisSignIn(client_id={self.client_id!r})"
 
     def token(self, force_new: bool = False) -> str:
         with self._lock:
             if self._token and not force_new and time.monotonic() < self._token[1]:
                 return self._token[0]
-            data = {"grant_type": "client_credentials", "client_id": self._id, "client_secret": self._secret,
-                    "scope": "addresses"}  # fmt: skip
-            try:
-                response = self._http.post(f"{self.env.api_url}/oauth2/v3/token", data=data)
-            except httpx.HTTPError as exc:
-                raise ServiceUnavailableError(
-                    f"could not reach apis.usps.com ({type(exc).__name__})"
-                ) from None
+            data = {
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._secret,
+                "scope": "addresses",
+            }
+            response = self._session.send("POST", self._url, data=data)
+            self.sign_ins += 1
             if response.status_code in (400, 401, 403):
                 raise AuthError(
                     "USPS rejected the API consumer key and secret; check them in developers.usps.com"
                 )
             if response.status_code >= 300:
                 raise ServiceUnavailableError(f"USPS API sign-in failed with HTTP {response.status_code}")
-            body = response.json()
-            lifetime = float(body.get("expires_in") or 3600)
-            self._token = (str(body["access_token"]), time.monotonic() + lifetime / 2)
+            try:
+                body = response.json()
+                lifetime = float(body.get("expires_in") or 3600)
+                self._token = (str(body["access_token"]), time.monotonic() + lifetime / 2)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                raise ServiceUnavailableError("USPS API sign-in answered without a usable token") from None
             return self._token[0]
 
-    def address(self, street: str, city: str, state: str, zip5: str = "", secondary: str = "",
-                cancel: threading.Event | None = None) -> StandardAddress:  # fmt: skip
+    def authorization(self) -> tuple[str, object]:
+        token = self.token()
+        return f"Bearer {token}", token
+
+    def invalidate(self, seen: object) -> None:
+        with self._lock:
+            if self._token is not None and self._token[0] == seen:
+                self._token = None
+
+
+class ApisClient:
+    """USPS Addresses 3.0 look-ups; the session, quota and token are the process's (see :mod:`.http`)."""
+
+    def __init__(
+        self,
+        env: Environment,
+        client_id: str,
+        client_secret: str,
+        *,
+        quota: Quota | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+        registry: HostRegistry | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.env = env
+        # A test transport, sleep or timeout gets a registry of its own; the rest share the process's.
+        self._own_registry = registry is None and (transport, sleep, timeout) != (None, None, None)
+        if registry is None:
+            registry = (
+                HostRegistry(transport=transport, sleep=sleep or time.sleep, timeout=timeout or 20.0)
+                if self._own_registry
+                else hosts
+            )
+        self.registry = registry
+        # The token endpoint and Addresses sit on one host but are counted apart: sign-ins are not look-ups.
+        self.session = registry.session(
+            f"{env.api_url}/addresses", quota or Quota(per_hour=60), service="USPS Addresses"
+        )
+        token_session = registry.session(f"{env.api_url}/oauth2", None, service="the USPS API sign-in")
+        key = (f"{env.api_url}/oauth2", client_id, secret_key(client_id, client_secret))
+        self.auth: ApisSignIn = registry.authenticator(
+            key, lambda: ApisSignIn(token_session, f"{env.api_url}/oauth2/v3/token", client_id, client_secret)
+        )
+
+    def __repr__(self) -> str:
+        return f"ApisClient({self.env.name}, client_id={self.auth.client_id!r})"
+
+    @property
+    def limiter(self) -> RateLimiter:
+        assert self.session.limiter is not None
+        return self.session.limiter
+
+    def close(self) -> None:
+        if self._own_registry:
+            self.registry.close()
+
+    def token(self, force_new: bool = False) -> str:
+        return self.auth.token(force_new)
+
+    def address(
+        self,
+        street: str,
+        city: str,
+        state: str,
+        zip5: str = "",
+        secondary: str = "",
+        cancel: threading.Event | None = None,
+    ) -> StandardAddress:
         """Standardize one address (Addresses 3.0 ``GET /address``)."""
         params = {"streetAddress": street, "city": city, "state": state}
         if zip5:
             params["ZIPCode"] = zip5
         if secondary:
             params["secondaryAddress"] = secondary
-        renewed = False
-        for attempt in range(1, 4):
-            self.limiter.acquire(cancel)
-            headers = {"Authorization": f"Bearer {self.token()}"}
-            try:
-                response = self._http.get(
-                    f"{self.env.api_url}/addresses/v3/address", params=params, headers=headers
-                )
-            except httpx.HTTPError as exc:
-                if attempt == 3:
-                    raise ServiceUnavailableError(
-                        f"could not reach apis.usps.com ({type(exc).__name__})"
-                    ) from None
-                self._sleep(backoff_delay(attempt, None))
-                continue
-            status = response.status_code
-            if status == 401 and not renewed:
-                renewed = True
-                self.token(force_new=True)
-                continue
-            if status == 429 or status in (502, 503, 504):
-                retry_after = float(response.headers.get("Retry-After", "0") or 0) or None
-                if attempt == 3:
-                    if status == 429:
-                        raise RateLimitedError(
-                            "USPS Addresses quota reached (60 an hour by default)", retry_after
-                        )
-                    raise ServiceUnavailableError(f"USPS Addresses is unavailable (HTTP {status})")
-                if status == 429:
-                    self.limiter.throttled(retry_after)
-                self._sleep(backoff_delay(attempt, retry_after))
-                continue
-            if status in (400, 404):
-                raise NotFoundError(_api_message(response) or "USPS did not find this address")
-            if status >= 300:
-                raise UspsError(f"USPS Addresses answered HTTP {status}: {_api_message(response)}")
-            return _parse(response)
-        raise ServiceUnavailableError("USPS Addresses did not answer")  # pragma: no cover
+        try:
+            response = self.session.send(
+                "GET",
+                f"{self.env.api_url}/addresses/v3/address",
+                params=params,
+                auth=self.auth,
+                cancel=cancel,
+            )
+        except RateLimitedError as exc:
+            raise RateLimitedError(
+                "USPS Addresses quota reached (60 an hour by default)", exc.retry_after
+            ) from None
+        status = response.status_code
+        if status in (400, 404):
+            raise NotFoundError(_api_message(response) or "USPS did not find this address")
+        if status >= 300:
+            raise UspsError(f"USPS Addresses answered HTTP {status}: {_api_message(response)}")
+        return _parse(response)
 
 
 def _api_message(response: httpx.Response) -> str:

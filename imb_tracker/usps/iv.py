@@ -3,8 +3,9 @@
 Follows iv-api.md §2 and the checklist in §8: the user's own Business
 Customer Gateway credentials, a token renewed at half its life (the renewal
 omits ``refresh_token``, so the old one is kept), one sign-in at a time
-across threads, a 401 answered by signing in again and retrying once,
-backoff on 429/502/503/504 with Retry-After honoured, and lenient parsing
+across threads and shared by every client of the account, and every request
+under the one retry rule of :mod:`.http` (a 401 answered by one fresh sign-in,
+backoff on 429/5xx with Retry-After honoured), and lenient parsing
 (empty body = no data, HTML = USPS unavailable, unknown keys ignored).
 Synchronous httpx, meant to run on worker threads.
 """
@@ -17,20 +18,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import httpx
 
 from .config import Environment
-from .errors import AccessDeniedError, AuthError, RateLimitedError, ServiceUnavailableError, UspsError
-from .ratelimit import Quota, RateLimiter, backoff_delay
+from .errors import AccessDeniedError, AuthError, ServiceUnavailableError, UspsError
+from .http import HostRegistry, HostSession, hosts, secret_key
+from .ratelimit import Quota, RateLimiter
 
 log = logging.getLogger(__name__)
 
 CLIENT_ID = "687b8a36-db61-42f7-83f7-11c79bf7785e"  # public IV API client id (iv-api.md §2.3)
 SCOPE = "user.info.ereg,iv1.apis"
-RETRY_STATUSES = {429, 502, 503, 504}
-MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -46,6 +47,14 @@ class Token:
         return now < self.expires_at - self.lifetime / 2
 
 
+class Outcome(StrEnum):
+    """What a lookup found, as stored in the lookup log."""
+
+    FOUND = "ok"  # IV has data (scans, maybe none yet)
+    NO_DATA = "no_data"  # IV answered with an empty body: nothing scanned yet
+    NOT_FOUND = "not_found"  # IV does not know the barcode (never scanned, other routing, past its window)
+
+
 @dataclass
 class PieceResult:
     """What IV said about one IMb."""
@@ -57,6 +66,11 @@ class PieceResult:
     raw: str  # the response body as received
     message: str = ""
     scans: list[dict[str, Any]] = field(default_factory=list)
+    outcome: Outcome | None = None  # derived from found when not given
+
+    def __post_init__(self) -> None:
+        if self.outcome is None:
+            self.outcome = Outcome.FOUND if self.found else Outcome.NOT_FOUND
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -71,79 +85,53 @@ def _error_text(response: httpx.Response) -> str:
     return response.text[:200]
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        return None
+class IvSignIn:
+    """The Business Customer Gateway sign-in of one account: one token, renewed by one thread at a time.
 
+    Shared by every IvClient made for the same account (see :data:`.http.hosts`), so the
+    token outlives any one client and a lookup click does not sign in again.
+    """
 
-class IvClient:
-    """One signed-in IV-MTR session; safe to share between worker threads."""
-
-    def __init__(
-        self,
-        env: Environment,
-        username: str,
-        password: str,
-        *,
-        timeout: float = 20.0,
-        quota: Quota | None = None,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.env = env
-        self._username = username
+    def __init__(self, session: HostSession, username: str, password: str) -> None:
+        self._session = session
+        self.username = username
         self._password = password
-        self._http = httpx.Client(timeout=timeout, transport=transport, headers={"User-Agent": "IMb-Tracker"})
         self._token: Token | None = None
-        self._token_lock = threading.Lock()
+        self._lock = threading.Lock()
         self._rejected: AuthError | None = None  # USPS refused these credentials: do not ask again
-        self.limiter = RateLimiter(quota or Quota(per_minute=60))
-        self._sleep = sleep
         self.sign_ins = 0  # how many times we authenticated or refreshed (for tests and the log)
 
     def __repr__(self) -> str:  # never show the password
-        return f"IvClient({self.env.name}, user={self._username!r})"
+        return f"IvSignIn(user={self.username!r})"
 
-    def close(self) -> None:
-        self._http.close()
-
-    # ------------------------------------------------------------ tokens
-
-    def _store(self, body: dict[str, Any], keep_refresh: str | None) -> Token:
+    def _store(self, body: Any, keep_refresh: str | None) -> Token:
         try:
             lifetime = float(body.get("expires_in") or 1800)
-            token = Token(
+            return Token(
                 access=str(body["access_token"]),
                 token_type=str(body.get("token_type") or "Bearer"),
                 expires_at=time.monotonic() + lifetime,
                 lifetime=lifetime,
                 refresh=str(body["refresh_token"]) if body.get("refresh_token") else keep_refresh,
             )
-        except (KeyError, TypeError, ValueError):
+        except (AttributeError, KeyError, TypeError, ValueError):
             raise ServiceUnavailableError("USPS sign-in answered without a usable token") from None
-        return token
 
     def _authenticate(self) -> Token:
         payload = {
-            "username": self._username, "password": self._password, "grant_type": "authorization",
-            "response_type": "token", "scope": SCOPE, "client_id": CLIENT_ID,
-        }  # fmt: skip
-        try:
-            response = self._http.post(f"{self.env.iv_auth_url}/authenticate", json=payload)
-        except httpx.HTTPError as exc:
-            raise ServiceUnavailableError(
-                f"could not reach the USPS sign-in service ({type(exc).__name__})"
-            ) from None
+            "username": self.username,
+            "password": self._password,
+            "grant_type": "authorization",
+            "response_type": "token",
+            "scope": SCOPE,
+            "client_id": CLIENT_ID,
+        }
+        response = self._session.send("POST", f"{self._session.base_url}/authenticate", json=payload)
         self.sign_ins += 1
         if response.status_code in (400, 401, 403):
             self._rejected = AuthError(
-                f"USPS rejected the Business Customer Gateway sign-in ({response.status_code}: {_error_text(response)}); "
-                "check the username and password with: imb-tracker credentials set"
+                f"USPS rejected the Business Customer Gateway sign-in ({response.status_code}: "
+                f"{_error_text(response)}); check the username and password with: imb-tracker credentials set"
             )
             raise self._rejected
         if response.status_code >= 300:
@@ -164,92 +152,104 @@ class IvClient:
             "scope": SCOPE,
         }
         try:
-            response = self._http.post(f"{self.env.iv_auth_url}/token", json=payload)
+            response = self._session.send("POST", f"{self._session.base_url}/token", json=payload)
             self.sign_ins += 1
             if response.status_code == 200:
                 return self._store(response.json(), token.refresh)
-        except (httpx.HTTPError, ValueError):
+        except (UspsError, ValueError):
             pass
         log.info("IV token refresh failed; signing in again")
         return self._authenticate()
 
     def token(self, force_new: bool = False) -> Token:
         """A usable token; one thread renews it while the others wait (single flight)."""
-        with self._token_lock:
+        with self._lock:
             if self._rejected is not None:
                 raise self._rejected
             now = time.monotonic()
             current = self._token
             if current is not None and not force_new and current.fresh(now):
                 return current
-            if current is not None and not force_new and now < current.expires_at:
-                self._token = self._refresh(current)
-            elif current is not None and force_new:
+            if current is None or force_new:
                 self._token = self._authenticate()
-            else:
-                self._token = self._authenticate() if current is None else self._refresh(current)
+            else:  # past half-life: renew (the refresh falls back to a full sign-in)
+                self._token = self._refresh(current)
             return self._token
 
-    def invalidate(self, seen: Token) -> None:
-        with self._token_lock:
+    def authorization(self) -> tuple[str, object]:
+        token = self.token()
+        return f"{token.token_type} {token.access}", token
+
+    def invalidate(self, seen: object) -> None:
+        with self._lock:
             if self._token is seen:
                 self._token = None
 
-    # ------------------------------------------------------------ requests
+
+class IvClient:
+    """IV-MTR lookups for one account; cheap to make, safe to share between worker threads.
+
+    The HTTP session, the rate limiter and the sign-in are the process's (one per service and
+    account, in ``registry``), not this object's: every client for the same account shares them.
+    A test transport or sleep function gets a registry of its own.
+    """
+
+    def __init__(
+        self,
+        env: Environment,
+        username: str,
+        password: str,
+        *,
+        quota: Quota | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+        registry: HostRegistry | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        self.env = env
+        # A test transport, sleep or timeout gets a registry of its own; the rest share the process's.
+        self._own_registry = registry is None and (transport, sleep, timeout) != (None, None, None)
+        if registry is None:
+            registry = (
+                HostRegistry(transport=transport, sleep=sleep or time.sleep, timeout=timeout or 20.0)
+                if self._own_registry
+                else hosts
+            )
+        self.registry = registry
+        self.session = registry.session(env.iv_api_url, quota or Quota(per_minute=60), service="USPS IV-MTR")
+        auth_session = registry.session(env.iv_auth_url, None, service="the USPS sign-in service")
+        key = (env.iv_auth_url, username, secret_key(username, password))
+        self.auth: IvSignIn = registry.authenticator(key, lambda: IvSignIn(auth_session, username, password))
+
+    def __repr__(self) -> str:  # never show the password
+        return f"IvClient({self.env.name}, user={self.auth.username!r})"
+
+    @property
+    def limiter(self) -> RateLimiter:
+        assert self.session.limiter is not None
+        return self.session.limiter
+
+    @property
+    def sign_ins(self) -> int:
+        return self.auth.sign_ins
+
+    def close(self) -> None:
+        """Closes the connections only of a client with its own registry (the shared ones stay open)."""
+        if self._own_registry:
+            self.registry.close()
+
+    def token(self, force_new: bool = False) -> Token:
+        return self.auth.token(force_new)
 
     def _get(self, path: str, cancel: threading.Event | None = None) -> httpx.Response:
         url = f"{self.env.iv_api_url}/api/mt/get/piece/{path}"
-        reauthed = False
-        attempt = 0
-        while True:
-            attempt += 1
-            self.limiter.acquire(cancel)
-            token = self.token()
-            try:
-                response = self._http.get(
-                    url, headers={"Authorization": f"{token.token_type} {token.access}"}
-                )
-            except httpx.TimeoutException:
-                if attempt >= MAX_ATTEMPTS:
-                    raise ServiceUnavailableError("USPS did not answer in time; try again later") from None
-                self._sleep(backoff_delay(attempt, None))
-                continue
-            except httpx.HTTPError as exc:
-                if attempt >= MAX_ATTEMPTS:
-                    raise ServiceUnavailableError(f"could not reach USPS ({type(exc).__name__})") from None
-                self._sleep(backoff_delay(attempt, None))
-                continue
-            status = response.status_code
-            if status == 401:
-                self.invalidate(token)
-                if reauthed:
-                    raise AuthError(
-                        "USPS keeps refusing the sign-in token; check the credentials and IV-MTR access"
-                    )
-                reauthed = True
-                attempt -= 1  # a re-sign-in is not one of the three tries
-                continue
-            if status == 403:
-                raise AccessDeniedError(
-                    "this USPS account may not see this Mailer ID's data; ask the Mailer ID's owner to grant "
-                    "IV-MTR access (delegation) in the Business Customer Gateway"
-                )
-            if status in RETRY_STATUSES or (status == 500 and attempt < 2):
-                retry_after = _retry_after(response)
-                if attempt >= MAX_ATTEMPTS:
-                    if status == 429:
-                        raise RateLimitedError(
-                            "USPS says too many requests; wait before trying again", retry_after
-                        )
-                    raise ServiceUnavailableError(f"USPS is unavailable (HTTP {status}); try again later")
-                if status == 429:
-                    self.limiter.throttled(retry_after)
-                # This request waits out Retry-After (or backs off); the other workers carry on.
-                self._sleep(backoff_delay(attempt, retry_after))
-                continue
-            if status >= 500:
-                raise ServiceUnavailableError(f"USPS is unavailable (HTTP {status}); try again later")
-            return response
+        response = self.session.send("GET", url, auth=self.auth, cancel=cancel)
+        if response.status_code == 403:
+            raise AccessDeniedError(
+                "this USPS account may not see this Mailer ID's data; ask the Mailer ID's owner to grant "
+                "IV-MTR access (delegation) in the Business Customer Gateway"
+            )
+        return response
 
     def lookup(self, imb: str, cancel: threading.Event | None = None) -> PieceResult:
         """IV's data for one full IMb (20, 25, 29 or 31 digits, exactly as printed)."""
@@ -260,7 +260,9 @@ class IvClient:
         if response.status_code >= 400:
             raise UspsError(f"USPS refused the lookup (HTTP {response.status_code}: {_error_text(response)})")
         if not text.strip():
-            return PieceResult(imb, False, None, response.status_code, text, "no data yet")
+            return PieceResult(
+                imb, False, None, response.status_code, text, "no data yet", outcome=Outcome.NO_DATA
+            )
         try:
             body = json.loads(text)
         except ValueError:
