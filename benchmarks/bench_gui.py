@@ -39,7 +39,8 @@ from imb_tracker.app import app_paths
 from imb_tracker.gui.launch import settle, tune_interpreter
 from imb_tracker.gui.letters_model import LettersModel
 from imb_tracker.store import open_database
-from imb_tracker.store.synthetic import generate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: tests/synthetic.py
+from tests.synthetic import generate  # noqa: E402
 
 QUOTA = [1_000_000]
 
@@ -173,7 +174,7 @@ def refresh_stall(app: QApplication, pieces: int, out_of_process: bool) -> tuple
     from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME  # noqa: PLC0415
     from imb_tracker.store.mailers import add_mailer  # noqa: PLC0415
     from imb_tracker.store.mailings import create_mailing, iter_pieces  # noqa: PLC0415
-    from imb_tracker.store.synthetic import SyntheticRecipient  # noqa: PLC0415
+    from imb_tracker.records import AddressRecord  # noqa: PLC0415
 
     home = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     server = None
@@ -198,12 +199,12 @@ def refresh_stall(app: QApplication, pieces: int, out_of_process: bool) -> tuple
     db, backend = window.ctx.db, window.ctx.backend
     assert db is not None and backend is not None
     add_mailer(db, "123456", "Bench")
-    recs = [SyntheticRecipient(i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", f"{i % 10000:04d}",
+    recs = [AddressRecord(i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", f"{i % 10000:04d}",
                                "01", None) for i in range(pieces)]  # fmt: skip
     create_mailing(db, "123456", "bench", recs)
     if server is not None:
         mailed = (backend.clock() - timedelta(days=4)).isoformat()
-        body = {"pieces": [{"imb": r["imb"], "mailed_at": mailed} for r in iter_pieces(db)]}
+        body = {"pieces": [{"imb": p.imb, "mailed_at": mailed} for p in iter_pieces(db)]}
         httpx.post(f"{s.usps_mode}/sandbox/pieces", json=body, timeout=60).raise_for_status()
     else:
         backend.follow_in_demo(db)

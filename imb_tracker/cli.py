@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from imb_tracker import __version__
+from imb_tracker.commands.errors import CommandFailedError as CliError  # one error class for every command
 from imb_tracker.commands.print_args import add_parsers as add_print_parsers
 from imb_tracker.commands.store_args import add_parsers as add_store_parsers
 from imb_tracker.commands.track_args import add_parsers as add_track_parsers
@@ -35,12 +36,6 @@ from imb_tracker.imb import (
 log = logging.getLogger(__name__)
 
 
-class CliError(Exception):
-    """A user mistake the CLI reports in one line, without a traceback."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _stdin_lines(stream: TextIO) -> Iterable[str]:
@@ -264,11 +259,14 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
     Imported only when something went wrong, so a plain encode never loads the store.
     """
-    from imb_tracker.commands.store_cmds import CommandFailedError  # noqa: PLC0415
+    from imb_tracker.actions.errors import ActionError  # noqa: PLC0415
     from imb_tracker.mail import ListError  # noqa: PLC0415
+    from imb_tracker.settings import SettingsError  # noqa: PLC0415
     from imb_tracker.store import StoreError  # noqa: PLC0415
+    from imb_tracker.usps.credentials import CredentialsError  # noqa: PLC0415
+    from imb_tracker.usps.errors import UspsError  # noqa: PLC0415
 
-    return (CommandFailedError, ListError, StoreError)
+    return (ActionError, ListError, SettingsError, StoreError, CredentialsError, UspsError)
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:

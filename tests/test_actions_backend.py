@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from imb_tracker.actions.backend import UspsBackend
-from imb_tracker.actions.backend import test_sign_in as sign_in
+from imb_tracker.actions.backend import check_sign_in as sign_in
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME
 from imb_tracker.usps.errors import AuthError
 

@@ -47,7 +47,7 @@ def test_print_envelopes_and_read_the_first_one_back(db: str, tmp_path: Path) ->
     bars = read_imb(
         img, 5.5 - 0.06, 0.24, 5.5 + 3.0, 0.25 + 0.155, 4.125
     )  # clear zone: x = 9.5 - 4.0, y = 0.25
-    assert decode(bars).fields.payload == first["imb"]
+    assert decode(bars).fields.payload == first.imb
 
 
 def test_rule_violations_stop_the_job_before_writing(db: str, tmp_path: Path) -> None:

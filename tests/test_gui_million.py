@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from imb_tracker.gui.letters_model import PAGE, STATUS_COLUMN, LettersModel
 from imb_tracker.store import Database, open_database
 from imb_tracker.store.browse import PieceFilter, count_pieces
-from imb_tracker.store.synthetic import generate
+from tests.synthetic import generate
 
 MILLION = 1_000_000
 

@@ -13,24 +13,24 @@ from imb_tracker.layout import rules
 from imb_tracker.layout.envelopes import (
     POSITIONS,
     EnvelopeOptions,
-    EnvelopePiece,
     check_envelopes,
     check_template,
     layout_piece,
     render_envelopes,
 )
 from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template, envelope_templates
+from imb_tracker.records import AddressRecord, StoredPiece
 
 from .pdftools import NEEDS_POPPLER, bar_widths_in, rasterize, read_imb
 
 RETURN = ("ACME CHARITY", "PO BOX 100", "SPRINGFIELD IL 62704-0100")
 
 
-def piece(serial: int = 1, name: str = "Jane Q. Public", street: str = "123 Main St.") -> EnvelopePiece:
+def piece(serial: int = 1, name: str = "Jane Q. Public", street: str = "123 Main St.") -> StoredPiece:
     tracking = f"00270123456{serial:09d}"
     routing = "62704123401"
-    return EnvelopePiece(name, "", street, "Apt 4", "Springfield", "IL", "62704", "1234",
-                         encode_tracking(tracking, routing), tracking + routing)  # fmt: skip
+    address = AddressRecord(serial, name, "", street, "Apt 4", "Springfield", "IL", "62704", "1234", "01")
+    return StoredPiece(address, tracking, routing, encode_tracking(tracking, routing))
 
 
 @pytest.mark.parametrize("template_id", list(envelope_templates()))
@@ -122,7 +122,7 @@ def test_envelope_pdf_bars_zones_and_pixels(tmp_path: Path, position: str) -> No
     length = NOMINAL.length
     bars = read_imb(img, layout.bars_x - 0.06, layout.bars_y - 0.01, layout.bars_x + length + 0.06,
                     layout.bars_y + NOMINAL.full_height + 0.01, 4.125)  # fmt: skip
-    assert decode(bars).fields.payload == pieces[0].payload
+    assert decode(bars).fields.payload == pieces[0].imb
     widths = bar_widths_in(img, layout.bars_x - 0.06, layout.bars_x + length + 0.06,
                            layout.bars_y + NOMINAL.full_height / 2, 4.125)  # fmt: skip
     assert len(widths) == 65 and all(abs(w - 0.020) <= 1.5 / 600 for w in widths)

@@ -11,7 +11,6 @@ import pytest
 
 from imb_tracker.imb import FieldError, TrayBarcode, decode, encode_tracking
 from imb_tracker.layout.calibration import render_bars, render_calibration
-from imb_tracker.layout.envelopes import EnvelopePiece
 from imb_tracker.layout.labels import (
     MARGIN,
     TOP_GAP,
@@ -23,16 +22,17 @@ from imb_tracker.layout.labels import (
 from imb_tracker.layout.sheets import SheetOptions, cell_box
 from imb_tracker.layout.tags import make_tags, render_tags
 from imb_tracker.layout.templates import sheet_template, sheet_templates
+from imb_tracker.records import AddressRecord, StoredPiece
 
 from .pdftools import NEEDS_POPPLER, NEEDS_ZBAR, rasterize, read_imb
 
 
-def pieces(n: int) -> list[EnvelopePiece]:
+def pieces(n: int) -> list[StoredPiece]:
     out = []
     for i in range(1, n + 1):
         tracking, routing = f"00270123456{i:09d}", "62704123401"
-        out.append(EnvelopePiece(f"Person {i}", "", f"{i} Main St", "", "Springfield", "IL", "62704", "1234",
-                                 encode_tracking(tracking, routing), tracking + routing))  # fmt: skip
+        address = AddressRecord(i, f"Person {i}", "", f"{i} Main St", "", "Springfield", "IL", "62704", "1234", "01")
+        out.append(StoredPiece(address, tracking, routing, encode_tracking(tracking, routing)))
     return out
 
 
@@ -81,7 +81,7 @@ def test_start_cell_and_column_order_and_bars_from_pixels(tmp_path: Path) -> Non
     img = rasterize(out, 1, 600)
     top = y + sheet.height - TOP_GAP
     bars = read_imb(img, x + MARGIN - 0.06, top - 0.16, x + MARGIN + 3.0, top + 0.01, 11.0)
-    assert decode(bars).fields.payload == items[0].payload
+    assert decode(bars).fields.payload == items[0].imb
 
 
 def test_alignment_sheet_outlines_every_label(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_status_follows_lookups_and_is_rebuilt(tmp_path: Path) -> None:
     create_mailing(
         db, "123456", "M", [AddressRecord(2, "A B", "", "1 Main St", "", "Springfield", "IL", "62704")]
     )
-    imb = str(next(iter_pieces(db))["imb"])
+    imb = next(iter_pieces(db)).imb
     data = {"imb": imb, "expected_delivery_date": "2026-11-20", "scans": [SCAN]}
     ingest_result(db, PieceResult(imb, True, data, 200, "{}", "", [SCAN]), NOW)
     with db.read() as conn:

@@ -44,10 +44,10 @@ def test_create_mailing_from_the_sample_list(db: Database) -> None:
     assert len(rows) == 194
     first = rows[0]
     rec = result.records[0]
-    assert first["tracking"] == "00270123456000000001"
-    assert first["imb"] == first["tracking"] + rec.routing
-    assert first["extra"] == {"Donor ID": "D10000"}
-    decoded = decode(str(first["bars"])).fields
+    assert first.tracking == "00270123456000000001"
+    assert first.imb == first.tracking + rec.routing
+    assert first.extra == {"Donor ID": "D10000"}
+    decoded = decode(first.bars).fields
     assert (decoded.mailer_id, decoded.serial, decoded.routing) == ("123456", "000000001", rec.routing)
     assert [m.name for m in list_mailings(db)] == ["Spring appeal"]
 
@@ -57,7 +57,7 @@ def test_serials_continue_across_mailings_and_use_the_mailing_stid(db: Database)
     second = create_mailing(db, "123456", "Two", records(2), stid="310")
     assert (second.first_serial, second.last_serial, second.stid) == (4, 5, "310")
     two = list(iter_pieces(db, "Two"))
-    assert [r["tracking"] for r in two] == ["00310123456000000004", "00310123456000000005"]
+    assert [p.tracking for p in two] == ["00310123456000000004", "00310123456000000005"]
 
 
 def test_duplicate_name_and_unknown_mailer_are_refused_before_any_serial_is_used(db: Database) -> None:

@@ -65,7 +65,7 @@ def mailing(db: Database, srv: SandboxServer, n: int, name: str = "M") -> list[s
     create_mailing(db, "123456", name, recs)
     now = srv.sandbox.clock.now()
     mark_mailed(db, name, now)
-    imbs = [str(r["imb"]) for r in iter_pieces(db, name)]
+    imbs = [p.imb for p in iter_pieces(db, name)]
     httpx.post(f"{srv.url}/sandbox/pieces", json={"pieces": [
         {"imb": imb, "mailed_at": now.isoformat(), "city": "Austin", "state": "TX", "zip": "78701"} for imb in imbs
     ]}).raise_for_status()  # fmt: skip
@@ -217,7 +217,7 @@ def test_403_is_access_denied_without_retry(db: Database, server: SandboxServer)
 
 
 def test_expiry_after_30_days_keeps_local_history(db: Database, server: SandboxServer) -> None:
-    from imb_tracker.commands.track_cmds import timeline
+    from imb_tracker.actions.lookup import timeline
 
     client = make_client(server)
     imbs = mailing(db, server, 1)
@@ -231,9 +231,9 @@ def test_expiry_after_30_days_keeps_local_history(db: Database, server: SandboxS
     assert not later.found and later.message == "Barcode not found."
     ingest_result(db, later, server.sandbox.clock.now())
     assert len(scans_for(db, imbs[0])) == kept  # nothing deleted
-    _, status, window = timeline(db, imbs[0], server.sandbox.clock.now(), None)
-    assert window == "USPS no longer holds data; local history kept"
-    assert "Delivered" not in status
+    t = timeline(db, imbs[0], server.sandbox.clock.now(), stalled_days=5)
+    assert t.window == "USPS no longer holds data; local history kept"
+    assert "Delivered" not in t.status
     assert client.lookup(EXPIRED).message == "Barcode not found."  # a seeded piece 40 days old
     plan = plan_refresh(db, server.sandbox.clock.now(), "M")
     assert plan.past_window == 1 and plan.due == []

@@ -1,9 +1,13 @@
-"""Where USPS lookups go for this run: USPS itself with saved credentials, or the built-in demo stand-in.
+"""Where USPS lookups go for this run, chosen in one place for the CLI and the window.
 
-Demo mode starts the sandbox server on loopback inside the app, so anyone can
-try every feature with no USPS account.  Its clock runs ahead of the real one
-by the days the user let pass ("Demo: next day"), and the demo database uses
-the same clock, so the pieces move through the mail as the days go by.
+``--usps production|test|demo|URL`` (or ``$IMB_TRACKER_USPS_ENV``, or the
+``usps_env`` setting) names the environment; :func:`choose_mode` is the only
+code that reads them.  Demo mode starts the sandbox server on loopback inside
+the app, so anyone can try every feature with no USPS account.  Its clock
+runs ahead of the real one by the days the user let pass ("Demo: next day"),
+and the demo database uses the same clock, so the pieces move through the mail
+as the days go by.  Demo data lives in its own database file, never in the
+real one.
 """
 
 from __future__ import annotations
@@ -11,17 +15,25 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from imb_tracker.app import AppPaths
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
 from imb_tracker.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from imb_tracker.settings import NAMED_MODES, Settings
+from imb_tracker.store import open_database
 from imb_tracker.store.engine import Database, utcnow
 from imb_tracker.store.mailings import iter_pieces, list_mailings
 from imb_tracker.usps.apis import ApisClient
 from imb_tracker.usps.config import Environment, environment, sandbox_environment
 from imb_tracker.usps.credentials import load_api, load_iv
+from imb_tracker.usps.http import hosts
 from imb_tracker.usps.iv import IvClient
 from imb_tracker.usps.ratelimit import Quota
+
+from .errors import ActionError
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +46,53 @@ MODES = {
 ENV_VAR = "IMB_TRACKER_USPS_ENV"
 
 
-class UspsBackend:
-    """One per app run; makes a fresh client per background task (clients are not shared across threads)."""
+class UnknownEnvironmentError(ActionError):
+    """``--usps`` (or the setting, or the variable) names no environment."""
 
-    def __init__(self, mode: str, *, demo_days_ahead: float = 0.0, quota_per_minute: float = 1200) -> None:
-        self.mode = mode or "production"
+
+def choose_mode(flag: str | None = None, settings: Settings | None = None) -> str:
+    """The USPS environment for this run: ``--usps``, else $IMB_TRACKER_USPS_ENV, else the setting.
+
+    Raises UnknownEnvironmentError (one line, naming the choices) for anything else.
+    """
+    for source, value in (("--usps", flag), (ENV_VAR, os.environ.get(ENV_VAR)),
+                          ("the usps_env setting", settings.usps_env if settings else None)):  # fmt: skip
+        if value:
+            mode = value.strip()
+            if mode in NAMED_MODES:
+                return mode
+            if mode.startswith(("http://", "https://")) and len(mode) > len("https://"):
+                return mode.rstrip("/")
+            raise UnknownEnvironmentError(
+                f"{source}: unknown USPS environment {mode!r}; use production, test, demo or a base URL "
+                "such as http://127.0.0.1:8080"
+            )
+    return "production"
+
+
+class UspsBackend:
+    """One per app run: where lookups go, and the clients for it.
+
+    Clients are cheap: the HTTP session, the sign-in and the rate limiter behind them are
+    shared by every client of the process (usps/http.py), so a lookup click does not sign in
+    again and two tasks never take more than the quota between them.
+    """
+
+    def __init__(self, mode: str, *, demo_days_ahead: float = 0.0, quota_per_minute: float = 1200,
+                 addresses_per_hour: float = 60) -> None:  # fmt: skip
+        self.mode = choose_mode(mode) if mode else "production"
         self.quota = Quota(per_minute=quota_per_minute)
+        self.addresses_quota = Quota(per_hour=addresses_per_hour)
         self._server: SandboxServer | None = None
         self._demo_days = demo_days_ahead
         if self.demo:
             self._server = SandboxServer(0).start()
             self._server.sandbox.clock.advance(timedelta(days=demo_days_ahead))
             log.info("demo mode: USPS stand-in at %s", self._server.url)
+
+    def set_quota(self, per_minute: float) -> None:
+        """Lookups per minute from now on, for every client of this backend."""
+        self.quota = Quota(per_minute=per_minute)
 
     @property
     def demo(self) -> bool:
@@ -62,7 +109,7 @@ class UspsBackend:
     def environment(self) -> Environment:
         if self._server is not None:
             return sandbox_environment(self._server.url)
-        return environment(os.environ.get(ENV_VAR) or self.mode)
+        return environment(self.mode)
 
     def clock(self) -> datetime:
         """Now, for this mode: the demo's simulated time, or real UTC."""
@@ -84,10 +131,11 @@ class UspsBackend:
         return IvClient(self.environment(), username, password, quota=self.quota)
 
     def apis_client(self) -> ApisClient:
+        """An Addresses client with the saved (or demo) API key; demo mode has no hourly quota to keep."""
         if self._server is not None:
-            return ApisClient(self.environment(), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+            return ApisClient(self.environment(), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, quota=self.quota)
         key, secret = load_api()
-        return ApisClient(self.environment(), key, secret)
+        return ApisClient(self.environment(), key, secret, quota=self.addresses_quota)
 
     # ---------------------------------------------------------------- demo
 
@@ -112,15 +160,68 @@ class UspsBackend:
             if mailing is not None and m.name != mailing:
                 continue
             mailed = m.mailed_at or m.created_at
-            for row in iter_pieces(db, m.name):
-                world.register(str(row["imb"]), mailed, str(row["city"]), str(row["state"]), str(row["zip"]))
+            for piece in iter_pieces(db, m.name):
+                world.register(piece.imb, mailed, piece.address.city, piece.address.state, piece.address.zip5)
                 count += 1
         return count
 
+    def register_pieces(self, pieces: list[tuple[str, datetime, str, str, str]]) -> int:
+        """Tell the stand-in about pieces (imb, mailed at, city, state, ZIP) in demo mode; returns how many."""
+        if self._server is None:
+            return 0
+        world = self._server.sandbox.world
+        for imb, mailed, city, state, zip5 in pieces:
+            world.register(imb, mailed, city, state, zip5)
+        return len(pieces)
+
     def close(self) -> None:
         if self._server is not None:
+            hosts.forget(self._server.url)
             self._server.stop()
             self._server = None
+
+
+@dataclass
+class Workspace:
+    """The database and the USPS backend of one run, opened together because demo mode pairs them."""
+
+    db: Database
+    backend: UspsBackend
+    settings: Settings
+
+    def close(self) -> None:
+        self.backend.close()
+        self.db.close()
+
+
+def database_path(paths: AppPaths, demo: bool) -> Path:
+    """The default database file: demo data never goes into the real one."""
+    return paths.data / ("demo.db" if demo else "imb-tracker.db")
+
+
+def open_workspace(paths: AppPaths, settings: Settings, *, db_url: str | None = None,
+                   mode: str | None = None) -> Workspace:  # fmt: skip
+    """Open the database and the backend for ``mode`` (chosen by :func:`choose_mode` when None).
+
+    In demo mode the stand-in starts in the process, the demo database opens with its clock
+    (``db_url`` is ignored: demo pieces never go into a real database), and the stand-in
+    is told about every stored piece, as the window's demo mode always did.
+    """
+    chosen = mode or choose_mode(None, settings)
+    backend = UspsBackend(chosen, demo_days_ahead=settings.demo_days_ahead,
+                          quota_per_minute=settings.iv_quota_per_minute,
+                          addresses_per_hour=settings.addresses_quota_per_hour)  # fmt: skip
+    try:
+        if backend.demo and db_url:
+            log.warning("demo mode keeps its data in its own database; %s is not used", db_url)
+        url = None if backend.demo else db_url
+        db = open_database(url, default_path=database_path(paths.ensure(), backend.demo), clock=backend.clock)
+    except BaseException:
+        backend.close()
+        raise
+    if backend.demo:
+        log.info("demo mode: the stand-in follows %d stored piece(s)", backend.follow_in_demo(db))
+    return Workspace(db, backend, settings)
 
 
 def explain(exc: BaseException) -> str:
@@ -143,7 +244,7 @@ def explain(exc: BaseException) -> str:
                 "(Test connection), and that the account has IV-MTR access.")  # fmt: skip
     if isinstance(exc, AccessDeniedError):
         return (f"USPS says this account may not see this Mailer ID's data: {exc}. Since April 2026 each MID "
-                "must be authorised for IV access; see docs/usps-access.md.")  # fmt: skip
+                "must be authorised for IV access: the Mailer ID's owner grants it in the Business Customer Gateway.")  # fmt: skip
     if isinstance(exc, RateLimitedError):
         wait = (
             f" Try again in about {exc.retry_after:.0f} seconds."
@@ -158,7 +259,7 @@ def explain(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def test_sign_in(
+def check_sign_in(
     mode: str, username: str = "", password: str = "", current: UspsBackend | None = None
 ) -> str:
     """Sign in to IV for ``mode`` (typed credentials, else the saved or demo ones); USPS's answer in words.

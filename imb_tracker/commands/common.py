@@ -1,28 +1,64 @@
-"""Helpers shared by the store-backed commands: opening the database, progress lines."""
+"""What the commands share: the settings, the database and USPS backend of this run, progress lines, errors."""
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import socket
 import sys
 import time
 
+from imb_tracker.actions.backend import Workspace, choose_mode, open_workspace
 from imb_tracker.app import app_paths
-from imb_tracker.store import Database, open_database
+from imb_tracker.settings import Settings, SettingsFile
+from imb_tracker.store import Database
+
+from .errors import CommandFailedError
+
+__all__ = ["CommandFailedError", "ProgressLine", "load_settings", "open_db", "workspace", "workstation_name"]
 
 WORKSTATION_ENV = "IMB_TRACKER_WORKSTATION"
 
 
+def settings_file(args: argparse.Namespace) -> SettingsFile:
+    return SettingsFile(app_paths(getattr(args, "dev_dir", None)).config)
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    return settings_file(args).load()
+
+
+_open: list[Workspace] = []
+
+
+def workspace(args: argparse.Namespace) -> Workspace:
+    """This run's database and USPS backend (``--db``, ``--usps``, the settings), opened once per command."""
+    if _open:
+        return _open[0]
+    settings = load_settings(args)
+    mode = choose_mode(getattr(args, "usps", None), settings)
+    space = open_workspace(app_paths(getattr(args, "dev_dir", None)), settings, db_url=getattr(args, "db", None),
+                           mode=mode)  # fmt: skip
+    _open.append(space)
+    atexit.register(close_workspaces)
+    return space
+
+
+def close_workspaces() -> None:
+    while _open:
+        _open.pop().close()
+
+
 def open_db(args: argparse.Namespace) -> Database:
-    """The database from --db, $IMB_TRACKER_DB, or the default file under the data folder."""
-    paths = app_paths(getattr(args, "dev_dir", None))
-    return open_database(args.db, default_path=paths.data / "imb-tracker.db")
+    """The database from --db, $IMB_TRACKER_DB, or the default file (demo mode: the demo database)."""
+    return workspace(args).db
 
 
-def workstation_name(args: argparse.Namespace) -> str:
-    """This computer's name for per-workstation serial ranges (--workstation, env, or host name)."""
-    return str(getattr(args, "workstation", None) or os.environ.get(WORKSTATION_ENV) or socket.gethostname())
+def workstation_name(args: argparse.Namespace, settings: Settings | None = None) -> str:
+    """This computer's name for per-workstation serial ranges (--workstation, env, setting, or host name)."""
+    return str(getattr(args, "workstation", None) or os.environ.get(WORKSTATION_ENV)
+               or (settings.workstation if settings else "") or socket.gethostname())  # fmt: skip
 
 
 class ProgressLine:
@@ -34,7 +70,7 @@ class ProgressLine:
         self.last = 0.0
         self.min_interval = min_interval
 
-    def __call__(self, done: int, total: int) -> bool:
+    def __call__(self, done: int, total: int, _what: str = "") -> bool:
         now = time.monotonic()
         if done < total and now - self.last < self.min_interval and self.tty:
             return True

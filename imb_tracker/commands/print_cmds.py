@@ -7,34 +7,41 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from imb_tracker.actions.jobs import (
+from imb_tracker.actions.catalog import envelope_template, get_mailer, get_mailing, sheet_template
+from imb_tracker.actions.printing import (
     RulesBrokenError,
     TrayTagJob,
+    envelope_options,
+    print_alignment,
+    print_bars,
+    print_calibration,
     print_envelopes,
     print_labels,
     print_tray_tags,
 )
-from imb_tracker.layout.calibration import render_bars, render_calibration
-from imb_tracker.layout.envelopes import EnvelopeOptions
-from imb_tracker.layout.labels import LabelOptions, check_sheet, render_alignment_sheet
+from imb_tracker.layout.labels import LabelOptions
 from imb_tracker.layout.sheets import SheetOptions
-from imb_tracker.layout.templates import envelope_template, sheet_template
-from imb_tracker.store.mailers import get_mailer
-from imb_tracker.store.mailings import get_mailing
 
-from .common import ProgressLine, open_db, workstation_name
-from .store_cmds import CommandFailedError
+from .common import CommandFailedError, ProgressLine, load_settings, open_db, workstation_name
 
 SHOW_VIOLATIONS = 20
 
 
 def cmd_envelopes(args: argparse.Namespace, out: TextIO) -> int:
     template = envelope_template(args.template)
-    options = EnvelopeOptions(
-        position=args.imb_position, human_readable=args.human_readable, uppercase=not args.keep_case,
-        return_lines=tuple(args.return_line), endorsement=args.endorsement,
-        logo=Path(args.logo) if args.logo else None, offset_x=args.offset_x, offset_y=args.offset_y,
-    )  # fmt: skip
+    settings = load_settings(args)
+    # Flags win; the return address, endorsement and printer offsets come from the settings otherwise.
+    changes: dict[str, object] = {"uppercase": not args.keep_case, "logo": Path(args.logo) if args.logo else None}
+    if args.return_line:
+        changes["return_lines"] = tuple(args.return_line)
+    if args.endorsement is not None:
+        changes["endorsement"] = args.endorsement
+    if args.offset_x is not None:
+        changes["offset_x"] = args.offset_x
+    if args.offset_y is not None:
+        changes["offset_y"] = args.offset_y
+    options = envelope_options(settings, args.imb_position, args.human_readable, printer=args.printer or "",
+                               **changes)  # fmt: skip
     if options.logo is not None and not options.logo.is_file():
         raise CommandFailedError(f"logo file {args.logo!r} does not exist")
     try:
@@ -55,14 +62,12 @@ def cmd_labels(args: argparse.Namespace, out: TextIO) -> int:
     sheet = sheet_template(args.layout)
     sheet_opts = SheetOptions(args.start_cell, args.order, args.offset_x, args.offset_y)
     if args.alignment:
-        sheet_opts.validate(sheet)
-        render_alignment_sheet(sheet, sheet_opts, Path(args.out))
+        print_alignment(sheet, sheet_opts, Path(args.out))
         out.write(f"wrote the alignment test sheet for {sheet.name} to {args.out}\n")
         return 0
     if not args.mailing:
         raise CommandFailedError("print labels: give --mailing NAME (or --alignment for a test sheet)")
     options = LabelOptions(imb=not args.no_imb, uppercase=not args.keep_case, sheet=sheet_opts)
-    check_sheet(sheet, options)
     db = open_db(args)
     total = get_mailing(db, args.mailing).piece_count
     result = print_labels(db, args.mailing, sheet, options, Path(args.out), ProgressLine("labels"))
@@ -77,7 +82,7 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
     sheet = sheet_template(args.stock, "tags")
     job = TrayTagJob(get_mailer(open_db(args), args.mailer).mid, args.zip, args.cin, args.count, args.destination,
                      args.origin or "", args.processing_code, args.label_type, args.start_cell)  # fmt: skip
-    result, codes = print_tray_tags(open_db(args), job, sheet, Path(args.out), workstation_name(args))
+    result, codes = print_tray_tags(open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args)))
     out.write(
         f"wrote {len(codes)} tray tag(s) on {result.pages} sheet(s) to {args.out}: "
         f"{codes[0].digits} … {codes[-1].digits}\n"
@@ -87,13 +92,13 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_calibration(args: argparse.Namespace, out: TextIO) -> int:
-    render_calibration(Path(args.out))
+    print_calibration(Path(args.out))
     out.write(f"wrote the calibration page to {args.out}; print it at 100% and measure the rulers\n")
     return 0
 
 
 def cmd_bars(args: argparse.Namespace, out: TextIO) -> int:
-    render_bars(args.bars, Path(args.out))
+    print_bars(args.bars, Path(args.out))
     out.write(f"wrote the barcode to {args.out}\n")
     return 0
 

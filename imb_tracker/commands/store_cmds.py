@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from imb_tracker.imb import stid_table
-from imb_tracker.mail import AddressRecord, ListError, read_list, report_csv, report_text
-from imb_tracker.store.engine import Database
-from imb_tracker.store.mailers import add_mailer, list_mailers, list_pools, set_workstation_range
-from imb_tracker.store.mailings import (
-    PIECE_COLUMNS,
-    check_new_mailing,
-    create_mailing,
-    iter_pieces,
+from imb_tracker.actions import importing
+from imb_tracker.actions.catalog import (
+    add_mailer,
+    list_mailers,
     list_mailings,
+    list_pools,
+    report_csv,
+    report_text,
+    serial_status,
+    set_workstation_range,
 )
-from imb_tracker.store.serials import serial_status
+from imb_tracker.actions.exports import export_pieces
+from imb_tracker.imb import stid_table
+from imb_tracker.mail import ListError
 
-from .common import ProgressLine, open_db, workstation_name
+from .common import CommandFailedError, ProgressLine, load_settings, open_db, workspace, workstation_name
 
-
-class CommandFailedError(Exception):
-    """A command finished without doing its job; the message says why (exit 1)."""
+__all__ = ["CommandFailedError"]
 
 
 def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
@@ -80,11 +78,12 @@ def cmd_mailer_range(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.list_file)
-    db = open_db(args)
-    check_new_mailing(db, args.mailer, args.name)
+    space = workspace(args)
+    db = space.db
+    importing.check_name(db, args.mailer, args.name)
     print(f"reading {path} …", file=sys.stderr)
     try:
-        result = read_list(path, args.map or [])
+        result = importing.read(path, args.map or [])
     except ListError as exc:
         raise CommandFailedError(f"{path.name}: {exc}") from None
     print(f"read as {result.encoding}" + (f", delimiter {result.delimiter!r}" if result.delimiter else ""),
@@ -95,62 +94,18 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     if args.report:
         Path(args.report).write_text(report_csv(result), encoding="utf-8")
         print(f"full report written to {args.report}", file=sys.stderr)
-    if not result.records:
-        raise CommandFailedError(f"nothing to import: {path.name} has no valid recipient rows")
-    if result.invalid_rows and args.on_invalid == "abort":
-        raise CommandFailedError(
-            f"{len(result.invalid_rows):,} invalid row(s) and --on-invalid abort: nothing imported; fix the rows "
-            "or use --on-invalid skip"
-        )
-    records = result.records
-    if args.complete_zip4:
-        records = _complete_zip4(db, args, records)
-    if args.dry_run:
-        out.write(f"dry run: {len(records):,} recipient(s) would be imported\n")
-        return 0
-    summary = create_mailing(
-        db, args.mailer, args.name, records, stid=args.stid, barcode_id=args.barcode_id,
-        source_file=str(path), workstation=workstation_name(args), progress=ProgressLine("saving pieces"),
+    done = importing.save(
+        db, result, args.mailer, args.name, source=str(path), on_invalid=args.on_invalid,
+        complete_zip4=args.complete_zip4, backend=space.backend, stid=args.stid, barcode_id=args.barcode_id,
+        workstation=workstation_name(args, space.settings), dry_run=args.dry_run,
+        progress=ProgressLine("saving pieces"),
     )  # fmt: skip
-    for warning in stid_table().warnings(summary.stid):
+    if done.completion is not None:
+        print(done.completion.line(), file=sys.stderr)
+    for warning in done.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    out.write(
-        f"created mailing {summary.name!r}: {summary.piece_count:,} pieces for Mailer ID {summary.mid}, "
-        f"STID {summary.stid}, serials {summary.first_serial}-{summary.last_serial}"
-        + (f"; {len(result.invalid_rows):,} invalid row(s) skipped" if result.invalid_rows else "")
-        + "\n"
-    )
+    out.write(done.line() + "\n")
     return 0
-
-
-def _complete_zip4(
-    db: Database, args: argparse.Namespace, records: list[AddressRecord]
-) -> list[AddressRecord]:
-    import os  # noqa: PLC0415
-
-    from imb_tracker.store.engine import utcnow  # noqa: PLC0415
-    from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415
-    from imb_tracker.usps.apis import ApisClient  # noqa: PLC0415
-    from imb_tracker.usps.config import environment  # noqa: PLC0415
-    from imb_tracker.usps.credentials import CredentialsError, load_api  # noqa: PLC0415
-    from imb_tracker.usps.errors import AuthError  # noqa: PLC0415
-
-    try:
-        key, secret = load_api()
-    except CredentialsError as exc:
-        raise CommandFailedError(str(exc)) from None
-    env = environment(args.usps or os.environ.get("IMB_TRACKER_USPS_ENV") or "production")
-    client = ApisClient(env, key, secret)
-    try:
-        done, summary = complete_routing(
-            db, client, records, clock=utcnow, progress=ProgressLine("ZIP+4 lookups")
-        )
-    except AuthError as exc:
-        raise CommandFailedError(str(exc)) from None
-    finally:
-        client.close()
-    print(summary.line(), file=sys.stderr)
-    return done
 
 
 def cmd_mailings(args: argparse.Namespace, out: TextIO) -> int:
@@ -168,26 +123,35 @@ def cmd_mailings(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_pieces(args: argparse.Namespace, out: TextIO) -> int:
     db = open_db(args)
-    target = open(args.out, "w", newline="", encoding="utf-8") if args.out else out  # noqa: SIM115
-    count = 0
-    try:
-        rows = iter_pieces(db, args.mailing)
-        if args.format == "csv":
-            writer = csv.writer(target, lineterminator="\n")
-            writer.writerow(PIECE_COLUMNS)
-            for row in rows:
-                row["extra"] = json.dumps(row["extra"], ensure_ascii=False) if row["extra"] else ""
-                writer.writerow([row[c] for c in PIECE_COLUMNS])
-                count += 1
-        else:
-            target.write("[")
-            for row in rows:
-                target.write(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
-                count += 1
-            target.write("\n]\n")
-    finally:
-        if args.out:
-            target.close()
+    target: Path | TextIO = Path(args.out) if args.out else out
+    # --format wins; without it a .xlsx or .json file name says the format, anything else is CSV
+    by_name = args.out and Path(args.out).suffix.lower() in (".xlsx", ".json")
+    count = export_pieces(db, target, args.mailing, fmt=args.format or (None if by_name else "csv"))
     if args.out:
         print(f"wrote {count:,} piece(s) to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_settings_show(args: argparse.Namespace, out: TextIO) -> int:
+    from imb_tracker.settings import shown  # noqa: PLC0415
+
+    file = load_settings(args)
+    rows = shown(file)
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        out.write(f"{key:<{width}}  {value}\n")
+    return 0
+
+
+def cmd_settings_set(args: argparse.Namespace, out: TextIO) -> int:
+    from imb_tracker.settings import SettingsError, shown  # noqa: PLC0415
+
+    from .common import settings_file  # noqa: PLC0415
+
+    try:
+        settings = settings_file(args).set(args.key, args.value)
+    except SettingsError as exc:
+        raise CommandFailedError(str(exc)) from None
+    value = dict(shown(settings)).get(args.key.replace("printers.", "printer."), args.value)
+    out.write(f"{args.key} = {value}\n")
     return 0

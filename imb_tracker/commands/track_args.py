@@ -9,8 +9,9 @@ from .store_args import lazy
 
 def _env(p: argparse.ArgumentParser) -> None:
     p.add_argument("--usps", metavar="ENV", default=None,
-                   help="production (default), test (USPS CAT/TEM), or a base URL such as the sandbox's; "
-                   "IMB_TRACKER_IV_URL / _IV_AUTH_URL / _API_URL override")  # fmt: skip
+                   help="production, test (USPS CAT/TEM), demo (the built-in stand-in, with the demo database), "
+                   "or a base URL such as the sandbox's (default: $IMB_TRACKER_USPS_ENV, else the usps_env "
+                   "setting, else production); IMB_TRACKER_IV_URL / _IV_AUTH_URL / _API_URL override")  # fmt: skip
 
 
 def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -44,10 +45,12 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     )
     ref.add_argument("--mailing", metavar="NAME", help="only this mailing")
     ref.add_argument("--max", type=int, metavar="N", help="at most N lookups this run")
-    ref.add_argument("--quota-per-minute", type=float, default=60.0, help="requests per minute (default 60)")
-    ref.add_argument(
-        "--min-interval-minutes", type=float, default=60.0, help="skip pieces looked up this recently"
-    )
+    ref.add_argument("--quota-per-minute", type=float, default=None,
+                     help="requests per minute (default: the iv_quota_per_minute setting, 1200)")
+    ref.add_argument("--min-interval-minutes", type=float, default=None,
+                     help="skip pieces looked up this recently (default: the refresh_min_interval_minutes "
+                     "setting, 60)")
+    ref.add_argument("--workers", type=int, default=None, help="lookups in flight at once (default: the setting, 4)")
     _env(ref)
     ref.set_defaults(func=lazy("cmd_refresh", "track_cmds"))
 
@@ -65,7 +68,8 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     rep.add_argument("--mailing", required=True, metavar="NAME")
     rep.add_argument("--csv", action="store_true", help="one CSV row per piece instead of the summary")
     rep.add_argument(
-        "--stalled-days", type=int, default=5, help="no new scan for this many days = stalled (default 5)"
+        "--stalled-days", type=int, default=None,
+        help="no new scan for this many days = stalled (default: the stalled_days setting, 5)"
     )
     rep.set_defaults(func=lazy("cmd_report", "track_cmds"))
 

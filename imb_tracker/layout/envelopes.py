@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 from imb_tracker.imb import NOMINAL, BarSpec
 from imb_tracker.mail.pub28 import address_lines, drop_optional_lines
+from imb_tracker.records import AddressRecord, StoredPiece
 
 from . import rules
 from .draw import INCH, ascent_descent, cap_height, draw_imb, text_width
@@ -40,21 +40,6 @@ MAX_LINES = 6
 
 #: progress(done, total) → False to cancel
 Progress = Callable[[int, int], bool | None]
-
-
-class EnvelopePiece(NamedTuple):
-    """What an envelope needs of a piece (built from a stored piece or typed in the GUI)."""
-
-    name: str
-    company: str
-    address1: str
-    address2: str
-    city: str
-    state: str
-    zip5: str
-    zip4: str
-    bars: str
-    payload: str  # tracking + routing, for the human-readable line
 
 
 @dataclass(frozen=True)
@@ -97,6 +82,15 @@ class PieceLayout:
     bars: str
     digits: TextLine | None
     violations: list[Violation] = field(default_factory=list)
+
+    def shifted(self, dx: float, dy: float) -> PieceLayout:
+        """Where everything lands on paper after a printer offset (the rules are checked there)."""
+
+        def move(t: TextLine) -> TextLine:
+            return replace(t, x=t.x + dx, baseline=t.baseline + dy)
+
+        return PieceLayout(self.width, self.height, [move(t) for t in self.address], self.bars_x + dx,
+                           self.bars_y + dy, self.bars, move(self.digits) if self.digits else None)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -142,7 +136,7 @@ def return_block(
     return ReturnBlock(tuple(lines), logo_box)
 
 
-def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: EnvelopePiece) -> PieceLayout:
+def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: StoredPiece) -> PieceLayout:
     """Place one piece's address and barcode, and check the result against the rules."""
     w, h = template.width, template.height
     spec = options.spec
@@ -175,7 +169,7 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: En
     top = min(high, (low + high) / 2 + block_h / 2)
     cursor = top
     digits: TextLine | None = None
-    payload = piece.payload
+    payload = piece.imb
     if options.position == "address-above":
         if options.human_readable:
             digits = TextLine(payload, x, cursor - digits_cap, DIGITS_SIZE, what="barcode digits")
@@ -204,7 +198,9 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: En
                 payload, bars_x, rules.CLEAR_ZONE_HEIGHT + 0.05, DIGITS_SIZE, what="barcode digits"
             )
     layout = PieceLayout(w, h, address, bars_x, bars_y, piece.bars, digits, violations)
-    layout.violations.extend(check_piece(template, options, layout, size, bar_len, bar_h))
+    # The rules hold for the paper: checked where the printer offset puts everything.
+    on_paper = layout.shifted(options.offset_x, options.offset_y) if options.offset_x or options.offset_y else layout
+    layout.violations.extend(check_piece(template, options, on_paper, size, bar_len, bar_h))
     return layout
 
 
@@ -299,10 +295,11 @@ def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: Pi
 
 def check_template(template: EnvelopeTemplate, options: EnvelopeOptions) -> list[Violation]:
     """Rule check with a typical long address: what a template does before any real piece."""
-    sample = EnvelopePiece("ALEXANDRA CUNNINGHAM-WORTHINGTON", "NORTHSIDE COMMUNITY FOOD PANTRY",
-                           "12345 NORTHWESTERN PARKWAY", "STE 1200", "SPRINGFIELD", "IL", "62704", "1234",
-                           "FTAFFTDTTFADTDADATFAATAATTTDFFTDTDFDTTTTTFDTDTDFDDFTDAADDTFADAATD",
-                           "0027012345600000000162704123401")  # fmt: skip
+    sample = StoredPiece(
+        AddressRecord(0, "ALEXANDRA CUNNINGHAM-WORTHINGTON", "NORTHSIDE COMMUNITY FOOD PANTRY",
+                      "12345 NORTHWESTERN PARKWAY", "STE 1200", "SPRINGFIELD", "IL", "62704", "1234", "01"),
+        "00270123456000000001", "62704123401", "FTAFFTDTTFADTDADATFAATAATTTDFFTDTDFDTTTTTFDTDTDFDDFTDAADDTFADAATD",
+    )  # fmt: skip
     return layout_piece(template, options, sample).violations
 
 
@@ -347,16 +344,16 @@ class JobResult:
 
 
 def check_envelopes(template: EnvelopeTemplate, options: EnvelopeOptions,
-                    pieces: Iterable[EnvelopePiece]) -> Iterator[tuple[int, EnvelopePiece, Violation]]:  # fmt: skip
+                    pieces: Iterable[StoredPiece]) -> Iterator[tuple[int, StoredPiece, Violation]]:  # fmt: skip
     """Every rule broken, piece by piece (1-based piece number), before anything is printed."""
     for violation in rules.check_letter_size(template.width, template.height):
-        yield 0, EnvelopePiece("", "", "", "", "", "", "", "", "", ""), violation
+        yield 0, StoredPiece(AddressRecord(0, "", "", "", "", "", "", ""), "", "", ""), violation
     for number, piece in enumerate(pieces, start=1):
         for violation in layout_piece(template, options, piece).violations:
             yield number, piece, violation
 
 
-def render_envelopes(template: EnvelopeTemplate, options: EnvelopeOptions, pieces: Iterable[EnvelopePiece],
+def render_envelopes(template: EnvelopeTemplate, options: EnvelopeOptions, pieces: Iterable[StoredPiece],
                      out: Path, total: int = 0, progress: Progress | None = None) -> JobResult:  # fmt: skip
     """Write one page per piece to ``out`` as it is laid out; ``progress`` may cancel (file removed)."""
     width, height = template.width * INCH, template.height * INCH

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from imb_tracker.imb import NOMINAL, BarSpec, FieldError
 from imb_tracker.mail.pub28 import address_lines
+from imb_tracker.records import StoredPiece
 
 from .draw import INCH, ascent_descent, cap_height, draw_imb, text_width
-from .envelopes import EnvelopePiece, JobResult, Progress
+from .envelopes import JobResult, Progress
 from .pdfwriter import Content, PdfWriter
 from .rules import Box, Violation
 from .sheets import Cell, SheetOptions, alignment_sheet, write_sheets
@@ -48,7 +49,7 @@ def check_sheet(sheet: SheetTemplate, options: LabelOptions) -> None:
 
 
 def label_layout(
-    cell: Cell, piece: EnvelopePiece, options: LabelOptions
+    cell: Cell, piece: StoredPiece, options: LabelOptions
 ) -> tuple[list[tuple[str, float, float, float]], float | None, list[Violation]]:
     """Lines as (text, x, baseline, size) and the bars' bottom y, in inches; plus rule violations."""
     violations: list[Violation] = []
@@ -98,11 +99,11 @@ def label_layout(
     return out, bars_y, violations
 
 
-def render_labels(sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[EnvelopePiece], out: Path,
+def render_labels(sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[StoredPiece], out: Path,
                   total: int = 0, progress: Progress | None = None) -> JobResult:  # fmt: skip
     check_sheet(sheet, options)
 
-    def draw(content: Content, cell: Cell, piece: EnvelopePiece) -> None:
+    def draw(content: Content, cell: Cell, piece: StoredPiece) -> None:
         lines, bars_y, _ = label_layout(cell, piece, options)
         for text, x, baseline, size in lines:
             content.text(x * INCH, baseline * INCH, text, "Helvetica", size)

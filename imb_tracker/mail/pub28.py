@@ -10,29 +10,11 @@ when lines must go, optional ones go first (§341–343).
 from __future__ import annotations
 
 import re
-from typing import Protocol
+
+from imb_tracker.records import AddressRecord, StoredPiece
 
 _PUNCT = re.compile(r"[.,;:!?\"'`()\[\]{}]")
 _SPACES = re.compile(r"\s+")
-
-
-class AddressLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def company(self) -> str: ...
-    @property
-    def address1(self) -> str: ...
-    @property
-    def address2(self) -> str: ...
-    @property
-    def city(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def zip5(self) -> str: ...
-    @property
-    def zip4(self) -> str: ...
 
 
 def clean_line(text: str, uppercase: bool = True) -> str:
@@ -46,7 +28,7 @@ def last_line(city: str, state: str, zip5: str, zip4: str = "", uppercase: bool 
     return f"{clean_line(city, uppercase)} {state.upper()}  {zip_text}"
 
 
-def address_lines(rec: AddressLike, uppercase: bool = True, merge_secondary_under: int = 40) -> list[str]:
+def address_lines(rec: AddressRecord | StoredPiece, uppercase: bool = True, merge_secondary_under: int = 40) -> list[str]:
     """The delivery block, top to bottom: name, firm, delivery line(s), last line.
 
     The secondary unit (``address2``) joins the end of the delivery line when

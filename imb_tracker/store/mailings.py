@@ -13,12 +13,12 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import Connection, RowMapping, func, select
 
 from imb_tracker.imb import FieldError, encode_tracking
 from imb_tracker.imb.fields import validate_barcode_id, validate_service_type
+from imb_tracker.records import PIECE_COLUMNS, AddressRecord, StoredPiece
 
 from .engine import Database, new_id
 from .errors import ConflictError, NotFoundError, StoreError
@@ -31,35 +31,6 @@ log = logging.getLogger(__name__)
 BATCH = 5000
 #: progress(done, total); return False to cancel
 Progress = Callable[[int, int], bool | None]
-
-
-class Recipient(Protocol):
-    """What the store needs of a recipient (``mail.AddressRecord`` has it; the store does not import mail)."""
-
-    @property
-    def row(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def company(self) -> str: ...
-    @property
-    def address1(self) -> str: ...
-    @property
-    def address2(self) -> str: ...
-    @property
-    def city(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def zip5(self) -> str: ...
-    @property
-    def zip4(self) -> str: ...
-    @property
-    def delivery_point(self) -> str: ...
-    @property
-    def extra(self) -> dict[str, str] | None: ...
-    @property
-    def routing(self) -> str: ...
 
 
 class CancelledError(StoreError):
@@ -100,7 +71,7 @@ def create_mailing(
     db: Database,
     mid: str,
     name: str,
-    records: Sequence[Recipient],
+    records: Sequence[AddressRecord],
     *,
     stid: str | None = None,
     barcode_id: str | None = None,
@@ -230,16 +201,23 @@ def list_mailings(db: Database) -> list[MailingSummary]:
         return [_summary(r) for r in conn.execute(query).mappings()]
 
 
-PIECE_COLUMNS = (
-    "mailing", "serial", "tracking", "routing", "imb", "bars", "name", "company", "address1", "address2",
-    "city", "state", "zip", "zip4", "delivery_point", "source_row", "extra",
-)  # fmt: skip
 
 
-def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> Iterator[dict[str, object]]:
+def _stored(row: RowMapping) -> StoredPiece:
+    tracking, routing = row["tracking"], row["routing"]
+    extra = json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {}
+    address = AddressRecord(row["source_row"] or 0, row["name"], row["company"], row["address1"], row["address2"],
+                            row["city"], row["state"], row["zip5"], row["zip4"], row["delivery_point"],
+                            extra or None)  # fmt: skip
+    return StoredPiece(address, tracking, routing, encode_tracking(tracking, routing), mailing=row["mailing_name"],
+                       serial=tracking[5 + len(row["mid"]) :], id=row["id"], created_at=row["created_at"],
+                       mailed_at=row["mailed_at"], extra=extra)  # fmt: skip
+
+
+def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> Iterator[StoredPiece]:
     """Every piece (of one mailing, or all) in serial order, with its IMb and bars, streamed."""
     query = (
-        select(pieces, mailings.c.name.label("mailing_name"), mailers.c.mid)
+        select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
         .join(mailers, mailers.c.id == mailings.c.mailer_id)
         .order_by(pieces.c.mailing_id, pieces.c.id)
@@ -247,18 +225,8 @@ def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> 
     with db.read() as conn:
         if mailing is not None:
             query = query.where(pieces.c.mailing_id == mailing_row(conn, mailing)["id"])
-        result = conn.execution_options(yield_per=chunk).execute(query).mappings()
-        for row in result:
-            tracking, routing = row["tracking"], row["routing"]
-            yield {
-                "mailing": row["mailing_name"], "serial": tracking[5 + len(row["mid"]) :],
-                "tracking": tracking, "routing": routing, "imb": tracking + routing,
-                "bars": encode_tracking(tracking, routing), "name": row["name"], "company": row["company"],
-                "address1": row["address1"], "address2": row["address2"], "city": row["city"],
-                "state": row["state"], "zip": row["zip5"], "zip4": row["zip4"],
-                "delivery_point": row["delivery_point"], "source_row": row["source_row"],
-                "extra": json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {},
-            }  # fmt: skip
+        for row in conn.execution_options(yield_per=chunk).execute(query).mappings():
+            yield _stored(row)
 
 
 def mark_mailed(db: Database, name: str, when: datetime) -> None:

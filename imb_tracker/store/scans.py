@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -169,6 +169,12 @@ def status_of(conn: Connection, piece_id: int) -> RowMapping | None:
     return conn.execute(select(piece_status).where(piece_status.c.piece_id == piece_id)).mappings().first()
 
 
+def piece_status_row(db: Database, piece_id: int) -> RowMapping | None:
+    """One piece's headline status row (stage, expected delivery …), read on its own."""
+    with db.read() as conn:
+        return status_of(conn, piece_id)
+
+
 def pieces_needing_status(db: Database) -> list[int]:
     """Pieces with scans or lookups but no status row (a database from before schema version 4)."""
     with db.read() as conn:
@@ -180,3 +186,20 @@ def pieces_needing_status(db: Database) -> list[int]:
         )
         query = select(seen.c.piece_id).where(seen.c.piece_id.not_in(select(piece_status.c.piece_id)))
         return [int(r[0]) for r in conn.execute(query)]
+
+
+def iter_scan_rows(db: Database, *, mailing: str | None = None, imb: str | None = None,
+                   chunk: int = 2000) -> Iterator[RowMapping]:  # fmt: skip
+    """Stored scans (of one mailing, one IMb, or all) with their mailing and recipient name, streamed."""
+    query = (
+        select(scans, mailings.c.name.label("mailing"), pieces.c.name.label("piece_name"))
+        .outerjoin(pieces, pieces.c.id == scans.c.piece_id)
+        .outerjoin(mailings, mailings.c.id == pieces.c.mailing_id)
+        .order_by(scans.c.imb, scans.c.scan_time)
+    )
+    if mailing is not None:
+        query = query.where(mailings.c.name == mailing)
+    if imb is not None:
+        query = query.where(scans.c.imb == imb)
+    with db.read() as conn:
+        yield from conn.execution_options(yield_per=chunk).execute(query).mappings()

@@ -1,4 +1,4 @@
-"""Generated databases of many pieces, for the letters-table tests and the GUI benchmark.
+"""Generated databases of many pieces, for the letters-table tests and the GUI benchmark (not app code).
 
 Pieces go through the real allocator and ``create_mailing`` (so serials are
 honest and the schema is the app's own); some get a tracking status so the
@@ -10,15 +10,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
-from typing import NamedTuple
 
 from sqlalchemy import select
 
-from .browse import index_new_pieces
-from .engine import Database
-from .mailers import add_mailer, list_mailers
-from .mailings import create_mailing
-from .schema import piece_status, pieces
+from imb_tracker.records import AddressRecord
+from imb_tracker.store.browse import index_new_pieces
+from imb_tracker.store.engine import Database
+from imb_tracker.store.mailers import add_mailer, list_mailers
+from imb_tracker.store.mailings import create_mailing
+from imb_tracker.store.schema import piece_status, pieces
 
 FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eva", "Finn", "Gus", "Hana", "Ivan", "June", "Kofi", "Lena", "Milo",
          "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wren", "Xia", "Yusuf", "Zoe"]  # fmt: skip
@@ -35,24 +35,6 @@ WORDS = {"not_seen": "Not seen by USPS yet", "origin": "In origin processing",
          "carrier_sort": "Sorted for the carrier"}  # fmt: skip
 
 
-class SyntheticRecipient(NamedTuple):
-    row: int
-    name: str
-    company: str
-    address1: str
-    address2: str
-    city: str
-    state: str
-    zip5: str
-    zip4: str
-    delivery_point: str
-    extra: dict[str, str] | None
-
-    @property
-    def routing(self) -> str:
-        return self.zip5 + self.zip4 + self.delivery_point
-
-
 def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int = 100_000, seed: int = 7,
              with_status_every: int = 3, progress: Callable[[int, int], object] | None = None) -> int:  # fmt: skip
     """Add ``count`` pieces in mailings of ``per_mailing``; returns how many were added."""
@@ -67,7 +49,7 @@ def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int 
         records = []
         for i in range(size):
             city, state, zip5 = PLACES[rng.randrange(len(PLACES))]
-            records.append(SyntheticRecipient(
+            records.append(AddressRecord(
                 i + 2, f"{rng.choice(FIRST)} {rng.choice(LAST)}", "", f"{rng.randrange(1, 9999)} MAIN ST", "",
                 city, state, zip5, f"{rng.randrange(10000):04d}", f"{rng.randrange(100):02d}", None,
             ))  # fmt: skip

@@ -1,0 +1,71 @@
+"""The whole job against the built-in USPS stand-in, with no account: ``imb-tracker demo``.
+
+A demo mailer and a mailing from the sample list, its envelopes, mailed, then
+simulated days pass and each day's refresh is reported, then the mailing's
+report.  It runs through the same workflows as everything else (import,
+printing, mark mailed, refresh, report) in demo mode's own database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from imb_tracker.app import AppPaths
+from imb_tracker.imb.resources import resource_path
+from imb_tracker.layout.templates import envelope_template
+from imb_tracker.settings import Settings
+from imb_tracker.store.mailers import add_mailer, list_mailers
+from imb_tracker.tracking.report import mailing_report, report_lines
+
+from . import importing
+from .backend import open_workspace
+from .mailings import mark_mailed
+from .printing import envelope_options, print_envelopes
+from .refresh import RefreshPolicy, plan, run_refresh
+
+DEMO_MID = "123456"
+
+
+def sample_list() -> Path:
+    """The 200-row sample list (six rows broken on purpose), from a checkout or the installed package."""
+    here = Path(__file__).resolve().parents[2] / "resources" / "sample" / "demo_list.csv"
+    return here if here.is_file() else resource_path("sample", "demo_list.csv")
+
+
+def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str], None]) -> None:
+    """Walk through the job, one line per step through ``say``."""
+    folder = paths.ensure().data / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    space = open_workspace(paths, settings, mode="demo")
+    db, backend = space.db, space.backend
+    try:
+        backend.set_quota(100_000)
+        if not any(m.mid == DEMO_MID for m in list_mailers(db)):
+            add_mailer(db, DEMO_MID, "Demo Mailer", stid="270")
+        sample = sample_list()
+        listing = importing.read(sample)
+        name = f"Demo mailing {backend.clock():%Y-%m-%d %H%M%S}"
+        result = importing.save(db, listing, DEMO_MID, name, source=str(sample), backend=backend)
+        say(f"1. created {name!r}: {result.imported} pieces from {sample.name} "
+            f"({result.skipped} invalid rows reported and skipped)")  # fmt: skip
+        pdf = folder / "envelopes.pdf"
+        options = envelope_options(settings, "address-above", False,
+                                   return_lines=("DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"))  # fmt: skip
+        print_envelopes(db, name, envelope_template("10"), options, pdf)
+        say(f"2. envelopes: {pdf}")
+        mark_mailed(db, name, backend=backend)
+        say(f"3. mailed; the local USPS stand-in at {backend.url} now follows {result.imported} pieces")
+        policy = RefreshPolicy(quota_per_minute=100_000, min_interval=timedelta(hours=12))
+        for day in range(1, days + 1):
+            backend.advance_demo(1)
+            done = run_refresh(db, backend, plan(db, backend, policy, name).due, policy)
+            stages = mailing_report(db, name, backend.clock()).by_stage
+            text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(stages.items(), key=lambda kv: -kv[1]))
+            say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
+        report = mailing_report(db, name, backend.clock(), settings.stalled_days)
+        say("4. summary\n" + "\n".join("   " + line for line in report_lines(report)))
+        say(f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}")
+    finally:
+        space.close()

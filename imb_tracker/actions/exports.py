@@ -1,0 +1,142 @@
+"""Exports: pieces, scans and mailing reports, as CSV, Excel or JSON, the same from the window and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from imb_tracker.imb import FieldError
+from imb_tracker.records import PIECE_COLUMNS
+from imb_tracker.store.engine import Database
+from imb_tracker.store.mailings import iter_pieces
+from imb_tracker.store.scans import iter_scan_rows
+
+log = logging.getLogger(__name__)
+
+#: progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool | None]
+
+
+SCAN_COLUMNS = ("imb", "mailing", "name", "scan_time_as_reported", "op_code", "facility_name", "facility_zip",
+                "machine", "source", "fetched_at", "raw_payload")  # fmt: skip
+
+
+def _writer(
+    path: Path, header: tuple[str, ...] | list[str]
+) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
+    """Row writer for .csv or .xlsx (chosen by the file name), and a close function."""
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook  # noqa: PLC0415
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(path.stem[:31] or "export")
+        sheet.append(list(header))
+
+        def close_xlsx() -> None:
+            book.save(path)
+
+        return (lambda row: sheet.append(["" if v is None else v for v in row])), close_xlsx
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise FieldError("file", path.name, "exports are .csv or .xlsx", "end the file name in .csv or .xlsx")
+    handle = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the returned function
+    writer = csv.writer(handle)
+    writer.writerow(header)
+    return writer.writerow, handle.close
+
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+def export_format(path: Path | None, wanted: str | None = None) -> str:
+    """The export format: as asked, else from the file name (.csv, .txt, .xlsx, .json)."""
+    if wanted:
+        if wanted not in FORMATS:
+            raise FieldError("format", wanted, "exports are csv, xlsx or json", "use --format csv, xlsx or json")
+        return wanted
+    suffix = path.suffix.lower() if path is not None else ".csv"
+    by_suffix = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
+    if suffix not in by_suffix:
+        raise FieldError("file", path.name if path else "", "exports are .csv, .xlsx or .json",
+                         "end the file name in .csv, .xlsx or .json")  # fmt: skip
+    return by_suffix[suffix]
+
+
+def export_pieces(db: Database, target: Path | IO[str], mailing: str | None = None, *, fmt: str | None = None,
+                  progress: Progress | None = None) -> int:  # fmt: skip
+    """Every piece (of one mailing, or all) with its IMb and address; returns how many were written.
+
+    ``target`` is a file (format from its name unless ``fmt`` says) or an open text stream (CSV or JSON).
+    """
+    path = target if isinstance(target, Path) else None
+    kind = export_format(path, fmt)
+    if kind == "xlsx" and path is None:
+        raise FieldError("format", kind, "Excel files cannot go to standard output", "give --out FILE.xlsx")
+    count = 0
+    if kind == "json":
+        out = open(path, "w", encoding="utf-8") if path else target  # noqa: SIM115 - closed below
+        assert not isinstance(out, Path)
+        try:
+            out.write("[")
+            for piece in iter_pieces(db, mailing):
+                out.write(("," if count else "") + "\n" + json.dumps(piece.export_row(), ensure_ascii=False))
+                count += 1
+            out.write("\n]\n")
+        finally:
+            if path:
+                out.close()
+        return count
+    write, close = _writer(path, PIECE_COLUMNS) if path else _stream_writer(target, PIECE_COLUMNS)  # type: ignore[arg-type]
+    try:
+        for piece in iter_pieces(db, mailing):
+            row = piece.export_row()
+            row["extra"] = json.dumps(row["extra"], ensure_ascii=False) if row["extra"] else ""
+            write([row[c] for c in PIECE_COLUMNS])
+            count += 1
+            if progress is not None and count % 5000 == 0 and progress(count, 0) is False:
+                break
+    finally:
+        close()
+    return count
+
+
+def _stream_writer(out: IO[str], header: tuple[str, ...]) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    return writer.writerow, out.flush
+
+
+def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str | None = None) -> int:
+    """Every stored scan (of one mailing, one piece, or all), raw USPS payload included, to CSV or XLSX."""
+    write, close = _writer(path, SCAN_COLUMNS)
+    count = 0
+    try:
+        for r in iter_scan_rows(db, mailing=mailing, imb=imb):
+            write([r["imb"], r["mailing"] or "", r["piece_name"] or "", r["scan_time_text"], r["op_code"],
+                   r["facility_name"], r["facility_zip"], r["machine"], r["source"], _iso(r["fetched_at"]),
+                   r["raw_payload"]])  # fmt: skip
+            count += 1
+    finally:
+        close()
+    return count
+
+
+def export_report(db: Database, mailing: str, now: datetime, stalled_days: int, out: IO[str]) -> int:
+    """One CSV row per piece of a mailing's report; returns the rows written."""
+    from imb_tracker.tracking.report import REPORT_COLUMNS, mailing_report, report_rows  # noqa: PLC0415
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    count = 0
+    for row in report_rows(mailing_report(db, mailing, now, stalled_days)):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if value else ""

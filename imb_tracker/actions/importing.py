@@ -1,0 +1,119 @@
+"""A mailing from a list, the same in the import wizard and in ``imb-tracker import``.
+
+Two steps, because the window shows the report between them:
+
+1. :func:`read` opens and checks the list (column mapping, row-by-row report);
+2. :func:`save` applies the invalid-row rule (skip or abort), optionally
+   completes missing ZIP+4 codes with USPS Addresses, creates the mailing in
+   one transaction, and in demo mode tells the stand-in about the new pieces.
+
+Progress and cancel are plain callables and events: either front end passes
+its own.  A cancel leaves nothing half-written (the serials reserved stay
+reserved and are never reused inside the window).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from imb_tracker.imb import stid_table
+from imb_tracker.mail import ListResult, read_list
+from imb_tracker.mail.reader import open_list
+from imb_tracker.records import AddressRecord
+from imb_tracker.store.engine import Database
+from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
+from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
+
+from .backend import UspsBackend
+from .errors import ActionError
+
+log = logging.getLogger(__name__)
+
+#: progress(done, total, what) -> False to cancel
+Progress = Callable[[int, int, str], bool | None]
+ON_INVALID = ("skip", "abort")
+
+__all__ = ["ON_INVALID", "ImportResult", "check_name", "preview", "read", "save"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    summary: MailingSummary | None  # None for a dry run
+    imported: int
+    skipped: int  # invalid rows left out
+    completion: CompletionSummary | None
+    warnings: list[str]
+
+    def line(self) -> str:
+        if self.summary is None:
+            return f"dry run: {self.imported:,} recipient(s) would be imported"
+        s = self.summary
+        return (f"created mailing {s.name!r}: {s.piece_count:,} pieces for Mailer ID {s.mid}, STID {s.stid}, "
+                f"serials {s.first_serial}-{s.last_serial}"
+                + (f"; {self.skipped:,} invalid row(s) skipped" if self.skipped else ""))  # fmt: skip
+
+
+def check_name(db: Database, mid: str, name: str) -> None:
+    """Refuse a mailing name in use, or an unknown Mailer ID, before the list is read."""
+    check_new_mailing(db, mid, name)
+
+
+def preview(path: str | Path) -> object:
+    """The list's header and first rows, for choosing columns (raises ListError when unreadable)."""
+    return open_list(str(path))
+
+
+def read(path: str | Path, mapping: Sequence[str] | dict[str, int] | None = None) -> ListResult:
+    """Read and check the list; ``mapping`` is ``COLUMN=FIELD`` overrides or a field → column index map."""
+    if isinstance(mapping, dict):
+        return read_list(Path(path), mapping=mapping)
+    return read_list(Path(path), list(mapping or []))
+
+
+def save(db: Database, result: ListResult, mid: str, name: str, *, source: str = "",
+         on_invalid: str = "skip", complete_zip4: bool = False, backend: UspsBackend | None = None,
+         stid: str | None = None, barcode_id: str | None = None, workstation: str = "",
+         dry_run: bool = False, progress: Progress | None = None,
+         cancel: threading.Event | None = None) -> ImportResult:  # fmt: skip
+    """Create the mailing from a checked list (see the module's docstring); raises ActionError when refused."""
+    if on_invalid not in ON_INVALID:
+        raise ActionError(f"on_invalid must be skip or abort, not {on_invalid!r}")
+    if not result.records:
+        raise ActionError(f"nothing to import: {Path(source).name or 'the list'} has no valid recipient rows")
+    skipped = len(result.invalid_rows)
+    if skipped and on_invalid == "abort":
+        raise ActionError(f"{skipped:,} invalid row(s) and --on-invalid abort: nothing imported; fix the rows or "
+                          "use --on-invalid skip")  # fmt: skip
+    check_new_mailing(db, mid, name)
+    records: list[AddressRecord] = list(result.records)
+    completion = None
+    if complete_zip4:
+        if backend is None:
+            raise ActionError("ZIP+4 completion needs a USPS environment (--usps, or demo mode)")
+        client = backend.apis_client()
+        try:
+            records, completion = complete_routing(
+                db, client, records, clock=backend.clock, cancel=cancel,
+                progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
+            )  # fmt: skip
+        finally:
+            client.close()
+        if completion.cancelled or (cancel is not None and cancel.is_set()):
+            raise CancelledError("import cancelled during ZIP+4 completion; nothing was saved")
+    if dry_run:
+        return ImportResult(None, len(records), skipped, completion, [])
+
+    def saving(done: int, total: int) -> bool | None:
+        if cancel is not None and cancel.is_set():
+            return False
+        return progress(done, total, "saving pieces") if progress else None
+
+    summary = create_mailing(db, mid, name, records, stid=stid, barcode_id=barcode_id, source_file=source,
+                             workstation=workstation, progress=saving)  # fmt: skip
+    if backend is not None and backend.demo:
+        backend.follow_in_demo(db, summary.name)
+    return ImportResult(summary, summary.piece_count, skipped, completion, stid_table().warnings(summary.stid))

@@ -1,0 +1,170 @@
+"""Look up one piece at USPS and read its timeline: the same answer in the letter's window and in ``lookup``.
+
+The timeline counts the expected-delivery date IV gave and the user's
+stalled-days setting, in both front ends (the CLI once ignored both).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from imb_tracker.imb import ImbError, encode_tracking
+from imb_tracker.store.engine import Database
+from imb_tracker.store.scans import find_piece, lookups_for, piece_status_row, scans_for
+from imb_tracker.tracking.ingest import ingest_result, log_failure
+from imb_tracker.tracking.report import scan_views
+from imb_tracker.tracking.status import ScanView, in_order, piece_status
+from imb_tracker.usps.errors import UspsError
+from imb_tracker.usps.iv import Outcome
+
+from .backend import UspsBackend
+from .errors import ActionError
+
+log = logging.getLogger(__name__)
+
+IMB_LENGTHS = (20, 25, 29, 31)
+
+
+@dataclass(frozen=True)
+class LookupEntry:
+    """One line of the lookup log: when we asked USPS and what came back."""
+
+    requested_at: datetime
+    outcome: str
+    http_status: int | None
+    scan_count: int
+    error: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Everything known of one piece: who, where it is, every scan in order, and what USPS said."""
+
+    imb: str
+    piece: dict[str, Any] | None  # the stored piece (None: a barcode not in this database)
+    status: str  # in plain words
+    window: str  # how long USPS keeps its data
+    stage: str
+    expected: date | None  # IV's expected delivery date, when it gave one
+    stalled: bool
+    scans: list[ScanView]  # oldest first
+    raw_payloads: list[Any]  # as USPS sent them (parsed JSON, or the text)
+    lookups: list[LookupEntry]
+    mailed_at: datetime | None
+    bars: str | None  # the 65 bars, when the IMb is valid
+
+    @property
+    def who(self) -> str:
+        if not self.piece:
+            return ""
+        return str(self.piece["name"] or self.piece["company"])
+
+    @property
+    def transit_days(self) -> float | None:
+        """Days from mailing to the last scan."""
+        if self.mailed_at is None or not self.scans:
+            return None
+        return (max(v.when for v in self.scans) - self.mailed_at).total_seconds() / 86400
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imb": self.imb,
+            "status": self.status,
+            "stage": self.stage,
+            "stalled": self.stalled,
+            "expected_delivery": self.expected.isoformat() if self.expected else None,
+            "usps_window": self.window,
+            "scans": [
+                {"time_as_reported_by_usps": v.when_text, "stage": v.stage, "what": v.words, "opcode": v.opcode,
+                 "facility": v.facility, "implied": v.implied}
+                for v in self.scans
+            ],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """What one lookup did: the timeline afterwards and, when USPS was asked, what it answered."""
+
+    timeline: Timeline
+    asked_usps: bool
+    message: str  # e.g. "USPS returned 5 scan(s), 2 new"
+    error: UspsError | None = None  # USPS failed: the stored history is still shown
+    new_scans: int = field(default=0)
+
+
+def resolve(db: Database, key: str) -> tuple[str, dict[str, Any] | None]:
+    """The IMb for ``key`` (a stored piece's serial or IMb, or any full IMb), and the stored piece."""
+    text = "".join(key.split())
+    piece = find_piece(db, text)
+    imb = (piece["tracking"] + piece["routing"]) if piece else text
+    if not imb.isdigit() or len(imb) not in IMB_LENGTHS:
+        raise ActionError(f"{key!r} is not a stored piece, and not a 20, 25, 29 or 31-digit IMb; give the serial "
+                          "or the whole IMb as printed")  # fmt: skip
+    return imb, dict(piece) if piece else None
+
+
+def timeline(db: Database, imb: str, now: datetime, stalled_days: int, piece: dict[str, Any] | None = None,
+             *, known: bool = False) -> Timeline:  # fmt: skip
+    """The piece's stored history and status (no USPS request)."""
+    if piece is None and not known:
+        found = find_piece(db, imb)
+        piece = dict(found) if found else None
+    rows = scans_for(db, imb)
+    views = scan_views(rows)
+    history = lookups_for(db, imb)
+    not_found = bool(history) and history[-1]["outcome"] == Outcome.NOT_FOUND
+    expected: date | None = None
+    if piece:
+        st = piece_status_row(db, int(piece["id"]))
+        text = str(st["expected_delivery"]) if st and st["expected_delivery"] else ""
+        try:
+            expected = date.fromisoformat(text[:10]) if text else None
+        except ValueError:
+            expected = None
+    mailed = (piece["mailed_at"] or piece["created_at"]) if piece else None
+    status = piece_status(views, now, mailed, expected, not_found, stalled_days)
+    raw = [json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"] for r in rows]
+    try:
+        bars: str | None = encode_tracking(imb[:20], imb[20:])
+    except ImbError:
+        bars = None
+    return Timeline(
+        imb=imb, piece=piece, status=status.words, window=status.window, stage=status.stage,
+        expected=expected, stalled=status.stage == "stalled", scans=in_order(views), raw_payloads=raw,
+        lookups=[LookupEntry(h["requested_at"], h["outcome"], h["http_status"], h["scan_count"], h["error"] or "")
+                 for h in history],
+        mailed_at=mailed, bars=bars,
+    )  # fmt: skip
+
+
+def look_up(db: Database, backend: UspsBackend | None, key: str, *, stalled_days: int,
+            offline: bool = False) -> LookupResult:  # fmt: skip
+    """Ask USPS about one piece (unless ``offline``), store every scan, and return the timeline.
+
+    A USPS failure is logged against the piece and returned in ``error``; the stored
+    history is still the answer.  No saved credentials raise CredentialsError.
+    """
+    imb, piece = resolve(db, key)
+    message, error, new = "stored history only", None, 0
+    if not offline and backend is not None:
+        client = backend.iv_client()
+        requested = backend.clock()
+        try:
+            result = client.lookup(imb)
+        except UspsError as exc:
+            log_failure(db, imb, requested, type(exc).__name__, str(exc))
+            error, message = exc, f"USPS lookup failed: {exc}"
+        else:
+            returned, new = ingest_result(db, result, requested)
+            message = (f"USPS returned {returned} scan(s), {new} new" if result.found
+                       else "USPS has no data for it yet")  # fmt: skip
+        finally:
+            client.close()
+    now = backend.clock() if backend is not None else db.clock()
+    return LookupResult(timeline(db, imb, now, stalled_days, piece, known=True), not offline and backend is not None,
+                        message, error, new)  # fmt: skip

@@ -1,0 +1,65 @@
+"""Refresh every piece still inside USPS's window, under one policy for the window and ``imb-tracker refresh``.
+
+The policy (quota per minute, minimum interval between lookups of a piece,
+workers) comes from the settings file, so both front ends ask USPS alike;
+command-line flags may override it for one run.  The quota itself is kept by
+the shared session (usps/http.py), whatever else is running.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from imb_tracker.settings import Settings
+from imb_tracker.store.engine import Database
+from imb_tracker.tracking.planner import Plan, plan_refresh
+from imb_tracker.tracking.refresh import RefreshSummary, refresh
+
+from .backend import UspsBackend
+
+#: progress(done, total, imb) -> False to cancel
+Progress = Callable[[int, int, str], bool | None]
+
+__all__ = ["Plan", "RefreshPolicy", "RefreshSummary", "plan", "run_refresh"]
+
+
+@dataclass(frozen=True)
+class RefreshPolicy:
+    """How hard a refresh may ask USPS."""
+
+    quota_per_minute: float = 1200
+    min_interval: timedelta = timedelta(minutes=60)
+    workers: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, quota_per_minute: float | None = None,
+                      min_interval_minutes: float | None = None, workers: int | None = None) -> RefreshPolicy:  # fmt: skip
+        """The user's policy, with any of its parts overridden for one run (command-line flags)."""
+        return cls(
+            quota_per_minute if quota_per_minute is not None else settings.iv_quota_per_minute,
+            timedelta(minutes=min_interval_minutes if min_interval_minutes is not None
+                      else settings.refresh_min_interval_minutes),
+            workers if workers is not None else settings.refresh_workers,
+        )  # fmt: skip
+
+
+def plan(db: Database, backend: UspsBackend, policy: RefreshPolicy, mailing: str | None = None) -> Plan:
+    """Which pieces to look up now: inside USPS's window and not looked up within the minimum interval."""
+    return plan_refresh(db, backend.clock(), mailing, min_interval=policy.min_interval)
+
+
+def run_refresh(db: Database, backend: UspsBackend, imbs: list[str], policy: RefreshPolicy, *,
+                progress: Progress | None = None, cancel: threading.Event | None = None,
+                max_lookups: int | None = None,
+                thread_setup: Callable[[], None] | None = None) -> RefreshSummary:  # fmt: skip
+    """Look up ``imbs`` (each answer stored before the next request); raises CredentialsError without a sign-in."""
+    backend.set_quota(policy.quota_per_minute)
+    client = backend.iv_client()
+    try:
+        return refresh(db, client, imbs, clock=backend.clock, progress=progress, cancel=cancel,
+                       max_lookups=max_lookups, workers=policy.workers, thread_setup=thread_setup)  # fmt: skip
+    finally:
+        client.close()
