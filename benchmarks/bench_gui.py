@@ -39,8 +39,9 @@ from imb_tracker.app import app_paths
 from imb_tracker.gui.launch import settle, tune_interpreter
 from imb_tracker.gui.letters_model import LettersModel
 from imb_tracker.store import open_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: tests/synthetic.py
-from tests.synthetic import generate  # noqa: E402
+from tests.synthetic import generate
 
 QUOTA = [1_000_000]
 
@@ -77,7 +78,7 @@ def open_window(app: QApplication, path: Path) -> float:
 
     home = Path(tempfile.mkdtemp(prefix="bench-open-"))
     SettingsStore(home / "config").save(
-        Settings(configured=True, usps_mode="production", mailer_mid="123456")
+        Settings(configured=True, usps_env="production", default_mailer="123456")
     )
 
     times = []
@@ -171,16 +172,16 @@ def refresh_stall(app: QApplication, pieces: int, out_of_process: bool) -> tuple
     be; otherwise it is demo mode's in-process server (whose request threads share the GIL).
     """
     from imb_tracker.gui.main_window import MainWindow  # noqa: PLC0415
+    from imb_tracker.records import AddressRecord  # noqa: PLC0415
     from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME  # noqa: PLC0415
     from imb_tracker.store.mailers import add_mailer  # noqa: PLC0415
     from imb_tracker.store.mailings import create_mailing, iter_pieces  # noqa: PLC0415
-    from imb_tracker.records import AddressRecord  # noqa: PLC0415
 
     home = Path(tempfile.mkdtemp(prefix="bench-gui-"))
     server = None
     window = MainWindow(app_paths(home))
     s = window.ctx.settings
-    s.configured, s.mailer_mid, s.quota_per_minute = True, "123456", QUOTA[0]
+    s.configured, s.default_mailer, s.iv_quota_per_minute = True, "123456", int(QUOTA[0])
     if out_of_process:
         port = _free_port()
         # niced: it stands in for USPS, which would not share this computer's CPU with the window
@@ -192,9 +193,9 @@ def refresh_stall(app: QApplication, pieces: int, out_of_process: bool) -> tuple
             DEMO_USERNAME,
             DEMO_PASSWORD,
         )
-        s.usps_mode = f"http://127.0.0.1:{port}"
+        s.usps_env = f"http://127.0.0.1:{port}"
     else:
-        s.usps_mode = "demo"
+        s.usps_env = "demo"
     window.ctx.open()
     db, backend = window.ctx.db, window.ctx.backend
     assert db is not None and backend is not None
@@ -205,7 +206,7 @@ def refresh_stall(app: QApplication, pieces: int, out_of_process: bool) -> tuple
     if server is not None:
         mailed = (backend.clock() - timedelta(days=4)).isoformat()
         body = {"pieces": [{"imb": p.imb, "mailed_at": mailed} for p in iter_pieces(db)]}
-        httpx.post(f"{s.usps_mode}/sandbox/pieces", json=body, timeout=60).raise_for_status()
+        httpx.post(f"{s.usps_env}/sandbox/pieces", json=body, timeout=60).raise_for_status()
     else:
         backend.follow_in_demo(db)
         backend.advance_demo(4)

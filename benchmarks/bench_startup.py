@@ -111,7 +111,7 @@ def main() -> int:
         bare = Path(args.bare) if args.bare else build_bare(args.python, work / "bare")
         home = work / "home"
         paths = app_paths(home).ensure()
-        SettingsStore(paths.config).save(Settings(configured=True))  # set up in demo mode
+        SettingsStore(paths.config).save(Settings(configured=True, usps_env="demo"))  # set up in demo mode
         app_cmd = [args.app, "--dev-dir", str(home), "gui", "--quit-after-ms", "200"]
         bare_cmd = [str(bare), "200"]
         launch(app_cmd, work)  # warm-up: disk cache, and the demo database is created once

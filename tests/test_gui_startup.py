@@ -42,7 +42,7 @@ def test_deferred_window_builds_its_pages_after_the_first_frame(qtbot: QtBot, tm
     paths = app_paths(tmp_path / "home")
     first = MainWindow(paths)  # set up demo mode once, as the wizard would
     qtbot.addWidget(first)
-    first.ctx.settings.configured = True
+    first.ctx.settings.configured, first.ctx.settings.usps_env = True, "demo"
     first.ctx.save_settings()
     first.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from imb_tracker.layout import rules as placement_rules
 from imb_tracker.layout.envelopes import layout_piece, return_block
 from imb_tracker.layout.templates import (
     cin_table,
@@ -78,6 +79,7 @@ __all__ = [
     "mailing_report",
     "parse_range",
     "pieces_by_ids",
+    "placement_rules",
     "rebuild_statuses",
     "report_csv",
     "report_lines",

@@ -47,21 +47,21 @@ class AppContext(QObject):
 
     def open(self) -> None:
         """(Re)open the database and backend for the current mode; demo data lives in its own file."""
-        from imb_tracker.actions.backend import UspsBackend  # noqa: PLC0415 - see the note at the top
-        from imb_tracker.store import open_database  # noqa: PLC0415
-        from imb_tracker.tracking.status_index import rebuild_statuses  # noqa: PLC0415
+        from imb_tracker.actions.backend import choose_mode, open_workspace  # noqa: PLC0415 - see the note at the top
+        from imb_tracker.actions.catalog import rebuild_statuses  # noqa: PLC0415
 
         self.close_backend()
-        s = self.settings
-        self.backend = UspsBackend(
-            s.usps_mode, demo_days_ahead=s.demo_days_ahead, quota_per_minute=s.quota_per_minute
-        )
-        default = self.paths.data / ("demo.db" if self.backend.demo else "imb-tracker.db")
-        url = self._db_url if not self.backend.demo else None
-        self.db = open_database(url, default_path=default, clock=self.backend.clock)
-        if self.backend.demo:
-            count = self.backend.follow_in_demo(self.db)
-            log.info("demo mode: the stand-in follows %d stored piece(s)", count)
+        if self.db is not None:
+            self.db.close()
+        from imb_tracker.actions.errors import ActionError  # noqa: PLC0415
+
+        try:
+            mode = choose_mode(None, self.settings)  # $IMB_TRACKER_USPS_ENV, else the setting
+        except ActionError as exc:
+            log.warning("%s; using the setting %r", exc, self.settings.usps_env)
+            mode = self.settings.usps_env
+        space = open_workspace(self.paths, self.settings, db_url=self._db_url, mode=mode)
+        self.backend, self.db = space.backend, space.db
         self.backend_changed.emit()
         self.data_changed.emit()
         db, now = self.db, self.backend.clock()
@@ -74,7 +74,7 @@ class AppContext(QObject):
         db = self.db
         if db is None:
             return
-        from imb_tracker.store.browse import index_new_pieces  # noqa: PLC0415
+        from imb_tracker.actions.catalog import index_new_pieces  # noqa: PLC0415
 
         self.tasks.run(lambda _reporter: index_new_pieces(db),
                        on_error=lambda exc: log.warning("search index not updated: %s", exc))  # fmt: skip
@@ -97,12 +97,9 @@ class AppContext(QObject):
         """The Mailer ID in use: the chosen one, else the first one stored."""
         if self.db is None:
             return ""
-        from imb_tracker.store.mailers import list_mailers  # noqa: PLC0415
+        from imb_tracker.actions.catalog import default_mailer  # noqa: PLC0415
 
-        mids = [m.mid for m in list_mailers(self.db)]
-        if self.settings.mailer_mid in mids:
-            return self.settings.mailer_mid
-        return mids[0] if mids else ""
+        return default_mailer(self.db, self.settings)
 
     def output_folder(self) -> Path:
         folder = Path(self.settings.last_folder) if self.settings.last_folder else self.paths.data / "pdf"

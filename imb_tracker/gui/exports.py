@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from imb_tracker.actions.jobs import export_pieces, export_scans
+from imb_tracker.actions.exports import export_pieces, export_scans
 
 from .context import AppContext
 from .tasks import Reporter

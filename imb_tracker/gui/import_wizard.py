@@ -31,21 +31,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from imb_tracker.actions import importing
 from imb_tracker.actions.backend import explain
+from imb_tracker.actions.catalog import FIELDS, check_mapping, detect_mapping, report_csv
 from imb_tracker.imb.resources import resource_path
-from imb_tracker.mail import (
-    FIELDS,
-    AddressRecord,
-    ListError,
-    ListResult,
-    check_mapping,
-    detect_mapping,
-    read_list,
-)
-from imb_tracker.mail.reader import open_list
+from imb_tracker.mail import ListError, ListResult
 from imb_tracker.store.errors import StoreError
-from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
-from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
+from imb_tracker.store.mailings import MailingSummary
+from imb_tracker.tracking.addresses import CompletionSummary
 
 from .context import AppContext
 from .tasks import Reporter, TaskHandle
@@ -118,7 +111,7 @@ class FilePage(QWizardPage):
             return "Give the mailing a name"
         if self.ctx.db is not None:
             try:
-                check_new_mailing(self.ctx.db, self.ctx.mailer_mid(), self.name.text().strip())
+                importing.check_name(self.ctx.db, self.ctx.mailer_mid(), self.name.text().strip())
             except (StoreError, ValueError) as exc:
                 return str(exc)
         return ""
@@ -158,7 +151,7 @@ class MappingPage(QWizardPage):
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         try:
-            table = open_list(wizard.file_page.path.text().strip())
+            table = importing.preview(wizard.file_page.path.text().strip())
         except (ListError, OSError) as exc:
             self.problem.setText(error_text(str(exc)))
             self.headers = []
@@ -264,7 +257,7 @@ class CheckPage(QWizardPage):
         self.completeChanged.emit()
 
         def work(_reporter: Reporter) -> ListResult:
-            return read_list(path, mapping=mapping)
+            return importing.read(path, mapping)
 
         def done(result: object) -> None:
             assert isinstance(result, ListResult)
@@ -302,7 +295,6 @@ class CheckPage(QWizardPage):
     def write_report(self) -> None:
         if self.result is None:
             return
-        from imb_tracker.mail import report_csv  # noqa: PLC0415
 
         path, _ = QFileDialog.getSaveFileName(self, "Save the report", str(self.ctx.output_folder() / "report.csv"),
                                               "CSV (*.csv)")  # fmt: skip
@@ -343,7 +335,7 @@ class CreatePage(QWizardPage):
         assert isinstance(wizard, ImportWizard)
         check = wizard.check_page
         assert check.result is not None and self.ctx.db is not None and self.ctx.backend is not None
-        records: list[AddressRecord] = check.result.records
+        result = check.result
         zip4 = check.zip4.isChecked()
         db, backend = self.ctx.db, self.ctx.backend
         mid, name = self.ctx.mailer_mid(), wizard.file_page.name.text().strip()
@@ -353,24 +345,11 @@ class CreatePage(QWizardPage):
         self.cancel.setEnabled(True)
 
         def work(reporter: Reporter) -> tuple[MailingSummary, CompletionSummary | None]:
-            completion = None
-            todo = records
-            if zip4:
-                client = backend.apis_client()
-                try:
-                    todo, completion = complete_routing(
-                        db, client, records, clock=backend.clock, cancel=reporter.cancel_event,
-                        progress=lambda d, t: reporter.progress(d, t, "ZIP+4 lookups"),
-                    )  # fmt: skip
-                finally:
-                    client.close()
-                if reporter.cancelled:
-                    raise CancelledError("import cancelled during ZIP+4 completion; nothing was saved")
-            summary = create_mailing(db, mid, name, todo, source_file=source, workstation=workstation,
-                                     progress=lambda d, t: reporter.progress(d, t, "saving pieces"))  # fmt: skip
-            if backend.demo:
-                backend.follow_in_demo(db, summary.name)
-            return summary, completion
+            done = importing.save(db, result, mid, name, source=source, complete_zip4=zip4, backend=backend,
+                                  workstation=workstation, cancel=reporter.cancel_event,
+                                  progress=reporter.progress)  # fmt: skip
+            assert done.summary is not None
+            return done.summary, done.completion
 
         def progress(done: int, total: int, text: str) -> None:
             self.progress.setMaximum(max(total, 1))

@@ -26,19 +26,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.jobs import check_letter, letter_preview, store_letter
-from imb_tracker.imb import NOMINAL, ImbError, barcode_geometry, stid_table
-from imb_tracker.layout import rules
-from imb_tracker.layout.envelopes import (
-    EnvelopeOptions,
-    PieceLayout,
+from imb_tracker.actions.catalog import (
+    ADDRESS_FIELDS,
+    envelope_template,
+    get_mailer,
     layout_piece,
-    render_envelopes,
+    placement_rules,
     return_block,
 )
-from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template
-from imb_tracker.mail import ADDRESS_FIELDS
-from imb_tracker.store.mailers import get_mailer
+from imb_tracker.actions.printing import (
+    RulesBrokenError,
+    check_letter,
+    envelope_options,
+    letter_preview,
+    print_letter,
+)
+from imb_tracker.imb import NOMINAL, ImbError, barcode_geometry, stid_table
+from imb_tracker.layout.envelopes import EnvelopeOptions, PieceLayout
+from imb_tracker.layout.templates import EnvelopeTemplate
 
 from .context import AppContext
 from .widgets import envelope_combo, error_text, file_stem, ok_text, position_combo, warning_text
@@ -85,7 +90,7 @@ class EnvelopePreview(QWidget):
         p.setPen(QPen(QColor("#9a9a9a"), 1))
         p.drawRect(rect(0, 0, w, h))
         # the barcode clear zone, so the user sees why the address may not go there
-        clear = rect(w - rules.CLEAR_ZONE_WIDTH, 0, rules.CLEAR_ZONE_WIDTH, rules.CLEAR_ZONE_HEIGHT)
+        clear = rect(w - placement_rules.CLEAR_ZONE_WIDTH, 0, placement_rules.CLEAR_ZONE_WIDTH, placement_rules.CLEAR_ZONE_HEIGHT)
         p.setPen(QPen(QColor("#c9d6e8"), 1, Qt.PenStyle.DashLine))
         p.drawRect(clear)
         p.setPen(QColor("#7d8da1"))
@@ -202,7 +207,7 @@ class LetterPage(QWidget):
         return {name: edit.text() for name, edit in self.edits.items()}
 
     def options(self) -> EnvelopeOptions:
-        return self.ctx.settings.envelope_options(str(self.position.currentData()), self.digits.isChecked())
+        return envelope_options(self.ctx.settings, str(self.position.currentData()), self.digits.isChecked())
 
     def current_template(self) -> EnvelopeTemplate:
         return envelope_template(str(self.template.currentData()))
@@ -249,15 +254,16 @@ class LetterPage(QWidget):
             self.message.emit("Fix the fields shown in red first", 5000)
             return None
         template, options = self.current_template(), self.options()
-        summary, piece = store_letter(
-            self.ctx.db, self.ctx.mailer_mid(), record, workstation=self.ctx.workstation
-        )
-        if self.ctx.backend is not None and self.ctx.backend.demo:
-            self.ctx.backend.follow_in_demo(self.ctx.db, summary.name)
         safe = file_stem(record.name or record.company, 40)
-        out = out or self.ctx.output_folder() / f"letter-{safe}-{summary.first_serial}.pdf"
-        render_envelopes(template, options, [piece], out, 1)
-        log.info("stored and wrote one letter: %s", out)
+        folder = self.ctx.output_folder()
+        try:
+            done = print_letter(self.ctx.db, self.ctx.mailer_mid(), record, template, options,
+                                out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
+                                workstation=self.ctx.workstation, backend=self.ctx.backend)  # fmt: skip
+        except RulesBrokenError as exc:
+            self.message.emit(f"{exc}: {exc.problems[0][2]}", 0)
+            return None
+        out, summary = done.pdf, done.summary
         self.message.emit(f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
         self.ctx.data_changed.emit()
         if show:

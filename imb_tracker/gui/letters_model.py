@@ -18,9 +18,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from imb_tracker.store.browse import LOOKUP_ANSWERED, PieceFilter, browse_pieces
-from imb_tracker.store.engine import Database, utcnow
-from imb_tracker.tracking.status import is_stalled
+from imb_tracker.actions.catalog import LOOKUP_ANSWERED, browse_pieces, is_stalled, utcnow
+from imb_tracker.store.browse import PieceFilter
+from imb_tracker.store.engine import Database
 
 from .widgets import STAGE_STYLE, stage_icon
 

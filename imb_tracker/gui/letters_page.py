@@ -31,11 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.backend import explain
-from imb_tracker.store.browse import STATUS_FILTERS, count_pieces, pieces_by_ids
-from imb_tracker.store.engine import utcnow
-from imb_tracker.store.mailings import list_mailings
-from imb_tracker.tracking.planner import plan_refresh
-from imb_tracker.tracking.refresh import RefreshSummary, refresh
+from imb_tracker.actions.catalog import STATUS_FILTERS, count_pieces, list_mailings, pieces_by_ids, utcnow
+from imb_tracker.actions.refresh import RefreshPolicy, plan, run_refresh
+from imb_tracker.tracking.refresh import RefreshSummary
 
 from .context import AppContext
 from .letters_model import LettersModel
@@ -275,14 +273,16 @@ class LettersPage(QWidget):
         """
         if self.ctx.db is None or self.ctx.backend is None:
             return
-        db, now, mailing = self.ctx.db, self.ctx.backend.clock(), self.mailing.currentData()
+        db, backend, mailing = self.ctx.db, self.ctx.backend, self.mailing.currentData()
+        policy = RefreshPolicy.from_settings(self.ctx.settings)
 
         def choose() -> list[str] | str:
-            plan = plan_refresh(db, now, mailing, min_interval=timedelta(minutes=0))
-            if not plan.due:
-                return (f"Nothing to refresh: {plan.past_window:,} letter(s) are past USPS's window "
-                        "(their history is kept)")  # fmt: skip
-            return plan.due
+            chosen = plan(db, backend, policy, mailing)
+            if not chosen.due:
+                return (f"Nothing to refresh: {chosen.recently_checked:,} letter(s) looked up in the last "
+                        f"{policy.min_interval.total_seconds() / 60:g} minutes, {chosen.past_window:,} past USPS's "
+                        "window (their history is kept)")  # fmt: skip
+            return chosen.due
 
         self._start(choose, "Refreshing the letters in USPS's window")
 
@@ -294,19 +294,15 @@ class LettersPage(QWidget):
         if self.ctx.db is None or self.ctx.backend is None:
             return
         db, backend = self.ctx.db, self.ctx.backend
+        policy = RefreshPolicy.from_settings(self.ctx.settings)
 
         def work(reporter: Reporter) -> RefreshSummary | str:
             imbs = pieces() if callable(pieces) else pieces
             if isinstance(imbs, str):
                 return imbs
             reporter.progress(0, len(imbs), "")
-            client = backend.iv_client()
-            try:
-                return refresh(db, client, imbs, clock=backend.clock, cancel=reporter.cancel_event,
-                               thread_setup=lower_thread_priority,
-                               progress=reporter.progress)  # fmt: skip
-            finally:
-                client.close()
+            return run_refresh(db, backend, imbs, policy, cancel=reporter.cancel_event,
+                               thread_setup=lower_thread_priority, progress=reporter.progress)  # fmt: skip
 
         self.lookup_button.setEnabled(False)
         self.refresh_button.setEnabled(False)

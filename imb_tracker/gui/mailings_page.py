@@ -21,20 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.jobs import (
-    RulesBrokenError,
-    print_envelopes,
-    print_labels,
-)
+from imb_tracker.actions.catalog import envelope_template, list_mailings, sheet_template, sheet_templates
+from imb_tracker.actions.mailings import mark_mailed
+from imb_tracker.actions.printing import RulesBrokenError, envelope_options, print_envelopes, print_labels
 from imb_tracker.imb import ImbError
 from imb_tracker.layout.labels import LabelOptions
 from imb_tracker.layout.sheets import SheetOptions
-from imb_tracker.layout.templates import (
-    envelope_template,
-    sheet_template,
-    sheet_templates,
-)
-from imb_tracker.store.mailings import MailingSummary, list_mailings, mark_mailed
+from imb_tracker.store.mailings import MailingSummary
 
 from .context import AppContext
 from .exports import export_dialog
@@ -194,7 +187,7 @@ class MailingsPage(QWidget):
     def print_envelopes(self) -> None:
         db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
         template = envelope_template(str(self.template.currentData()))
-        options = s.envelope_options(str(self.position.currentData()), s.human_readable)
+        options = envelope_options(s, str(self.position.currentData()), s.human_readable)
         out = self._out("envelopes")
         assert db is not None
 
@@ -225,9 +218,7 @@ class MailingsPage(QWidget):
 
     def mark_mailed(self) -> None:
         assert self.ctx.db is not None and self.ctx.backend is not None
-        mark_mailed(self.ctx.db, self.selected(), self.ctx.backend.clock())
-        if self.ctx.backend.demo:
-            self.ctx.backend.follow_in_demo(self.ctx.db, self.selected())
+        mark_mailed(self.ctx.db, self.selected(), backend=self.ctx.backend)
         self.message.emit(f"{self.selected()} marked as mailed; delivery times count from now", 5000)
         self.ctx.data_changed.emit()
 

@@ -390,7 +390,8 @@ class MainWindow(QMainWindow):
         self.dialogs.append(open_calibration(self.ctx, self))
 
     def import_scan_file(self) -> None:
-        from imb_tracker.tracking.files import ScanFileError, import_scan_file  # noqa: PLC0415
+        from imb_tracker.actions.catalog import import_scan_file  # noqa: PLC0415
+        from imb_tracker.tracking.files import ScanFileError  # noqa: PLC0415
 
         path, _ = QFileDialog.getOpenFileName(self, "Import an IV data file", str(self.ctx.output_folder()),
                                               "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)")  # fmt: skip

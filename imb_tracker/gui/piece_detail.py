@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QKeySequence
@@ -24,12 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.backend import explain
-from imb_tracker.actions.jobs import export_scans
-from imb_tracker.imb import ImbError, encode_tracking
-from imb_tracker.store.scans import find_piece, lookups_for, scans_for, status_of
-from imb_tracker.tracking.ingest import ingest_result, log_failure
-from imb_tracker.tracking.report import scan_views
-from imb_tracker.tracking.status import ScanView, in_order, piece_status
+from imb_tracker.actions.exports import export_scans
+from imb_tracker.actions.lookup import look_up, timeline
+from imb_tracker.tracking.status import ScanView
 
 from .barcode_view import BarcodeView
 from .context import AppContext
@@ -115,40 +111,21 @@ class PieceDetail(QDialog):
     def load(self) -> None:
         db = self.ctx.db
         assert db is not None and self.ctx.backend is not None
-        now = self.ctx.backend.clock()
-        piece = find_piece(db, self.imb)
-        mailed = (piece["mailed_at"] or piece["created_at"]) if piece else None
+        t = timeline(db, self.imb, self.ctx.backend.clock(), self.ctx.settings.stalled_days)
+        piece = t.piece
         if piece:
-            who = piece["name"] or piece["company"]
-            self.heading.setText(f"<b>{who}</b>, {piece['address1']}, {piece['city']} {piece['state']} "
+            self.heading.setText(f"<b>{t.who}</b>, {piece['address1']}, {piece['city']} {piece['state']} "
                                  f"{piece['zip5']}<br>Mailing <b>{piece['mailing']}</b> · IMb {self.imb}")  # fmt: skip
         else:
             self.heading.setText(f"IMb {self.imb} (not in this database)")
-        rows = scans_for(db, self.imb)
-        views = scan_views(rows)
-        history = lookups_for(db, self.imb)
-        not_found = bool(history) and history[-1]["outcome"] == "not_found"
-        expected_text = ""
-        if piece:
-            with db.read() as conn:
-                st = status_of(conn, int(piece["id"]))
-            expected_text = str(st["expected_delivery"]) if st else ""
-        expected = datetime.fromisoformat(expected_text).date() if expected_text else None
-        status = piece_status(views, now, mailed, expected, not_found, self.ctx.settings.stalled_days)
-        self.status.setText(status.words)
-        self.usps_window.setText(status.window)
-        self.expected.setText(
-            f"{expected:%A %d %B %Y} (USPS's estimate)" if expected else "not given by USPS"
-        )
-        first = min((v.when for v in views), default=None)
-        last = max((v.when for v in views), default=None)
-        if mailed and last:
-            self.transit.setText(
-                f"{(last - mailed).total_seconds() / 86400:.1f} days from mailing to the last scan"
-            )
-        elif first is None:
+        self.status.setText(t.status)
+        self.usps_window.setText(t.window)
+        self.expected.setText(f"{t.expected:%A %d %B %Y} (USPS's estimate)" if t.expected else "not given by USPS")
+        if t.transit_days is not None:
+            self.transit.setText(f"{t.transit_days:.1f} days from mailing to the last scan")
+        elif not t.scans:
             self.transit.setText("no scans yet")
-        self.timeline = in_order(views)
+        self.timeline: list[ScanView] = t.scans
         self.table.setRowCount(len(self.timeline))
         for r, v in enumerate(self.timeline):
             self.table.setItem(r, 0, QTableWidgetItem(v.when_text))
@@ -158,43 +135,24 @@ class PieceDetail(QDialog):
             )
             self.table.setItem(r, 3, QTableWidgetItem(v.facility))
         self.table.resizeColumnsToContents()
-        raw = [
-            json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"]
-            for r in rows
-        ]
-        lookups_text = [f"{h['requested_at']:%Y-%m-%d %H:%M:%S} UTC  {h['outcome']}  HTTP {h['http_status'] or '-'}  "
-                        f"{h['scan_count']} scan(s) {h['error']}" for h in history]  # fmt: skip
-        self.raw.setPlainText("Scans as USPS sent them:\n" + json.dumps(raw, indent=2, ensure_ascii=False)
+        lookups_text = [f"{h.requested_at:%Y-%m-%d %H:%M:%S} UTC  {h.outcome}  HTTP {h.http_status or '-'}  "
+                        f"{h.scan_count} scan(s) {h.error}" for h in t.lookups]  # fmt: skip
+        self.raw.setPlainText("Scans as USPS sent them:\n" + json.dumps(t.raw_payloads, indent=2, ensure_ascii=False)
                               + "\n\nLookups:\n" + "\n".join(lookups_text))  # fmt: skip
-        try:
-            bars: str | None = encode_tracking(self.imb[:20], self.imb[20:])
-        except ImbError:
-            bars = None
-        self.barcode.set_bars(bars)
-        self.bars.setText(bars or "")
+        self.barcode.set_bars(t.bars)
+        self.bars.setText(t.bars or "")
 
     def look_up(self) -> None:
         db, backend = self.ctx.db, self.ctx.backend
         assert db is not None and backend is not None
-        imb = self.imb
+        imb, stalled_days = self.imb, self.ctx.settings.stalled_days
         self.lookup.setEnabled(False)
 
         def work(_reporter: object) -> str:
-            client = backend.iv_client()
-            requested = backend.clock()
-            try:
-                result = client.lookup(imb)
-            except Exception as exc:
-                log_failure(db, imb, requested, type(exc).__name__, str(exc))
-                raise
-            finally:
-                client.close()
-            returned, new = ingest_result(db, result, requested)
-            return (
-                f"USPS returned {returned} scan(s), {new} new"
-                if result.found
-                else "USPS has no data for it yet"
-            )
+            result = look_up(db, backend, imb, stalled_days=stalled_days)
+            if result.error is not None:
+                raise result.error
+            return result.message
 
         def done(text: object) -> None:
             self.lookup.setEnabled(True)
@@ -204,6 +162,7 @@ class PieceDetail(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.lookup.setEnabled(True)
+            self.load()  # the failed lookup is in the log now
             self.status.setText(explain(exc))
 
         self.ctx.tasks.run(work, on_done=done, on_error=failed)

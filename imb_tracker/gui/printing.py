@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.layout.calibration import render_calibration
+from imb_tracker.actions.printing import print_calibration as render_calibration
 
 from .context import AppContext
 from .tasks import Reporter
@@ -206,7 +206,7 @@ class PrintPreview(QDialog):
 
     def start_print(self, printer: QPrinter) -> None:
         """Print in the background (the printer was chosen already); progress in the status bar."""
-        rotate = self.ctx.settings.envelope_feed == "rotate"
+        rotate = self.ctx.settings.printer(printer.printerName()).feed == "rotate"
         pdf = self.pdf
         self.print_button.setEnabled(False)
 

@@ -27,16 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.store.mailings import list_mailings
-from imb_tracker.tracking.report import (
+from imb_tracker.actions.catalog import (
     REPORT_COLUMNS,
-    MailingReport,
+    STAGE_WORDS,
     histogram,
+    list_mailings,
     mailing_report,
     report_lines,
     report_rows,
 )
-from imb_tracker.tracking.status import STAGE_WORDS
+from imb_tracker.tracking.report import MailingReport
 
 from .charts import BarChart
 from .context import AppContext

@@ -23,12 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.backend import MODES, explain, test_sign_in
+from imb_tracker.actions.backend import MODES, check_sign_in, explain
+from imb_tracker.actions.catalog import (
+    clear_iv,
+    get_mailer,
+    list_pools,
+    save_iv,
+    set_workstation_range,
+    sheet_templates,
+    update_mailer,
+)
 from imb_tracker.imb import ImbError
-from imb_tracker.layout.templates import sheet_templates
 from imb_tracker.store.errors import StoreError
-from imb_tracker.store.mailers import get_mailer, list_pools, set_workstation_range, update_mailer
-from imb_tracker.usps.credentials import CredentialsError, clear_iv, save_iv
+from imb_tracker.usps.credentials import CredentialsError
 
 from .context import AppContext
 from .widgets import envelope_combo, error_text, ok_text, position_combo, stid_combo, stid_of
@@ -178,16 +185,16 @@ class SettingsPage(QWidget):
 
     def load(self) -> None:
         s = self.ctx.settings
-        self.mode.setCurrentIndex(max(self.mode.findData(s.usps_mode), 0))
-        self.quota.setValue(s.quota_per_minute)
+        self.mode.setCurrentIndex(max(self.mode.findData(s.usps_env), 0))
+        self.quota.setValue(s.iv_quota_per_minute)
         self.template.setCurrentIndex(max(self.template.findData(s.envelope_template), 0))
         self.position.setCurrentIndex(max(self.position.findData(s.imb_position), 0))
         self.digits.setChecked(s.human_readable)
-        self.return_lines.setPlainText(s.return_lines)
+        self.return_lines.setPlainText("\n".join(s.return_address))
         self.endorsement.setText(s.endorsement)
-        self.feed.setCurrentIndex(max(self.feed.findData(s.envelope_feed), 0))
-        self.offset_x.setValue(s.printer_offset_x)
-        self.offset_y.setValue(s.printer_offset_y)
+        self.feed.setCurrentIndex(max(self.feed.findData(s.printer().feed), 0))
+        self.offset_x.setValue(s.printer().offset_x)
+        self.offset_y.setValue(s.printer().offset_y)
         self.labels.setCurrentIndex(max(self.labels.findData(s.label_layout), 0))
         self.stalled.setValue(s.stalled_days)
         self.workstation.setText(s.workstation)
@@ -208,8 +215,8 @@ class SettingsPage(QWidget):
 
     def apply(self) -> None:
         s = self.ctx.settings
-        mode_changed = s.usps_mode != self.mode.currentData()
-        reopen = mode_changed or s.quota_per_minute != self.quota.value()
+        mode_changed = s.usps_env != self.mode.currentData()
+        reopen = mode_changed or s.iv_quota_per_minute != self.quota.value()
         if reopen and self.ctx.tasks.running():
             self.result.setText(error_text("Lookups are running: wait for them or cancel them, then apply."))
             return
@@ -227,15 +234,15 @@ class SettingsPage(QWidget):
         except (ImbError, StoreError) as exc:
             self.result.setText(error_text(str(exc)))
             return
-        s.usps_mode = str(self.mode.currentData())
-        s.quota_per_minute = self.quota.value()
+        s.usps_env = str(self.mode.currentData())
+        s.iv_quota_per_minute = self.quota.value()
         s.envelope_template = str(self.template.currentData())
         s.imb_position = str(self.position.currentData())
         s.human_readable = self.digits.isChecked()
-        s.return_lines = self.return_lines.toPlainText()
+        s.return_address = [t.strip() for t in self.return_lines.toPlainText().splitlines() if t.strip()]
         s.endorsement = self.endorsement.text()
-        s.envelope_feed = str(self.feed.currentData())
-        s.printer_offset_x, s.printer_offset_y = self.offset_x.value(), self.offset_y.value()
+        s.with_printer("", feed=str(self.feed.currentData()), offset_x=self.offset_x.value(),
+                       offset_y=self.offset_y.value())
         s.label_layout = str(self.labels.currentData())
         s.stalled_days = self.stalled.value()
         s.workstation = self.workstation.text().strip()
@@ -246,7 +253,7 @@ class SettingsPage(QWidget):
             self.ctx.data_changed.emit()
         self.result.setText(
             ok_text(
-                "Saved." + (" Switched to: " + MODES.get(s.usps_mode, s.usps_mode) if mode_changed else "")
+                "Saved." + (" Switched to: " + MODES.get(s.usps_env, s.usps_env) if mode_changed else "")
             )
         )
 
@@ -269,7 +276,7 @@ class SettingsPage(QWidget):
         current = self.ctx.backend
 
         def work(_reporter: Any) -> str:
-            return test_sign_in(mode, user, password, current)
+            return check_sign_in(mode, user, password, current)
 
         self.login_result.setText("Signing in …")
         self.ctx.tasks.run(work, on_done=lambda text: self.login_result.setText(ok_text(str(text))),

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.jobs import TrayTagJob, print_tray_tags
-from imb_tracker.layout.templates import cin_table, sheet_template, sheet_templates
+from imb_tracker.actions.catalog import cin_table, sheet_template, sheet_templates
+from imb_tracker.actions.printing import TrayTagJob, print_tray_tags
 
 from .context import AppContext
 from .tasks import Reporter

@@ -70,7 +70,7 @@ POSITIONS = {"address-above": "Above the address", "address-below": "Below the a
 
 def envelope_combo(name: str, with_size: bool = True) -> QComboBox:
     """The envelope templates; the template id is the item data."""
-    from imb_tracker.layout.templates import envelope_templates  # noqa: PLC0415
+    from imb_tracker.actions.catalog import envelope_templates  # noqa: PLC0415
 
     combo = QComboBox()
     combo.setAccessibleName(name)

@@ -25,12 +25,19 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from imb_tracker.actions.backend import DEMO, test_sign_in
+from imb_tracker.actions.backend import DEMO, check_sign_in
+from imb_tracker.actions.catalog import (
+    add_mailer,
+    list_mailers,
+    parse_range,
+    save_iv,
+    serial_capacity,
+    validate_crid,
+)
 from imb_tracker.imb import ImbError, stid_table
 from imb_tracker.imb.fields import validate_mailer_id
 from imb_tracker.store.errors import ConflictError
-from imb_tracker.store.mailers import add_mailer, list_mailers, parse_range, serial_capacity, validate_crid
-from imb_tracker.usps.credentials import CredentialsError, save_iv
+from imb_tracker.usps.credentials import CredentialsError
 
 from .context import AppContext
 from .widgets import error_text, stid_combo, stid_of, warning_text
@@ -216,7 +223,7 @@ class SignInPage(QWizardPage):
         self.result.setText("Signing in …")
 
         def work(_reporter: Any) -> str:
-            return test_sign_in(str(mode), user, password)
+            return check_sign_in(str(mode), user, password)
 
         def done(text: object) -> None:
             self.test_button.setEnabled(True)
@@ -287,12 +294,12 @@ class FirstStartWizard(QWizard):
         """Save the settings, open the database for the mode, add the mailer and the sign-in."""
         demo = self.mode_page.demo.isChecked()
         s = self.ctx.settings
-        s.usps_mode = DEMO if demo else str(self.sign_in_page.environment.currentData())
+        s.usps_env = DEMO if demo else str(self.sign_in_page.environment.currentData())
         m = self.mailer_page
         mid = validate_mailer_id(m.mid.text().strip())
-        s.mailer_mid = mid
-        if demo and not s.return_lines:
-            s.return_lines = "DEMO MAILER\nPO BOX 100\nSPRINGFIELD IL 62704-0100"
+        s.default_mailer = mid
+        if demo and not s.return_address:
+            s.return_address = ["DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"]
         s.configured = True
         self.ctx.open()
         assert self.ctx.db is not None

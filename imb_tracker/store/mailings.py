@@ -18,7 +18,7 @@ from sqlalchemy import Connection, RowMapping, func, select
 
 from imb_tracker.imb import FieldError, encode_tracking
 from imb_tracker.imb.fields import validate_barcode_id, validate_service_type
-from imb_tracker.records import PIECE_COLUMNS, AddressRecord, StoredPiece
+from imb_tracker.records import AddressRecord, StoredPiece
 
 from .engine import Database, new_id
 from .errors import ConflictError, NotFoundError, StoreError
