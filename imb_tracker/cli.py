@@ -36,8 +36,6 @@ from imb_tracker.imb import (
 log = logging.getLogger(__name__)
 
 
-
-
 def _stdin_lines(stream: TextIO) -> Iterable[str]:
     for raw in stream:
         yield raw.rstrip("\r\n")
@@ -270,9 +268,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
-    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415
+    from imb_tracker.actions.errors import database_errors  # noqa: PLC0415
 
-    return (SQLAlchemyError,)
+    return database_errors()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,9 @@ def pieces(n: int) -> list[StoredPiece]:
     out = []
     for i in range(1, n + 1):
         tracking, routing = f"00270123456{i:09d}", "62704123401"
-        address = AddressRecord(i, f"Person {i}", "", f"{i} Main St", "", "Springfield", "IL", "62704", "1234", "01")
+        address = AddressRecord(
+            i, f"Person {i}", "", f"{i} Main St", "", "Springfield", "IL", "62704", "1234", "01"
+        )
         out.append(StoredPiece(address, tracking, routing, encode_tracking(tracking, routing)))
     return out
 

@@ -62,7 +62,9 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             backend.advance_demo(1)
             done = run_refresh(db, backend, plan(db, backend, policy, name).due, policy)
             stages = mailing_report(db, name, backend.clock()).by_stage
-            text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(stages.items(), key=lambda kv: -kv[1]))
+            text = ", ".join(
+                f"{n} {s.replace('_', ' ')}" for s, n in sorted(stages.items(), key=lambda kv: -kv[1])
+            )
             say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
         report = mailing_report(db, name, backend.clock(), settings.stalled_days)
         say("4. summary\n" + "\n".join("   " + line for line in report_lines(report)))

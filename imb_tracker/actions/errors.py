@@ -9,3 +9,10 @@ from __future__ import annotations
 
 class ActionError(ValueError):
     """A workflow refused or could not finish; nothing was half-written."""
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The database's own errors (the front ends report them in one line, never as a traceback)."""
+    from imb_tracker.store.errors import database_errors as store_errors  # noqa: PLC0415
+
+    return store_errors()

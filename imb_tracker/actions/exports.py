@@ -56,7 +56,9 @@ def export_format(path: Path | None, wanted: str | None = None) -> str:
     """The export format: as asked, else from the file name (.csv, .txt, .xlsx, .json)."""
     if wanted:
         if wanted not in FORMATS:
-            raise FieldError("format", wanted, "exports are csv, xlsx or json", "use --format csv, xlsx or json")
+            raise FieldError(
+                "format", wanted, "exports are csv, xlsx or json", "use --format csv, xlsx or json"
+            )
         return wanted
     suffix = path.suffix.lower() if path is not None else ".csv"
     by_suffix = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
@@ -104,7 +106,9 @@ def export_pieces(db: Database, target: Path | IO[str], mailing: str | None = No
     return count
 
 
-def _stream_writer(out: IO[str], header: tuple[str, ...]) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
+def _stream_writer(
+    out: IO[str], header: tuple[str, ...]
+) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     return writer.writerow, out.flush

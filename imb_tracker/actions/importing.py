@@ -22,7 +22,7 @@ from pathlib import Path
 
 from imb_tracker.imb import stid_table
 from imb_tracker.mail import ListResult, read_list
-from imb_tracker.mail.reader import open_list
+from imb_tracker.mail.reader import RawTable, open_list
 from imb_tracker.records import AddressRecord
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
@@ -62,7 +62,7 @@ def check_name(db: Database, mid: str, name: str) -> None:
     check_new_mailing(db, mid, name)
 
 
-def preview(path: str | Path) -> object:
+def preview(path: str | Path) -> RawTable:
     """The list's header and first rows, for choosing columns (raises ListError when unreadable)."""
     return open_list(str(path))
 
@@ -116,4 +116,6 @@ def save(db: Database, result: ListResult, mid: str, name: str, *, source: str =
                              workstation=workstation, progress=saving)  # fmt: skip
     if backend is not None and backend.demo:
         backend.follow_in_demo(db, summary.name)
-    return ImportResult(summary, summary.piece_count, skipped, completion, stid_table().warnings(summary.stid))
+    return ImportResult(
+        summary, summary.piece_count, skipped, completion, stid_table().warnings(summary.stid)
+    )

@@ -128,7 +128,9 @@ def timeline(db: Database, imb: str, now: datetime, stalled_days: int, piece: di
             expected = None
     mailed = (piece["mailed_at"] or piece["created_at"]) if piece else None
     status = piece_status(views, now, mailed, expected, not_found, stalled_days)
-    raw = [json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"] for r in rows]
+    raw = [
+        json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"] for r in rows
+    ]
     try:
         bars: str | None = encode_tracking(imb[:20], imb[20:])
     except ImbError:

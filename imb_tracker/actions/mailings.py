@@ -11,7 +11,9 @@ from imb_tracker.store.mailings import mark_mailed as store_mailed
 from .backend import UspsBackend
 
 
-def mark_mailed(db: Database, mailing: str, when: datetime | None = None, backend: UspsBackend | None = None) -> datetime:
+def mark_mailed(
+    db: Database, mailing: str, when: datetime | None = None, backend: UspsBackend | None = None
+) -> datetime:
     """Record when ``mailing`` went into the mail (now, by the run's clock, when not given).
 
     In demo mode the stand-in is told, so the pieces move through its simulated mail from then.

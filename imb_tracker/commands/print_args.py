@@ -11,10 +11,16 @@ POSITIONS = ("address-above", "address-below", "clear-zone")
 
 def _offsets(p: argparse.ArgumentParser, default: float | None = 0.0) -> None:
     note = " (default: the printer's offset in the settings)" if default is None else ""
-    p.add_argument("--offset-x", type=float, default=default, metavar="IN",
-                   help=f"move everything right by IN inches (printer drift){note}")
-    p.add_argument("--offset-y", type=float, default=default, metavar="IN",
-                   help=f"move everything up by IN inches{note}")
+    p.add_argument(
+        "--offset-x",
+        type=float,
+        default=default,
+        metavar="IN",
+        help=f"move everything right by IN inches (printer drift){note}",
+    )
+    p.add_argument(
+        "--offset-y", type=float, default=default, metavar="IN", help=f"move everything up by IN inches{note}"
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -47,10 +53,17 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         metavar="TEXT",
         help="a return-address line (repeat for each line; default: the return_address setting)",
     )
-    env.add_argument("--endorsement", default=None,
-                     help="ancillary endorsement, e.g. 'Address Service Requested' (default: the setting)")
-    env.add_argument("--printer", default="", metavar="NAME",
-                     help="use this printer's offsets from the settings (printer.NAME.offset_x …)")
+    env.add_argument(
+        "--endorsement",
+        default=None,
+        help="ancillary endorsement, e.g. 'Address Service Requested' (default: the setting)",
+    )
+    env.add_argument(
+        "--printer",
+        default="",
+        metavar="NAME",
+        help="use this printer's offsets from the settings (printer.NAME.offset_x …)",
+    )
     env.add_argument("--logo", metavar="IMAGE", help="PNG or JPEG logo for the return address")
     env.add_argument("--keep-case", action="store_true", help="do not upper-case the delivery address")
     _offsets(env, default=None)

@@ -31,7 +31,10 @@ def cmd_envelopes(args: argparse.Namespace, out: TextIO) -> int:
     template = envelope_template(args.template)
     settings = load_settings(args)
     # Flags win; the return address, endorsement and printer offsets come from the settings otherwise.
-    changes: dict[str, object] = {"uppercase": not args.keep_case, "logo": Path(args.logo) if args.logo else None}
+    changes: dict[str, object] = {
+        "uppercase": not args.keep_case,
+        "logo": Path(args.logo) if args.logo else None,
+    }
     if args.return_line:
         changes["return_lines"] = tuple(args.return_line)
     if args.endorsement is not None:
@@ -82,7 +85,9 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
     sheet = sheet_template(args.stock, "tags")
     job = TrayTagJob(get_mailer(open_db(args), args.mailer).mid, args.zip, args.cin, args.count, args.destination,
                      args.origin or "", args.processing_code, args.label_type, args.start_cell)  # fmt: skip
-    result, codes = print_tray_tags(open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args)))
+    result, codes = print_tray_tags(
+        open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args))
+    )
     out.write(
         f"wrote {len(codes)} tray tag(s) on {result.pages} sheet(s) to {args.out}: "
         f"{codes[0].digits} … {codes[-1].digits}\n"

@@ -82,19 +82,29 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     pcs = sub.add_parser("pieces", parents=[db_parent], help="export pieces with their IMbs",
                          description="One row per piece: mailing, serial, tracking, routing, imb, bars, address.")  # fmt: skip
     pcs.add_argument("--mailing", metavar="NAME", help="only this mailing (default: all)")
-    pcs.add_argument("--format", choices=("csv", "json", "xlsx"), default=None,
-                     help="csv (default), json, or xlsx (with --out); a .json or .xlsx --out name says it too")
+    pcs.add_argument(
+        "--format",
+        choices=("csv", "json", "xlsx"),
+        default=None,
+        help="csv (default), json, or xlsx (with --out); a .json or .xlsx --out name says it too",
+    )
     pcs.add_argument("--out", metavar="FILE", help="write to a file instead of stdout")
     pcs.set_defaults(func=lazy("cmd_pieces"))
 
-    settings = sub.add_parser("settings", help="show or change the settings the window and the commands share",
-                              description="The settings file in the config folder, shared with the window.")
+    settings = sub.add_parser(
+        "settings",
+        help="show or change the settings the window and the commands share",
+        description="The settings file in the config folder, shared with the window.",
+    )
     ssub = settings.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
     show = ssub.add_parser("show", help="every setting and its value")
     show.set_defaults(func=lazy("cmd_settings_show"))
-    put = ssub.add_parser("set", help="change one setting (checked first)",
-                          description="Keys: see 'imb-tracker settings show'. Printer keys: printer.offset_x, "
-                          "printer.offset_y, printer.feed, or printer.NAME.offset_x for a named printer.")
+    put = ssub.add_parser(
+        "set",
+        help="change one setting (checked first)",
+        description="Keys: see 'imb-tracker settings show'. Printer keys: printer.offset_x, "
+        "printer.offset_y, printer.feed, or printer.NAME.offset_x for a named printer.",
+    )
     put.add_argument("key")
     put.add_argument("value")
     put.set_defaults(func=lazy("cmd_settings_set"))

@@ -45,12 +45,21 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     )
     ref.add_argument("--mailing", metavar="NAME", help="only this mailing")
     ref.add_argument("--max", type=int, metavar="N", help="at most N lookups this run")
-    ref.add_argument("--quota-per-minute", type=float, default=None,
-                     help="requests per minute (default: the iv_quota_per_minute setting, 1200)")
-    ref.add_argument("--min-interval-minutes", type=float, default=None,
-                     help="skip pieces looked up this recently (default: the refresh_min_interval_minutes "
-                     "setting, 60)")
-    ref.add_argument("--workers", type=int, default=None, help="lookups in flight at once (default: the setting, 4)")
+    ref.add_argument(
+        "--quota-per-minute",
+        type=float,
+        default=None,
+        help="requests per minute (default: the iv_quota_per_minute setting, 1200)",
+    )
+    ref.add_argument(
+        "--min-interval-minutes",
+        type=float,
+        default=None,
+        help="skip pieces looked up this recently (default: the refresh_min_interval_minutes setting, 60)",
+    )
+    ref.add_argument(
+        "--workers", type=int, default=None, help="lookups in flight at once (default: the setting, 4)"
+    )
     _env(ref)
     ref.set_defaults(func=lazy("cmd_refresh", "track_cmds"))
 
@@ -68,8 +77,10 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     rep.add_argument("--mailing", required=True, metavar="NAME")
     rep.add_argument("--csv", action="store_true", help="one CSV row per piece instead of the summary")
     rep.add_argument(
-        "--stalled-days", type=int, default=None,
-        help="no new scan for this many days = stalled (default: the stalled_days setting, 5)"
+        "--stalled-days",
+        type=int,
+        default=None,
+        help="no new scan for this many days = stalled (default: the stalled_days setting, 5)",
     )
     rep.set_defaults(func=lazy("cmd_report", "track_cmds"))
 

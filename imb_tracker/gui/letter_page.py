@@ -90,7 +90,12 @@ class EnvelopePreview(QWidget):
         p.setPen(QPen(QColor("#9a9a9a"), 1))
         p.drawRect(rect(0, 0, w, h))
         # the barcode clear zone, so the user sees why the address may not go there
-        clear = rect(w - placement_rules.CLEAR_ZONE_WIDTH, 0, placement_rules.CLEAR_ZONE_WIDTH, placement_rules.CLEAR_ZONE_HEIGHT)
+        clear = rect(
+            w - placement_rules.CLEAR_ZONE_WIDTH,
+            0,
+            placement_rules.CLEAR_ZONE_WIDTH,
+            placement_rules.CLEAR_ZONE_HEIGHT,
+        )
         p.setPen(QPen(QColor("#c9d6e8"), 1, Qt.PenStyle.DashLine))
         p.drawRect(clear)
         p.setPen(QColor("#7d8da1"))

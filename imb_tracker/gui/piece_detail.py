@@ -120,12 +120,14 @@ class PieceDetail(QDialog):
             self.heading.setText(f"IMb {self.imb} (not in this database)")
         self.status.setText(t.status)
         self.usps_window.setText(t.window)
-        self.expected.setText(f"{t.expected:%A %d %B %Y} (USPS's estimate)" if t.expected else "not given by USPS")
+        self.expected.setText(
+            f"{t.expected:%A %d %B %Y} (USPS's estimate)" if t.expected else "not given by USPS"
+        )
         if t.transit_days is not None:
             self.transit.setText(f"{t.transit_days:.1f} days from mailing to the last scan")
         elif not t.scans:
             self.transit.setText("no scans yet")
-        self.timeline: list[ScanView] = t.scans
+        self.timeline = t.scans
         self.table.setRowCount(len(self.timeline))
         for r, v in enumerate(self.timeline):
             self.table.setItem(r, 0, QTableWidgetItem(v.when_text))

@@ -241,8 +241,12 @@ class SettingsPage(QWidget):
         s.human_readable = self.digits.isChecked()
         s.return_address = [t.strip() for t in self.return_lines.toPlainText().splitlines() if t.strip()]
         s.endorsement = self.endorsement.text()
-        s.with_printer("", feed=str(self.feed.currentData()), offset_x=self.offset_x.value(),
-                       offset_y=self.offset_y.value())
+        s.with_printer(
+            "",
+            feed=str(self.feed.currentData()),
+            offset_x=self.offset_x.value(),
+            offset_y=self.offset_y.value(),
+        )
         s.label_layout = str(self.labels.currentData())
         s.stalled_days = self.stalled.value()
         s.workstation = self.workstation.text().strip()
@@ -252,9 +256,7 @@ class SettingsPage(QWidget):
         else:
             self.ctx.data_changed.emit()
         self.result.setText(
-            ok_text(
-                "Saved." + (" Switched to: " + MODES.get(s.usps_env, s.usps_env) if mode_changed else "")
-            )
+            ok_text("Saved." + (" Switched to: " + MODES.get(s.usps_env, s.usps_env) if mode_changed else ""))
         )
 
     def save_credentials(self) -> None:

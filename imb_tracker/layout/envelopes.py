@@ -199,7 +199,9 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
             )
     layout = PieceLayout(w, h, address, bars_x, bars_y, piece.bars, digits, violations)
     # The rules hold for the paper: checked where the printer offset puts everything.
-    on_paper = layout.shifted(options.offset_x, options.offset_y) if options.offset_x or options.offset_y else layout
+    on_paper = (
+        layout.shifted(options.offset_x, options.offset_y) if options.offset_x or options.offset_y else layout
+    )
     layout.violations.extend(check_piece(template, options, on_paper, size, bar_len, bar_h))
     return layout
 

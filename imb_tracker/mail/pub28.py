@@ -28,7 +28,9 @@ def last_line(city: str, state: str, zip5: str, zip4: str = "", uppercase: bool 
     return f"{clean_line(city, uppercase)} {state.upper()}  {zip_text}"
 
 
-def address_lines(rec: AddressRecord | StoredPiece, uppercase: bool = True, merge_secondary_under: int = 40) -> list[str]:
+def address_lines(
+    rec: AddressRecord | StoredPiece, uppercase: bool = True, merge_secondary_under: int = 40
+) -> list[str]:
     """The delivery block, top to bottom: name, firm, delivery line(s), last line.
 
     The secondary unit (``address2``) joins the end of the delivery line when

@@ -14,7 +14,21 @@ import random
 import threading
 from collections import deque
 
-KINDS = {"401", "403", "404", "429", "429n", "429date", "500", "502", "503", "504", "timeout", "html", "empty"}
+KINDS = {
+    "401",
+    "403",
+    "404",
+    "429",
+    "429n",
+    "429date",
+    "500",
+    "502",
+    "503",
+    "504",
+    "timeout",
+    "html",
+    "empty",
+}
 
 
 class Faults:

@@ -281,7 +281,9 @@ class Handler(BaseHTTPRequestHandler):
             )
         elif fault == "429date":  # Retry-After as an HTTP date, as RFC 9110 allows
             when = datetime.now(UTC) + timedelta(seconds=self.box.faults.retry_after)
-            self._json(429, {"message": "Too Many Requests"}, {"Retry-After": format_datetime(when, usegmt=True)})
+            self._json(
+                429, {"message": "Too Many Requests"}, {"Retry-After": format_datetime(when, usegmt=True)}
+            )
         elif fault == "429n":
             self._json(429, {"message": "Too Many Requests"})
         elif fault == "401":

@@ -45,3 +45,10 @@ class RangeExhaustedError(StoreError):
             f"uniqueness window, but {wanted:,} were asked for; {when}. Widen the serial range "
             "(imb-tracker mailer add … --serial-range) or wait"
         )
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The database driver's own error classes, for front ends that report them in one line."""
+    from sqlalchemy.exc import SQLAlchemyError  # noqa: PLC0415 - only when something went wrong
+
+    return (SQLAlchemyError,)

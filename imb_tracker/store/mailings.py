@@ -201,8 +201,6 @@ def list_mailings(db: Database) -> list[MailingSummary]:
         return [_summary(r) for r in conn.execute(query).mappings()]
 
 
-
-
 def _stored(row: RowMapping) -> StoredPiece:
     tracking, routing = row["tracking"], row["routing"]
     extra = json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {}

@@ -253,10 +253,10 @@ class HostRegistry:
         prefix = base_url.rstrip("/")
         with self._lock:
             gone = [k for k in self._sessions if k.startswith(prefix)]
-            for k in gone:
-                self._sessions.pop(k).close()
-            for k in [k for k in self._auth if k[0].startswith(prefix)]:
-                del self._auth[k]
+            for name in gone:
+                self._sessions.pop(name).close()
+            for key in [key for key in self._auth if key[0].startswith(prefix)]:
+                del self._auth[key]
 
     def close(self) -> None:
         with self._lock:
