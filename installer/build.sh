@@ -39,7 +39,7 @@ else
   [ -x "$WORK/venv/bin/python" ] || "$PYTHON" -m venv "$WORK/venv"
   PY=$WORK/venv/bin/python
   say "installing the app and PyInstaller into $WORK/venv (log: $WORK/pip.log)"
-  { "$PY" -m pip install --upgrade pip && "$PY" -m pip install "$ROOT" "$PYINSTALLER_REQ"; } \
+  { "$PY" -m pip install --upgrade pip && "$PY" -m pip install -c "$ROOT/installer/constraints.txt" "$ROOT" "$PYINSTALLER_REQ"; } \
     >"$WORK/pip.log" 2>&1 || { cat "$WORK/pip.log" >&2; exit 1; }
 fi
 VERSION=$("$PY" -c 'import importlib.metadata as m; print(m.version("imb-tracker"))')

@@ -17,5 +17,5 @@ fi
 extras=""
 if [ $# -gt 0 ]; then extras="[$(IFS=,; echo "$*")]"; fi
 echo "setup: installing IMb Tracker${extras:+ with $extras} into .venv (log: $log)" >&2
-.venv/bin/python -m pip install -e ".${extras}" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+.venv/bin/python -m pip install -c installer/constraints.txt -e ".${extras}" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 .venv/bin/python -c "import imb_tracker" # fail loudly if the install did not work

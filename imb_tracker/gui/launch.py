@@ -72,10 +72,12 @@ def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None =
 
     from .first_frame import after_first_frame  # noqa: PLC0415
     from .main_window import MainWindow, apply_palette  # noqa: PLC0415
+    from .refcount_fix import apply as keep_singletons_alive  # noqa: PLC0415
 
     tune_interpreter()
     paths = app_paths(dev_dir).ensure()
     configure_logging(0, paths.logs)
+    keep_singletons_alive()  # does nothing on the PySide6 the app ships (a fallback for a bad install)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
     app.setApplicationName("IMb Tracker")

@@ -1,6 +1,6 @@
 """Preview a PDF and print it at exactly 100 %: never fit-to-page, page size checked after the dialog.
 
-Printing renders each PDF page with QtPdf at the printer's resolution and
+Printing renders each PDF page with PDFium (:mod:`.pdf_pages`) at the printer's resolution and
 draws it 1:1 on a full-page QPrinter (printing.md §6.2).  The page layout is
 set *after* the print dialog, because some drivers reset it (§6.5), and a
 printer that will not take the PDF's paper size is refused in words instead
@@ -18,10 +18,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QPointF, QSize, QSizeF, QUrl
-from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter, QTransform
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
-from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtCore import QMarginsF, QPointF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QShortcut,
+    QTransform,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,6 +46,7 @@ from PySide6.QtWidgets import (
 from imb_tracker.actions.printing import print_calibration as render_calibration
 
 from .context import AppContext
+from .pdf_pages import PdfOpenError, PdfPages
 from .tasks import Reporter
 
 log = logging.getLogger(__name__)
@@ -73,41 +83,83 @@ def print_pdf(pdf: Path, printer: QPrinter, reporter: Reporter | None = None, ro
     Runs on a worker thread (QPainter may paint on a QPrinter from any one thread).
     ``rotate`` turns the content a quarter turn for envelope feeds whose driver does not.
     """
-    doc = QPdfDocument()
-    status = doc.load(str(pdf))
-    if status != QPdfDocument.Error.None_:
-        raise RuntimeError(f"could not open {pdf.name} ({status.name})")
-    size = doc.pagePointSize(0)
-    width, height = size.width(), size.height()
-    if rotate:
-        set_exact_page(printer, height, width)
-    else:
-        set_exact_page(printer, width, height)
-    dpi = printer.resolution()
-    options = QPdfDocumentRenderOptions()
-    options.setRenderFlags(QPdfDocumentRenderOptions.RenderFlag.PathAliased
-                           | QPdfDocumentRenderOptions.RenderFlag.TextAliased)  # fmt: skip
-    pixels = QSize(round(width * dpi / 72), round(height * dpi / 72))
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise RuntimeError("the printer could not be opened")
-    pages = doc.pageCount()
-    printed = 0
+    doc = PdfPages(pdf)
     try:
-        for i in range(pages):
-            if reporter is not None and not reporter.progress(i, pages, f"page {i + 1} of {pages}"):
-                break
-            if i:
-                printer.newPage()
-            image = doc.render(i, pixels, options)
-            if rotate:  # the page is portrait on the printer; turn the landscape content into it
-                painter.setTransform(QTransform().translate(pixels.height(), 0).rotate(90))
-            painter.drawImage(QPointF(0, 0), image)  # 1:1, never into a "fit" rectangle
-            printed += 1
+        width, height = doc.page_size(0)
+        if rotate:
+            set_exact_page(printer, height, width)
+        else:
+            set_exact_page(printer, width, height)
+        dpi = printer.resolution()
+        pixels = (round(width * dpi / 72), round(height * dpi / 72))
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise RuntimeError("the printer could not be opened")
+        pages = len(doc)
+        printed = 0
+        try:
+            for i in range(pages):
+                if reporter is not None and not reporter.progress(i, pages, f"page {i + 1} of {pages}"):
+                    break
+                if i:
+                    printer.newPage()
+                image = doc.render(i, *pixels, aliased=True)
+                if rotate:  # the page is portrait on the printer; turn the landscape content into it
+                    painter.setTransform(QTransform().translate(pixels[1], 0).rotate(90))
+                painter.drawImage(QPointF(0, 0), image)  # 1:1, never into a "fit" rectangle
+                printed += 1
+        finally:
+            painter.end()
     finally:
-        painter.end()
         doc.close()
     return printed
+
+
+class PageView(QWidget):
+    """One PDF page drawn to fit the widget (paper on grey), re-rendered sharp at the size shown."""
+
+    def __init__(self, doc: PdfPages | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.index = 0
+        self._image: QImage | None = None
+        self._key: tuple[int, int, int] | None = None
+        self.setMinimumSize(200, 120)
+        self.setAutoFillBackground(False)
+
+    def show_page(self, index: int) -> None:
+        if self.doc is None or not 0 <= index < len(self.doc):
+            return
+        self.index = index
+        self._key = None
+        self.update()
+
+    def _fitted(self) -> tuple[int, int, int, int]:
+        """x, y, width, height of the page in the widget (8 px margin, aspect kept)."""
+        assert self.doc is not None
+        w_pt, h_pt = self.doc.page_size(self.index)
+        room_w, room_h = max(self.width() - 16, 1), max(self.height() - 16, 1)
+        scale = min(room_w / w_pt, room_h / h_pt)
+        w, h = max(round(w_pt * scale), 1), max(round(h_pt * scale), 1)
+        return (self.width() - w) // 2, (self.height() - h) // 2, w, h
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.gray)
+        if self.doc is not None and len(self.doc):
+            x, y, w, h = self._fitted()
+            ratio = self.devicePixelRatioF()
+            key = (self.index, round(w * ratio), round(h * ratio))
+            if key != self._key or self._image is None:
+                self._image = self.doc.render(self.index, key[1], key[2])
+                self._image.setDevicePixelRatio(ratio)
+                self._key = key
+            painter.drawImage(QPointF(x, y), self._image)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._key = None
+        super().resizeEvent(event)
 
 
 def system_print_command(pdf: Path, width_in: float, height_in: float, printer: str = "") -> list[str] | None:
@@ -126,7 +178,7 @@ def system_print_command(pdf: Path, width_in: float, height_in: float, printer: 
 
 
 class PrintPreview(QDialog):
-    """The PDF's pages (QtPdf), with Print at 100 %, Send to system printer, Open folder, Calibration page."""
+    """The PDF's pages (PDFium), with Print at 100 %, Send to system printer, Open folder, Calibration page."""
 
     def __init__(self, ctx: AppContext, pdf: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -137,16 +189,16 @@ class PrintPreview(QDialog):
         self.setAccessibleName("Print preview")
         self.resize(980, 720)
         layout = QVBoxLayout(self)
-        self.document = QPdfDocument(self)
-        self.document.load(str(self.pdf))
-        self.view = QPdfView(self)
+        try:
+            self.document: PdfPages | None = PdfPages(self.pdf)
+        except PdfOpenError as exc:
+            log.warning("%s", exc)
+            self.document = None
+        self.view = PageView(self.document, self)
         self.view.setAccessibleName("PDF pages")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
-        pages = self.document.pageCount()
-        size = self.document.pagePointSize(0) if pages else QSizeF(0, 0)
-        self.page_size = (size.width() / 72, size.height() / 72)
+        pages = len(self.document) if self.document is not None else 0
+        size = self.document.page_size(0) if pages and self.document is not None else (0.0, 0.0)
+        self.page_size = (size[0] / 72, size[1] / 72)
         info = QHBoxLayout()
         self.info = QLabel(f"{pages:,} page(s), {self.page_size[0]:.3g} × {self.page_size[1]:.3g} in. Saved as "
                            f"{self.pdf}. Print at 100 % (actual size), never “fit to page”.")  # fmt: skip
@@ -157,7 +209,11 @@ class PrintPreview(QDialog):
         self.page.setPrefix("Page ")
         self.page.setSuffix(f" of {pages:,}")
         self.page.setAccessibleName("Go to page")
-        self.page.valueChanged.connect(lambda n: self.view.pageNavigator().jump(n - 1, QPointF(), 0))
+        self.page.valueChanged.connect(lambda n: self.view.show_page(n - 1))
+        QShortcut(QKeySequence(QKeySequence.StandardKey.MoveToNextPage), self, lambda: self.page.stepBy(1))
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage), self, lambda: self.page.stepBy(-1)
+        )
         info.addWidget(self.info, 1)
         info.addWidget(self.page)
         layout.addLayout(info)
@@ -196,6 +252,14 @@ class PrintPreview(QDialog):
             self.print_button.setToolTip(
                 f"{pages:,} pages: sending the PDF to the system printer is much faster"
             )
+
+    def done(self, result: int) -> None:
+        """Closing the preview closes the PDF (a big job's file stays open no longer than its window)."""
+        if self.document is not None and self._printer is None:
+            self.view.doc = None
+            self.document.close()
+            self.document = None
+        super().done(result)
 
     def print_with_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -1,17 +1,14 @@
-"""Keep ``None``, ``True`` and ``False`` alive under PySide6 6.12 on Python 3.11.
+"""A guarded fallback for PySide6 6.12.0 on Python 3.11, which loses references to ``None`` and ``True``.
 
-PySide6 6.12.0 (the abi3 wheels) returns ``None`` from void methods
-(``setText``, ``processEvents``, ``QTimer.start`` …) and ``True`` from
-``Signal.emit`` without taking a reference.  On Python 3.12+ these objects are
-immortal and nothing happens.  On 3.11 each such call drops one reference, and
-after some thousands of calls (a 5,000-letter refresh is plenty) the
-interpreter aborts with "none_dealloc" or "bool_dealloc".  Measured: 200 calls
-of ``QLabel.setText`` drop 200 references to ``None``.
-
-The fix does what Python 3.12 does: it gives the three singletons a reference
-count so large that no number of dropped references can reach zero.  They are
-never freed anyway, so the extra count changes nothing else.  It is applied
-only when a probe shows this PySide drops references, and only before 3.12.
+The app does not need this: ``pyproject.toml`` leaves 6.12.0 out and the
+installers are built with ``installer/constraints.txt`` (6.11.3, measured
+clean).  Should a bad combination be installed anyway (a user's own pip
+install), :func:`apply` is called once by the launcher, never as a side effect
+of an import.  It measures first, and only when this PySide really drops
+references on this Python does it do what Python 3.12 does for these three
+objects: give them a reference count so large that no number of dropped
+references reaches zero.  It refuses debug builds of Python (whose reference
+accounting it would corrupt) and logs what it did.
 """
 
 from __future__ import annotations
@@ -41,17 +38,23 @@ def pyside_drops_references() -> bool:
 
 
 def apply() -> bool:
-    """Make None/True/False effectively immortal if this Python and PySide need it; True when applied."""
+    """Keep None/True/False alive if, and only if, this Python and PySide need it; True when applied."""
     global _applied
     if _applied or sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return _applied
     if not pyside_drops_references():
         return False
+    import PySide6  # noqa: PLC0415
+
+    if hasattr(sys, "gettotalrefcount"):  # a debug build: its reference totals would go wrong
+        log.error("PySide6 %s loses references on this debug build of Python %s; not patched: install "
+                  "PySide6-Essentials 6.11.3 (pip install -c installer/constraints.txt)",
+                  PySide6.__version__, sys.version.split()[0])  # fmt: skip
+        return False
     for obj in (None, True, False):
         ctypes.c_ssize_t.from_address(id(obj)).value += HEADROOM
     _applied = True
-    log.info("PySide drops references to None/True on this Python; gave them a permanent count instead")
+    log.warning("PySide6 %s loses references to None/True on Python %s; gave None, True and False a "
+                "permanent count so the app does not crash. Install PySide6-Essentials 6.11.3 to avoid this",
+                PySide6.__version__, sys.version.split()[0])  # fmt: skip
     return True
-
-
-apply()
