@@ -37,13 +37,13 @@ THIRD_PARTY: dict[str, set[str]] = {
     "store": {"sqlalchemy", "psycopg"},
     "layout": {"reportlab", "PIL"},
     "usps": {"httpx", "keyring"},
-    "tracking": {"sqlalchemy"},  # until its last queries move into store (issue 13, item 7)
+    "tracking": set(),  # its queries live in store
     "sandbox": set(),
     "actions": {"openpyxl"},
     "app": {"platformdirs"},
     "commands": {"httpx"},
     "cli": set(),
-    "gui": {"PySide6", "shiboken6", "httpx"},
+    "gui": {"PySide6", "shiboken6", "httpx", "pypdfium2"},
 }
 SERVICES = {"mail", "store", "layout", "usps", "tracking"}
 FRONT_ENDS = {"gui", "commands", "cli"}
@@ -139,7 +139,8 @@ PLANTED = [
     ("imb/bad.py", "import reportlab\n"),
     ("usps/bad.py", "from imb_tracker.store import open_database\n"),
     ("layout/bad.py", "import sqlalchemy\n"),
-    ("usps/bad.py", "from sqlalchemy.orm import Session\n"),
+    ("tracking/bad.py", "from sqlalchemy.orm import Session\n"),
+    ("actions/bad.py", "from sqlalchemy import select\n"),
     ("gui/bad.py", "import sqlalchemy\n"),
     ("gui/bad.py", "from imb_tracker.store.mailings import create_mailing\n"),
     ("gui/bad.py", "from imb_tracker.tracking.refresh import refresh\n"),

@@ -51,9 +51,13 @@ def piece_id_for(conn: Connection, imb: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: datetime) -> int:
-    """Store scans idempotently (dedupe key unique); orphans are kept with no piece."""
-    ids: dict[str, int | None] = {}
+def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: datetime,
+                known: dict[str, int | None] | None = None) -> int:  # fmt: skip
+    """Store scans idempotently (dedupe key unique); orphans are kept with no piece.
+
+    ``known`` maps IMbs whose piece the caller has looked up already (a lookup resolves its piece once).
+    """
+    ids: dict[str, int | None] = dict(known or {})
     rows = []
     for rec in records:
         if rec.imb not in ids:
@@ -68,9 +72,11 @@ def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: dat
 
 
 def log_lookup(conn: Connection, imb: str, requested_at: datetime, outcome: str, http_status: int | None,
-               scan_count: int, error: str = "") -> None:  # fmt: skip
+               scan_count: int, error: str = "", *, piece_id: int | bool | None = False) -> None:  # fmt: skip
+    """One line of the lookup log; ``piece_id`` when the caller resolved the piece already (False: look it up)."""
+    pid = piece_id_for(conn, imb) if piece_id is False else piece_id
     conn.execute(lookups.insert().values(
-        piece_id=piece_id_for(conn, imb), imb=imb, requested_at=requested_at, outcome=outcome,
+        piece_id=pid, imb=imb, requested_at=requested_at, outcome=outcome,
         http_status=http_status, scan_count=scan_count, error=error[:2000],
     ))  # fmt: skip
 
@@ -203,3 +209,45 @@ def iter_scan_rows(db: Database, *, mailing: str | None = None, imb: str | None 
         query = query.where(scans.c.imb == imb)
     with db.read() as conn:
         yield from conn.execution_options(yield_per=chunk).execute(query).mappings()
+
+
+def last_lookup(conn: Connection, piece_id: int) -> tuple[str, datetime] | None:
+    """The latest lookup of a piece: (outcome, requested at), or None."""
+    row = conn.execute(
+        select(lookups.c.outcome, lookups.c.requested_at)
+        .where(lookups.c.piece_id == piece_id)
+        .order_by(lookups.c.requested_at.desc())
+    ).first()
+    return (str(row[0]), row[1]) if row else None
+
+
+@dataclass(frozen=True)
+class MailingScans:
+    """Everything a mailing's report reads: the mailing, its pieces, their scans, and who USPS did not know."""
+
+    mailing: RowMapping
+    pieces: list[RowMapping]
+    scans_by_piece: dict[int, list[RowMapping]]
+    not_found: set[int]
+
+
+def mailing_scans(db: Database, mailing: str) -> MailingScans:
+    """One read of a mailing's pieces and scans, for its report."""
+    from .mailings import mailing_row  # noqa: PLC0415 - mailings imports this module's neighbours
+
+    with db.read() as conn:
+        m = mailing_row(conn, mailing)
+        piece_rows = list(conn.execute(select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id))
+                          .mappings())  # fmt: skip
+        by_piece: dict[int, list[RowMapping]] = {}
+        for s in conn.execute(
+            select(scans).join(pieces, pieces.c.id == scans.c.piece_id).where(pieces.c.mailing_id == m["id"])
+        ).mappings():
+            by_piece.setdefault(int(s["piece_id"]), []).append(s)
+        not_found = {
+            int(r[0]) for r in conn.execute(
+                select(lookups.c.piece_id).join(pieces, pieces.c.id == lookups.c.piece_id)
+                .where(pieces.c.mailing_id == m["id"], lookups.c.outcome == "not_found")
+            )
+        }  # fmt: skip
+    return MailingScans(m, piece_rows, by_piece, not_found)

@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-
+from imb_tracker.store.addresses import cache_address, cached_address
 from imb_tracker.store.engine import Database
-from imb_tracker.store.schema import address_cache
 from imb_tracker.usps.apis import ApisClient
 from imb_tracker.usps.errors import AuthError, CancelledError, NotFoundError, UspsError
 
@@ -59,13 +57,10 @@ def complete_routing(db: Database, client: ApisClient, records: Sequence[R], *, 
             out.append(rec)
             continue
         key = _key(rec)
-        with db.read() as conn:
-            cached = (
-                conn.execute(select(address_cache).where(address_cache.c.query_key == key)).mappings().first()
-            )
+        cached = cached_address(db, key)
         if cached is not None:
             summary.from_cache += 1
-            zip4, dp = cached["zip4"], cached["delivery_point"]
+            zip4, dp = cached.zip4, cached.delivery_point
         else:
             try:
                 found = client.address(rec.address1, rec.city, rec.state, rec.zip5, rec.address2, cancel)  # type: ignore[attr-defined]
@@ -90,9 +85,16 @@ def complete_routing(db: Database, client: ApisClient, records: Sequence[R], *, 
                 out.append(rec)
                 continue
             zip4, dp = found.zip4, found.delivery_point
-            with db.write() as conn:
-                conn.execute(address_cache.insert().values(query_key=key, zip5=found.zip5, zip4=zip4, delivery_point=dp,
-                                                           dpv=found.dpv[:2], raw_payload=found.raw, fetched_at=clock()))  # fmt: skip
+            cache_address(
+                db,
+                key,
+                zip5=found.zip5,
+                zip4=zip4,
+                delivery_point=dp,
+                dpv=found.dpv,
+                raw_payload=found.raw,
+                fetched_at=clock(),
+            )
         if zip4:
             summary.completed += 1
             out.append(rec._replace(zip4=zip4, delivery_point=dp))  # type: ignore[attr-defined]

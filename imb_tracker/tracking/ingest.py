@@ -13,9 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
-from imb_tracker.store.engine import Database
+from imb_tracker.store.engine import Connection, Database
 from imb_tracker.store.scans import ScanRecord, log_lookup, piece_id_for, store_scans
 from imb_tracker.usps.iv import PieceResult
 
@@ -75,17 +73,22 @@ def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> 
     records, unusable = to_records(result.imb, result.scans, "api")
     outcome = str(result.outcome)
     with db.write() as conn:
-        new = store_scans(conn, records, requested_at)
+        piece_id = piece_id_for(conn, result.imb)  # once per lookup, for the scans, the log and the status
+        new = store_scans(conn, records, requested_at, known={result.imb: piece_id})
         note = f"{unusable} scan(s) without a readable time" if unusable else ""
-        log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note)
-        refresh_piece_status(conn, result.imb, requested_at, outcome, result.data)
+        log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note,
+                   piece_id=piece_id)  # fmt: skip
+        if piece_id is not None:
+            update_status(conn, piece_id, requested_at, outcome, requested_at, result.data)
     return len(records), new
 
 
 def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, error: str) -> None:
     with db.write() as conn:
-        log_lookup(conn, imb, requested_at, outcome, None, 0, error)
-        refresh_piece_status(conn, imb, requested_at, outcome)
+        piece_id = piece_id_for(conn, imb)
+        log_lookup(conn, imb, requested_at, outcome, None, 0, error, piece_id=piece_id)
+        if piece_id is not None:
+            update_status(conn, piece_id, requested_at, outcome, requested_at)
 
 
 def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None,

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from imb_tracker.store.engine import Database
-from imb_tracker.store.mailings import mailing_row
-from imb_tracker.store.schema import lookups, pieces, scans
+from imb_tracker.store.scans import mailing_scans
 
 from .scanfields import normalise
 from .status import ScanView, describe, piece_status
@@ -61,26 +58,9 @@ def scan_views(rows: Iterable[Mapping[Any, Any]]) -> list[ScanView]:
 
 
 def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int = 5) -> MailingReport:
-    with db.read() as conn:
-        m = mailing_row(conn, mailing)
-        start = m["mailed_at"] or m["created_at"]
-        piece_rows = list(
-            conn.execute(
-                select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id)
-            ).mappings()
-        )
-        scan_rows = conn.execute(
-            select(scans).join(pieces, pieces.c.id == scans.c.piece_id).where(pieces.c.mailing_id == m["id"])
-        ).mappings()
-        by_piece: dict[int, list[Any]] = defaultdict(list)
-        for s in scan_rows:
-            by_piece[s["piece_id"]].append(s)
-        not_found = {
-            r[0] for r in conn.execute(
-                select(lookups.c.piece_id).join(pieces, pieces.c.id == lookups.c.piece_id)
-                .where(pieces.c.mailing_id == m["id"], lookups.c.outcome == "not_found")
-            )
-        }  # fmt: skip
+    data = mailing_scans(db, mailing)
+    m, piece_rows, by_piece, not_found = data.mailing, data.pieces, data.scans_by_piece, data.not_found
+    start = m["mailed_at"] or m["created_at"]
     report = MailingReport(mailing, len(piece_rows))
     for p in piece_rows:
         views = scan_views(by_piece.get(p["id"], []))

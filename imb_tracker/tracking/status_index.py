@@ -14,11 +14,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
-
-from imb_tracker.store.engine import Database
-from imb_tracker.store.scans import piece_scan_rows, pieces_needing_status, status_of, write_status
-from imb_tracker.store.schema import lookups
+from imb_tracker.store.engine import Connection, Database
+from imb_tracker.store.scans import (
+    last_lookup,
+    piece_scan_rows,
+    pieces_needing_status,
+    status_of,
+    write_status,
+)
 
 from .report import scan_views
 from .status import STAGE_WORDS, piece_status
@@ -76,11 +79,7 @@ def rebuild_statuses(
     for start in range(0, len(todo), 500):
         with db.write() as conn:
             for piece_id in todo[start : start + 500]:
-                last = conn.execute(
-                    select(lookups.c.outcome, lookups.c.requested_at)
-                    .where(lookups.c.piece_id == piece_id)
-                    .order_by(lookups.c.requested_at.desc())
-                ).first()
+                last = last_lookup(conn, piece_id)
                 update_status(conn, piece_id, now, last[0] if last else "file", last[1] if last else None)
         if progress is not None:
             progress(min(start + 500, len(todo)), len(todo))
