@@ -41,9 +41,9 @@ THIRD_PARTY: dict[str, set[str]] = {
     "sandbox": set(),
     "actions": {"openpyxl"},
     "app": {"platformdirs"},
-    "commands": {"httpx"},
+    "commands": set(),
     "cli": set(),
-    "gui": {"PySide6", "shiboken6", "httpx", "pypdfium2"},
+    "gui": {"PySide6", "shiboken6", "pypdfium2"},
 }
 SERVICES = {"mail", "store", "layout", "usps", "tracking"}
 FRONT_ENDS = {"gui", "commands", "cli"}

@@ -81,3 +81,20 @@ def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path) -> None:  # type: ignor
     with db.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_version_4_is_version_4_as_it_shipped_and_5_brings_it_to_the_code(db_url: str) -> None:
+    """Issue 13: each step has its own frozen DDL; a version-4 database lacks what came later."""
+    db = Database(db_url)
+    assert migrate(db, target=4) == 4
+    with db.read() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("piece_status")}
+        indexes = {i["name"] for i in inspect(conn).get_indexes("pieces")}
+    assert "expected_delivery" not in columns and "piece_payload" not in columns
+    assert "ix_pieces_mailing" not in indexes and "ix_pieces_name" in indexes
+    assert migrate(db) == LATEST >= 5
+    with db.read() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("piece_status")}
+        indexes = {i["name"] for i in inspect(conn).get_indexes("pieces")}
+    assert {"expected_delivery", "piece_payload"} <= columns and "ix_pieces_mailing" in indexes
+    db.close()

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, inspect, select, text
 
+from . import ddl
 from .engine import Database
 from .errors import SchemaTooNewError
-from .schema import LETTERS_INDEXES, V1_TABLES, V2_TABLES, V3_TABLES, V4_TABLES, metadata, schema_version
+from .schema import LETTERS_INDEXES, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -31,24 +32,34 @@ class Migration:
 
 
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=list(V1_TABLES))
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V1_TABLES))
 
 
 def _v2(conn: Connection) -> None:
-    metadata.create_all(conn, tables=list(V2_TABLES))
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V2_TABLES))
 
 
 def _v3(conn: Connection) -> None:
-    metadata.create_all(conn, tables=list(V3_TABLES))
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V3_TABLES))
 
 
 def _v4(conn: Connection) -> None:
     # Empty at first: tracking.status_index.rebuild_statuses fills it from the stored scans.
-    metadata.create_all(conn, tables=list(V4_TABLES))
-    for index in LETTERS_INDEXES:  # the letters table sorts a million pieces by these columns
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V4_TABLES))
+    for index in ddl.V4_INDEXES:  # the letters table sorts a million pieces by these columns
         index.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         _sqlite_search_index(conn)
+
+
+def _v5(conn: Connection) -> None:
+    """What was added after version 4 shipped without a step of its own (databases made in between lack it)."""
+    have = {c["name"] for c in inspect(conn).get_columns("piece_status")}
+    for column, kind in (("expected_delivery", "VARCHAR(10)"), ("piece_payload", "TEXT")):
+        if column not in have:
+            conn.exec_driver_sql(f"ALTER TABLE piece_status ADD COLUMN {column} {kind} NOT NULL DEFAULT ''")
+    by_mailing = next(i for i in LETTERS_INDEXES if i.name == "ix_pieces_mailing")
+    by_mailing.create(conn, checkfirst=True)
 
 
 def _sqlite_search_index(conn: Connection) -> None:
@@ -93,6 +104,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "scans with raw payloads, lookup log", _v2),
     Migration(3, "cache of USPS Addresses results", _v3),
     Migration(4, "headline tracking status per piece", _v4),
+    Migration(5, "expected delivery and USPS's piece data in the status; letters sorted by mailing", _v5),
 )
 LATEST = MIGRATIONS[-1].version
 
