@@ -258,13 +258,23 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     Imported only when something went wrong, so a plain encode never loads the store.
     """
     from imb_tracker.actions.errors import ActionError  # noqa: PLC0415
+    from imb_tracker.errors import CancelledError, NotFoundError  # noqa: PLC0415
     from imb_tracker.mail import ListError  # noqa: PLC0415
     from imb_tracker.settings import SettingsError  # noqa: PLC0415
     from imb_tracker.store import StoreError  # noqa: PLC0415
     from imb_tracker.usps.credentials import CredentialsError  # noqa: PLC0415
     from imb_tracker.usps.errors import UspsError  # noqa: PLC0415
 
-    return (ActionError, ListError, SettingsError, StoreError, CredentialsError, UspsError)
+    return (
+        ActionError,
+        ListError,
+        SettingsError,
+        StoreError,
+        CredentialsError,
+        UspsError,
+        NotFoundError,
+        CancelledError,
+    )
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:

@@ -15,11 +15,12 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "imb_tracker"
 
 # package → the imb_tracker packages it may import (the ground floor, records and settings, is everyone's)
-GROUND = {"records", "settings", "imb"}
+GROUND = {"records", "settings", "errors", "imb"}
 ALLOWED: dict[str, set[str]] = {
     "imb": {"imb"},
     "records": set(),
     "settings": set(),
+    "errors": set(),
     "mail": GROUND | {"mail"},
     "store": GROUND | {"store"},
     "layout": GROUND | {"mail", "layout"},
@@ -33,6 +34,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "imb": set(),
     "records": set(),
     "settings": set(),
+    "errors": set(),
     "mail": {"openpyxl"},
     "store": {"sqlalchemy", "psycopg"},
     "layout": {"reportlab", "PIL"},

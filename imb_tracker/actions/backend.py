@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from imb_tracker.app import AppPaths
+from imb_tracker.errors import CancelledError
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
 from imb_tracker.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from imb_tracker.settings import NAMED_MODES, Settings
@@ -235,6 +236,8 @@ def explain(exc: BaseException) -> str:
         UspsError,
     )
 
+    if isinstance(exc, CancelledError | LookupError | ValueError):
+        return str(exc)  # says what happened already (cancelled, not found, a field to fix)
     if isinstance(exc, CredentialsError):
         return (
             f"{exc}. Open Settings → USPS and save your Business Customer Gateway sign-in (or use demo mode)."

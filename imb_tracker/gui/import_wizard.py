@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from imb_tracker.actions import importing
 from imb_tracker.actions.backend import explain
 from imb_tracker.actions.catalog import FIELDS, check_mapping, detect_mapping, report_csv
+from imb_tracker.errors import CancelledError
 from imb_tracker.imb.resources import resource_path
 from imb_tracker.mail import ListError, ListResult
 from imb_tracker.store.errors import StoreError
@@ -378,7 +379,11 @@ class CreatePage(QWizardPage):
         def failed(exc: BaseException) -> None:
             self.cancel.setEnabled(False)
             self.status.setText(
-                error_text(explain(exc) if not isinstance(exc, (StoreError, ValueError)) else str(exc))
+                error_text(
+                    str(exc)
+                    if isinstance(exc, (StoreError, ValueError, LookupError, CancelledError))
+                    else explain(exc)
+                )
             )
 
         self.status.setText("Working …")

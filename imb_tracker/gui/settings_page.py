@@ -33,6 +33,7 @@ from imb_tracker.actions.catalog import (
     sheet_templates,
     update_mailer,
 )
+from imb_tracker.errors import NotFoundError
 from imb_tracker.imb import ImbError
 from imb_tracker.store.errors import StoreError
 from imb_tracker.usps.credentials import CredentialsError
@@ -231,7 +232,7 @@ class SettingsPage(QWidget):
                 current = f"{own[0].first_serial}-{own[0].last_serial}" if own else ""
                 if wanted and wanted.replace(" ", "") != current:
                     set_workstation_range(self.ctx.db, self.mid.text(), workstation, wanted)
-        except (ImbError, StoreError) as exc:
+        except (ImbError, StoreError, NotFoundError) as exc:
             self.result.setText(error_text(str(exc)))
             return
         s.usps_env = str(self.mode.currentData())

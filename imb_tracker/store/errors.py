@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from imb_tracker.errors import CancelledError, NotFoundError
+
+__all__ = [
+    "CancelledError",
+    "ConflictError",
+    "NotFoundError",
+    "RangeExhaustedError",
+    "SchemaTooNewError",
+    "StoreError",
+]
+
 
 class StoreError(Exception):
-    """Base class for database problems a user can act on."""
-
-
-class NotFoundError(StoreError):
-    """A mailer, mailing or piece that was asked for does not exist."""
+    """Base class for database problems a user can act on (not-found and cancel are the shared classes)."""
 
 
 class ConflictError(StoreError):

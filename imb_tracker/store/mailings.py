@@ -21,7 +21,7 @@ from imb_tracker.imb.fields import validate_barcode_id, validate_service_type
 from imb_tracker.records import AddressRecord, StoredPiece
 
 from .engine import Database, new_id
-from .errors import ConflictError, NotFoundError, StoreError
+from .errors import CancelledError, ConflictError, NotFoundError, StoreError
 from .mailers import _mailer_row
 from .schema import mailers, mailings, pieces
 from .serials import reserve
@@ -31,10 +31,6 @@ log = logging.getLogger(__name__)
 BATCH = 5000
 #: progress(done, total); return False to cancel
 Progress = Callable[[int, int], bool | None]
-
-
-class CancelledError(StoreError):
-    """The user cancelled; nothing was written (the reserved serials stay reserved)."""
 
 
 @dataclass(frozen=True)

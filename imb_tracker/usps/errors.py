@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from imb_tracker.errors import CancelledError, NotFoundError
+
+__all__ = [
+    "AccessDeniedError",
+    "AuthError",
+    "CancelledError",
+    "NotFoundError",
+    "RateLimitedError",
+    "ServiceUnavailableError",
+    "UspsError",
+]
+
 
 class UspsError(Exception):
     """Base class; ``retryable`` says whether trying again later may help."""
@@ -27,15 +39,7 @@ class RateLimitedError(UspsError):
         self.retry_after = retry_after
 
 
-class NotFoundError(UspsError):
-    """USPS has no data for this barcode (never scanned, wrong routing digits, or past its window)."""
-
-
 class ServiceUnavailableError(UspsError):
     """USPS answered with an error page, a 5xx, garbage, or not at all."""
 
     retryable = True
-
-
-class CancelledError(UspsError):
-    """The caller cancelled while waiting."""
