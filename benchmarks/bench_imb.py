@@ -64,8 +64,10 @@ def main() -> None:
     t_dec = best_of(args.runs, lambda: [decode(b) for b in ours])
 
     n = args.count
-    print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
-          f"reportlab {reportlab.Version}")  # fmt: skip
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
+        f"reportlab {reportlab.Version}"
+    )
     print(f"inputs: {n:,} random valid payloads (all routing lengths), best of {args.runs} runs")
     print(f"one-off table build: {table_build * 1000:.1f} ms")
     print(f"reportlab USPS_4State(...).barcodes : {n / t_rl:>10,.0f} encodes/s")

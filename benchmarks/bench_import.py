@@ -38,16 +38,47 @@ con.commit()
 
 def make_list(path: Path, rows: int) -> None:
     rng = random.Random(7)
-    states = [("Springfield", "IL", "62704"), ("Austin", "TX", "78701"), ("Boston", "MA", "02108"),
-              ("Denver", "CO", "80202"), ("Seattle", "WA", "98101")]  # fmt: skip
+    states = [
+        ("Springfield", "IL", "62704"),
+        ("Austin", "TX", "78701"),
+        ("Boston", "MA", "02108"),
+        ("Denver", "CO", "80202"),
+        ("Seattle", "WA", "98101"),
+    ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["First Name", "Last Name", "Company", "Address 1", "Address 2", "City", "State", "ZIP",
-                    "ZIP+4", "Delivery Point", "Donor ID"])  # fmt: skip
+        w.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "Company",
+                "Address 1",
+                "Address 2",
+                "City",
+                "State",
+                "ZIP",
+                "ZIP+4",
+                "Delivery Point",
+                "Donor ID",
+            ]
+        )
         for i in range(rows):
             city, st, z = states[i % len(states)]
-            w.writerow([f"First{i}", f"Last{i}", "", f"{rng.randint(1, 9999)} Main St", "", city, st, z,
-                        f"{rng.randint(0, 9999):04d}", f"{rng.randint(0, 99):02d}", f"D{i}"])  # fmt: skip
+            w.writerow(
+                [
+                    f"First{i}",
+                    f"Last{i}",
+                    "",
+                    f"{rng.randint(1, 9999)} Main St",
+                    "",
+                    city,
+                    st,
+                    z,
+                    f"{rng.randint(0, 9999):04d}",
+                    f"{rng.randint(0, 99):02d}",
+                    f"D{i}",
+                ]
+            )
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -78,8 +109,11 @@ def main() -> None:
             base_t.append(t)
             base_m.append(m)
             db = root / f"ours{run}.db"
-            subprocess.run([cli, "mailer", "add", "--db", str(db), "--mid", "123456", "--name", "Bench"],
-                           check=True, capture_output=True)  # fmt: skip
+            subprocess.run(
+                [cli, "mailer", "add", "--db", str(db), "--mid", "123456", "--name", "Bench"],
+                check=True,
+                capture_output=True,
+            )
             t, m = timed(
                 [cli, "import", str(listing), "--db", str(db), "--mailer", "123456", "--name", "bench"]
             )
@@ -89,8 +123,10 @@ def main() -> None:
     print(f"rows: {args.rows:,}; best of {args.runs} runs, whole processes")
     print(f"baseline csv.reader + sqlite3.executemany: {b:6.2f} s  peak {max(base_m):6.1f} MB")
     print(f"imb-tracker import (validate, serials, one transaction): {o:6.2f} s  peak {max(ours_m):6.1f} MB")
-    print(f"ratio {o / b:.2f}x the baseline time (required <= 6x); peak memory {max(ours_m):.0f} MB "
-          f"(required < 300 MB)")  # fmt: skip
+    print(
+        f"ratio {o / b:.2f}x the baseline time (required <= 6x); peak memory {max(ours_m):.0f} MB "
+        f"(required < 300 MB)"
+    )
     ok = o / b <= 6 and max(ours_m) < 300
     print("PASS" if ok else "FAIL")
 

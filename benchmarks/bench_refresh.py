@@ -40,21 +40,39 @@ def main() -> None:
     parser.add_argument("--quota", type=float, default=1200.0)
     parser.add_argument("--faults", default="429=0.05,503=0.05", help="fault spec for the stand-in")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, SandboxServer(0, quota_per_minute=args.quota,
-                                                              faults=args.faults, seed=7) as srv:  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        SandboxServer(0, quota_per_minute=args.quota, faults=args.faults, seed=7) as srv,
+    ):
         httpx.post(f"{srv.url}/sandbox/faults", json={"retry_after": 1}).raise_for_status()
         db = open_database(str(Path(tmp) / "bench.db"), clock=srv.sandbox.clock.now)
         add_mailer(db, "123456", "Bench")
-        recs = [AddressRecord(i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", f"{i % 10000:04d}", "01")
-                for i in range(args.pieces)]  # fmt: skip
+        recs = [
+            AddressRecord(
+                i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", f"{i % 10000:04d}", "01"
+            )
+            for i in range(args.pieces)
+        ]
         create_mailing(db, "123456", "bench", recs)
         mark_mailed(db, "bench", srv.sandbox.clock.now())
         imbs = [str(r["imb"]) for r in iter_pieces(db, "bench")]
         for start in range(0, len(imbs), 1000):
-            httpx.post(f"{srv.url}/sandbox/pieces", json={"pieces": [
-                {"imb": imb, "mailed_at": srv.sandbox.clock.now().isoformat(), "city": "Austin", "state": "TX",
-                 "zip": "78701"} for imb in imbs[start : start + 1000]
-            ]}, timeout=60).raise_for_status()  # fmt: skip
+            httpx.post(
+                f"{srv.url}/sandbox/pieces",
+                json={
+                    "pieces": [
+                        {
+                            "imb": imb,
+                            "mailed_at": srv.sandbox.clock.now().isoformat(),
+                            "city": "Austin",
+                            "state": "TX",
+                            "zip": "78701",
+                        }
+                        for imb in imbs[start : start + 1000]
+                    ]
+                },
+                timeout=60,
+            ).raise_for_status()
         srv.sandbox.clock.advance(timedelta(days=5))
         client = IvClient(
             sandbox_environment(srv.url), DEMO_USERNAME, DEMO_PASSWORD, quota=Quota(per_minute=args.quota)

@@ -63,8 +63,10 @@ def time_qtpdf(pdf: Path, size: tuple[int, int], aliased: bool, pages: int) -> f
     doc.load(str(pdf))
     options = QPdfDocumentRenderOptions()
     if aliased:
-        options.setRenderFlags(QPdfDocumentRenderOptions.RenderFlag.PathAliased
-                               | QPdfDocumentRenderOptions.RenderFlag.TextAliased)  # fmt: skip
+        options.setRenderFlags(
+            QPdfDocumentRenderOptions.RenderFlag.PathAliased
+            | QPdfDocumentRenderOptions.RenderFlag.TextAliased
+        )
     start = time.perf_counter()
     for i in range(pages):
         doc.render(i, QSize(*size), options)
@@ -91,8 +93,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "envelopes.pdf"
         make_pdf(pdf, args.pages)
-        for label, size, aliased in (("print, 600 dpi #10 (5700 x 2475 px, aliased)", (5700, 2475), True),
-                                     ("preview (900 x 391 px, smoothed)", (900, 391), False)):  # fmt: skip
+        for label, size, aliased in (
+            ("print, 600 dpi #10 (5700 x 2475 px, aliased)", (5700, 2475), True),
+            ("preview (900 x 391 px, smoothed)", (900, 391), False),
+        ):
             ours, theirs = [], []
             for _ in range(args.rounds):  # alternate the two sides, round by round
                 ours.append(time_pdfium(pdf, size, aliased, args.pages))

@@ -69,9 +69,28 @@ def build_bare(python: str, work: Path) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     source = work / "bare_window.py"
     source.write_text(BARE_WINDOW, encoding="utf-8")
-    subprocess.run([python, "-m", "PyInstaller", "--noconfirm", "--onedir", "--log-level", "WARN",
-                    "--name", "bare-window", "--distpath", str(work / "dist"), "--workpath", str(work / "build"),
-                    "--specpath", str(work), str(source)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            python,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--onedir",
+            "--log-level",
+            "WARN",
+            "--name",
+            "bare-window",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            "--specpath",
+            str(work),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return work / "dist" / "bare-window" / "bare-window"
 
 
@@ -131,15 +150,19 @@ def main() -> int:
     )
     app_median, bare_median = statistics.median(app_first), statistics.median(bare_first)
     ratio = app_median / bare_median
-    print(f"start-up, launch to first window ({args.runs} alternating runs after a warm-up, {platform}, "
-          f"{os.cpu_count()} CPUs)")  # fmt: skip
+    print(
+        f"start-up, launch to first window ({args.runs} alternating runs after a warm-up, {platform}, "
+        f"{os.cpu_count()} CPUs)"
+    )
     print(
         f"  bare PySide6 window   median {bare_median * 1000:6.0f} ms   min {min(bare_first) * 1000:6.0f} ms"
     )
     print(f"  IMb Tracker window    median {app_median * 1000:6.0f} ms   min {min(app_first) * 1000:6.0f} ms")
     if app_ready:
-        print(f"  IMb Tracker ready     median {statistics.median(app_ready) * 1000:6.0f} ms   "
-              "(pages built, demo database open)")  # fmt: skip
+        print(
+            f"  IMb Tracker ready     median {statistics.median(app_ready) * 1000:6.0f} ms   "
+            "(pages built, demo database open)"
+        )
     verdict = "ok" if ratio <= args.max_ratio else "over budget"
     print(
         f"ratio first window / bare window: {ratio:.2f}x (required <= {args.max_ratio:g}x, aim 2x): {verdict}"

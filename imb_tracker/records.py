@@ -46,8 +46,25 @@ class AddressRecord(NamedTuple):
 
 
 #: The columns of a piece export, in order (CSV header, JSON keys).
-PIECE_COLUMNS = ("mailing", "serial", "tracking", "routing", "imb", "bars", "name", "company", "address1",
-                 "address2", "city", "state", "zip", "zip4", "delivery_point", "source_row", "extra")  # fmt: skip
+PIECE_COLUMNS = (
+    "mailing",
+    "serial",
+    "tracking",
+    "routing",
+    "imb",
+    "bars",
+    "name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "zip4",
+    "delivery_point",
+    "source_row",
+    "extra",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +126,22 @@ class StoredPiece:
     def export_row(self) -> dict[str, object]:
         """The piece as an export row, keyed by :data:`PIECE_COLUMNS` (``extra`` as a dict)."""
         a = self.address
-        return {"mailing": self.mailing, "serial": self.serial, "tracking": self.tracking, "routing": self.routing,
-                "imb": self.imb, "bars": self.bars, "name": a.name, "company": a.company, "address1": a.address1,
-                "address2": a.address2, "city": a.city, "state": a.state, "zip": a.zip5, "zip4": a.zip4,
-                "delivery_point": a.delivery_point, "source_row": a.row, "extra": dict(self.extra)}  # fmt: skip
+        return {
+            "mailing": self.mailing,
+            "serial": self.serial,
+            "tracking": self.tracking,
+            "routing": self.routing,
+            "imb": self.imb,
+            "bars": self.bars,
+            "name": a.name,
+            "company": a.company,
+            "address1": a.address1,
+            "address2": a.address2,
+            "city": a.city,
+            "state": a.state,
+            "zip": a.zip5,
+            "zip4": a.zip4,
+            "delivery_point": a.delivery_point,
+            "source_row": a.row,
+            "extra": dict(self.extra),
+        }

@@ -86,15 +86,27 @@ def postgres_server() -> Iterator[str]:
     run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=120)  # noqa: E731
     run(f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "imb", "--no-sync")
     run(
-        f"{bindir}/pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-        "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
+        f"{bindir}/pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(base / "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
         "start",
-    )  # fmt: skip
+    )
     try:
         yield f"postgresql+psycopg://imb@127.0.0.1:{port}"
     finally:
-        subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120, check=False)  # fmt: skip
+        subprocess.run(
+            [*as_user, f"{bindir}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 

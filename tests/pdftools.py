@@ -26,8 +26,12 @@ class Gray:
 
 def rasterize(pdf: Path, page: int = 1, dpi: int = 600) -> Gray:
     """Page ``page`` of ``pdf`` as grayscale pixels, via poppler's pdftoppm."""
-    out = subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), str(pdf)],
-                         check=True, capture_output=True, timeout=120).stdout  # fmt: skip
+    out = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), str(pdf)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
     # PGM "P5\n<w> <h>\n255\n" header
     parts = out.split(b"\n", 3)
     assert parts[0] == b"P5"

@@ -20,23 +20,94 @@ from imb_tracker.store.mailers import add_mailer, list_mailers
 from imb_tracker.store.mailings import create_mailing
 from imb_tracker.store.schema import piece_status, pieces
 
-FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eva", "Finn", "Gus", "Hana", "Ivan", "June", "Kofi", "Lena", "Milo",
-         "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Vic", "Wren", "Xia", "Yusuf", "Zoe"]  # fmt: skip
-LAST = ["Alvarez", "Brooks", "Chen", "Diaz", "Ellis", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Khan",
-        "Lopez", "Moreau", "Nguyen", "Okafor", "Patel", "Quist", "Reyes", "Singh", "Tanaka", "Usman", "Varga",
-        "Weber", "Xu", "Young", "Zeller"]  # fmt: skip
-PLACES = [("SPRINGFIELD", "IL", "62704"), ("PORTLAND", "OR", "97201"), ("AUSTIN", "TX", "78701"),
-          ("DENVER", "CO", "80202"), ("ALBANY", "NY", "12207"), ("MADISON", "WI", "53703"),
-          ("RALEIGH", "NC", "27601"), ("BOISE", "ID", "83702"), ("TAMPA", "FL", "33602"),
-          ("OMAHA", "NE", "68102")]  # fmt: skip
+FIRST = [
+    "Ada",
+    "Ben",
+    "Cleo",
+    "Dev",
+    "Eva",
+    "Finn",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "June",
+    "Kofi",
+    "Lena",
+    "Milo",
+    "Nora",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Vic",
+    "Wren",
+    "Xia",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Diaz",
+    "Ellis",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Moreau",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Quist",
+    "Reyes",
+    "Singh",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Young",
+    "Zeller",
+]
+PLACES = [
+    ("SPRINGFIELD", "IL", "62704"),
+    ("PORTLAND", "OR", "97201"),
+    ("AUSTIN", "TX", "78701"),
+    ("DENVER", "CO", "80202"),
+    ("ALBANY", "NY", "12207"),
+    ("MADISON", "WI", "53703"),
+    ("RALEIGH", "NC", "27601"),
+    ("BOISE", "ID", "83702"),
+    ("TAMPA", "FL", "33602"),
+    ("OMAHA", "NE", "68102"),
+]
 STAGES = ["not_seen", "origin", "transit", "destination", "carrier_sort"]
-WORDS = {"not_seen": "Not seen by USPS yet", "origin": "In origin processing",
-         "transit": "In transit to the destination", "destination": "At the destination plant",
-         "carrier_sort": "Sorted for the carrier"}  # fmt: skip
+WORDS = {
+    "not_seen": "Not seen by USPS yet",
+    "origin": "In origin processing",
+    "transit": "In transit to the destination",
+    "destination": "At the destination plant",
+    "carrier_sort": "Sorted for the carrier",
+}
 
 
-def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int = 100_000, seed: int = 7,
-             with_status_every: int = 3, progress: Callable[[int, int], object] | None = None) -> int:  # fmt: skip
+def generate(
+    db: Database,
+    count: int,
+    *,
+    mid: str = "123456",
+    per_mailing: int = 100_000,
+    seed: int = 7,
+    with_status_every: int = 3,
+    progress: Callable[[int, int], object] | None = None,
+) -> int:
     """Add ``count`` pieces in mailings of ``per_mailing``; returns how many were added."""
     rng = random.Random(seed)
     if not any(m.mid == mid for m in list_mailers(db)):
@@ -49,10 +120,21 @@ def generate(db: Database, count: int, *, mid: str = "123456", per_mailing: int 
         records = []
         for i in range(size):
             city, state, zip5 = PLACES[rng.randrange(len(PLACES))]
-            records.append(AddressRecord(
-                i + 2, f"{rng.choice(FIRST)} {rng.choice(LAST)}", "", f"{rng.randrange(1, 9999)} MAIN ST", "",
-                city, state, zip5, f"{rng.randrange(10000):04d}", f"{rng.randrange(100):02d}", None,
-            ))  # fmt: skip
+            records.append(
+                AddressRecord(
+                    i + 2,
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "",
+                    f"{rng.randrange(1, 9999)} MAIN ST",
+                    "",
+                    city,
+                    state,
+                    zip5,
+                    f"{rng.randrange(10000):04d}",
+                    f"{rng.randrange(100):02d}",
+                    None,
+                )
+            )
         summary = create_mailing(db, mid, f"Synthetic {number:03d} ({size:,})", records)
         made += size
         if with_status_every:
@@ -72,8 +154,16 @@ def _statuses(db: Database, mailing_id: int, every: int, rng: random.Random) -> 
             stage = STAGES[rng.randrange(len(STAGES))]
             seen = stage != "not_seen"
             last = now - timedelta(hours=rng.randrange(1, 24 * 12)) if seen else None
-            rows.append({"piece_id": piece_id, "stage": stage, "words": WORDS[stage], "last_scan_at": last,
-                         "scan_count": STAGES.index(stage), "looked_up_at": now,
-                         "last_outcome": "ok" if seen else "not_found"})  # fmt: skip
+            rows.append(
+                {
+                    "piece_id": piece_id,
+                    "stage": stage,
+                    "words": WORDS[stage],
+                    "last_scan_at": last,
+                    "scan_count": STAGES.index(stage),
+                    "looked_up_at": now,
+                    "last_outcome": "ok" if seen else "not_found",
+                }
+            )
         if rows:
             conn.execute(piece_status.insert(), rows)

@@ -50,8 +50,13 @@ def test_completion_uses_the_cache_and_never_asks_twice(tmp_path: Path) -> None:
 
 def test_quota_auth_and_errors(tmp_path: Path) -> None:
     with SandboxServer(0, quota_per_minute=1) as srv:
-        client = ApisClient(sandbox_environment(srv.url), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
-                            quota=Quota(per_minute=6000), sleep=lambda s: None)  # fmt: skip
+        client = ApisClient(
+            sandbox_environment(srv.url),
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET,
+            quota=Quota(per_minute=6000),
+            sleep=lambda s: None,
+        )
         client.address("1 Main St", "Austin", "TX")  # uses the one allowed call
         with pytest.raises(RateLimitedError) as info:
             client.address("2 Main St", "Austin", "TX")
@@ -63,8 +68,14 @@ def test_quota_auth_and_errors(tmp_path: Path) -> None:
             )
         with pytest.raises(AuthError):
             ApisClient(sandbox_environment(srv.url), "x", "y").token()
-        token = httpx.post(f"{srv.url}/oauth2/v3/token", data={"grant_type": "client_credentials",
-                           "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET}).json()  # fmt: skip
+        token = httpx.post(
+            f"{srv.url}/oauth2/v3/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": DEMO_CLIENT_ID,
+                "client_secret": DEMO_CLIENT_SECRET,
+            },
+        ).json()
         assert token["expires_in"] == 28799
 
 
@@ -78,11 +89,31 @@ def test_import_with_complete_zip4(tmp_path: Path) -> None:
             "IMB_TRACKER_API_CLIENT_ID": DEMO_CLIENT_ID,
             "IMB_TRACKER_API_CLIENT_SECRET": DEMO_CLIENT_SECRET,
         }
-        run = lambda *a: subprocess.run([sys.executable, "-m", "imb_tracker", *a], capture_output=True, text=True,  # noqa: E731
-                                        env=env, timeout=120, check=False)  # fmt: skip
+
+        def run(*a: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "imb_tracker", *a],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+
         assert run("mailer", "add", "--db", db, "--mid", "123456", "--name", "A").returncode == 0
-        result = run("import", str(listing), "--db", db, "--mailer", "123456", "--name", "Z", "--complete-zip4",
-                     "--usps", srv.url)  # fmt: skip
+        result = run(
+            "import",
+            str(listing),
+            "--db",
+            db,
+            "--mailer",
+            "123456",
+            "--name",
+            "Z",
+            "--complete-zip4",
+            "--usps",
+            srv.url,
+        )
         assert result.returncode == 0, result.stderr
         assert "1 routing code(s) completed" in result.stderr
         pieces = run("pieces", "--db", db, "--format", "json")

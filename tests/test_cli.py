@@ -51,30 +51,61 @@ def test_version() -> None:
 
 def test_encode_from_fields(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = call(
-        ["encode", "--mid", "567094", "--serial", "987654321", "--stid", "234", "--barcode-id", "01",
-         "--zip", "01234567891"], capsys, monkeypatch)  # fmt: skip
+        [
+            "encode",
+            "--mid",
+            "567094",
+            "--serial",
+            "987654321",
+            "--stid",
+            "234",
+            "--barcode-id",
+            "01",
+            "--zip",
+            "01234567891",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0 and out == SPEC4 + "\n"
 
 
 def test_encode_zip_with_dashes(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = call(["encode", "--mid", "567094", "--serial", "987654321", "--stid", "234",
-                         "--barcode-id", "01", "--zip", "01234-5678-91"], capsys, monkeypatch)  # fmt: skip
+    code, out, _ = call(
+        [
+            "encode",
+            "--mid",
+            "567094",
+            "--serial",
+            "987654321",
+            "--stid",
+            "234",
+            "--barcode-id",
+            "01",
+            "--zip",
+            "01234-5678-91",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0 and out == SPEC4 + "\n"
 
 
 def test_encode_from_tracking(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, _ = call(["encode", "--tracking", "01234567094987654321"], capsys, monkeypatch)
     assert code == 0 and out == SPEC1 + "\n"
-    code, out, _ = call(["encode", "--tracking", "01234567094987654321", "--routing", "01234567891"],
-                        capsys, monkeypatch)  # fmt: skip
+    code, out, _ = call(
+        ["encode", "--tracking", "01234567094987654321", "--routing", "01234567891"], capsys, monkeypatch
+    )
     assert out == SPEC4 + "\n"
 
 
 def test_encode_json_and_stid_warning(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, err = call(["encode", "--mid", "123456", "--serial", "000000001", "--stid", "300", "--json"],
-                          capsys, monkeypatch)  # fmt: skip
+    code, out, err = call(
+        ["encode", "--mid", "123456", "--serial", "000000001", "--stid", "300", "--json"], capsys, monkeypatch
+    )
     assert code == 0
     obj = json.loads(out)
     assert obj["tracking"] == "00300123456000000001" and len(obj["bars"]) == 65
@@ -127,8 +158,13 @@ def test_decode_table_and_json(capsys: pytest.CaptureFixture[str], monkeypatch: 
     assert code == 0
     assert "Mailer ID" in out and "567094" in out and "01234567891" in out
     code, out, _ = call(["decode", SPEC4, "--json"], capsys, monkeypatch)
-    assert json.loads(out) == {"barcode_id": "01", "service_type": "234", "mailer_id": "567094",
-                               "serial": "987654321", "routing": "01234567891"}  # fmt: skip
+    assert json.loads(out) == {
+        "barcode_id": "01",
+        "service_type": "234",
+        "mailer_id": "567094",
+        "serial": "987654321",
+        "routing": "01234567891",
+    }
 
 
 def test_decode_damaged_fails_then_repairs(
@@ -167,8 +203,14 @@ def test_stid_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
 
 def test_no_command_without_screen_explains(capsys: pytest.CaptureFixture[str]) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run([sys.executable, "-m", "imb_tracker"], capture_output=True, text=True, env=env,
-                            timeout=60, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "imb_tracker"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "no screen" in result.stderr and "Traceback" not in result.stderr
 

@@ -20,8 +20,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_li
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "imb_tracker", *args], capture_output=True, text=True,
-                          timeout=180, check=False, env=os.environ.copy())  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "imb_tracker", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env=os.environ.copy(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +42,22 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 @NEEDS_POPPLER
 def test_print_envelopes_and_read_the_first_one_back(db: str, tmp_path: Path) -> None:
     out = tmp_path / "env.pdf"
-    result = run("print", "envelopes", "--db", db, "--mailing", "Demo", "--out", str(out), "--imb-position",
-                 "clear-zone", "--return-line", "ACME CHARITY", "--return-line", "PO BOX 100")  # fmt: skip
+    result = run(
+        "print",
+        "envelopes",
+        "--db",
+        db,
+        "--mailing",
+        "Demo",
+        "--out",
+        str(out),
+        "--imb-position",
+        "clear-zone",
+        "--return-line",
+        "ACME CHARITY",
+        "--return-line",
+        "PO BOX 100",
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote 194 envelope(s) (#10 business envelope, barcode clear-zone)" in result.stdout
     with pdfplumber.open(out) as pdf:
@@ -62,28 +82,97 @@ def test_rule_violations_stop_the_job_before_writing(db: str, tmp_path: Path) ->
 
 def test_print_labels_tags_calibration_and_bars(db: str, tmp_path: Path) -> None:
     labels = tmp_path / "labels.pdf"
-    result = run("print", "labels", "--db", db, "--mailing", "Demo", "--layout", "avery-5163", "--start-cell", "3",
-                 "--out", str(labels))  # fmt: skip
+    result = run(
+        "print",
+        "labels",
+        "--db",
+        db,
+        "--mailing",
+        "Demo",
+        "--layout",
+        "avery-5163",
+        "--start-cell",
+        "3",
+        "--out",
+        str(labels),
+    )
     assert result.returncode == 0 and "wrote 194 label(s) on 20 sheet(s)" in result.stdout
-    refused = run("print", "labels", "--db", db, "--mailing", "Demo", "--layout", "avery-5160", "--out",
-                  str(tmp_path / "x.pdf"))  # fmt: skip
+    refused = run(
+        "print",
+        "labels",
+        "--db",
+        db,
+        "--mailing",
+        "Demo",
+        "--layout",
+        "avery-5160",
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
     assert refused.returncode == 1 and "Intelligent Mail barcode needs" in refused.stderr
     align = run("print", "labels", "--layout", "5162", "--alignment", "--out", str(tmp_path / "align.pdf"))
     assert align.returncode == 0
     tags = tmp_path / "tags.pdf"
-    first = run("print", "tray-tags", "--db", db, "--mailer", "123456", "--zip", "62704", "--cin", "242",
-                "--count", "3", "--out", str(tags))  # fmt: skip
+    first = run(
+        "print",
+        "tray-tags",
+        "--db",
+        db,
+        "--mailer",
+        "123456",
+        "--zip",
+        "62704",
+        "--cin",
+        "242",
+        "--count",
+        "3",
+        "--out",
+        str(tags),
+    )
     assert first.returncode == 0, first.stderr
     assert "627042421123456000000011 … 627042421123456000000031" in first.stdout
-    again = run("print", "tray-tags", "--db", db, "--mailer", "123456", "--zip", "62704", "--cin", "242",
-                "--count", "1", "--out", str(tags))  # fmt: skip
+    again = run(
+        "print",
+        "tray-tags",
+        "--db",
+        db,
+        "--mailer",
+        "123456",
+        "--zip",
+        "62704",
+        "--cin",
+        "242",
+        "--count",
+        "1",
+        "--out",
+        str(tags),
+    )
     assert "627042421123456000000041" in again.stdout  # tray serials never repeat
-    bad = run("print", "tray-tags", "--db", db, "--mailer", "123456", "--zip", "6270", "--cin", "242", "--count", "1",
-              "--out", str(tags))  # fmt: skip
+    bad = run(
+        "print",
+        "tray-tags",
+        "--db",
+        db,
+        "--mailer",
+        "123456",
+        "--zip",
+        "6270",
+        "--cin",
+        "242",
+        "--count",
+        "1",
+        "--out",
+        str(tags),
+    )
     assert bad.returncode == 1 and "destination ZIP must be 5 digits" in bad.stderr
     assert run("print", "calibration", "--out", str(tmp_path / "cal.pdf")).returncode == 0
-    bars = run("print", "bars", "ATTFATTDTTADTAATTDTDTATTDAFDDFADFDFTFFFFFTATFAAAATDFFTDAADFTFDTDT", "--out",
-               str(tmp_path / "bars.pdf"))  # fmt: skip
+    bars = run(
+        "print",
+        "bars",
+        "ATTFATTDTTADTAATTDTDTATTDAFDDFADFDFTFFFFFTATFAAAATDFFTDAADFTFDTDT",
+        "--out",
+        str(tmp_path / "bars.pdf"),
+    )
     assert bars.returncode == 0
     wrong = run("print", "bars", "ATTF", "--out", str(tmp_path / "w.pdf"))
     assert wrong.returncode == 1 and "65 bars" in wrong.stderr

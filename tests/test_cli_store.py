@@ -20,8 +20,12 @@ SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_li
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "imb_tracker", *args],
-        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, **(env or {})},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -57,8 +61,18 @@ def test_workstation_range_command(db: str) -> None:
 
 def test_import_sample_list_then_export(db: str, tmp_path: Path) -> None:
     report = tmp_path / "report.csv"
-    result = run("import", str(SAMPLE), "--db", db, "--mailer", "123456", "--name", "Spring appeal",
-                 "--report", str(report))  # fmt: skip
+    result = run(
+        "import",
+        str(SAMPLE),
+        "--db",
+        db,
+        "--mailer",
+        "123456",
+        "--name",
+        "Spring appeal",
+        "--report",
+        str(report),
+    )
     assert result.returncode == 0, result.stderr
     assert (
         "created mailing 'Spring appeal': 194 pieces for Mailer ID 123456, STID 270, serials 1-194"
@@ -73,8 +87,20 @@ def test_import_sample_list_then_export(db: str, tmp_path: Path) -> None:
     out = run("pieces", "--db", db, "--mailing", "Spring appeal", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 194
-    need = {"mailing", "serial", "tracking", "routing", "imb", "bars", "name", "address1", "address2", "city",
-            "state", "zip"}  # fmt: skip
+    need = {
+        "mailing",
+        "serial",
+        "tracking",
+        "routing",
+        "imb",
+        "bars",
+        "name",
+        "address1",
+        "address2",
+        "city",
+        "state",
+        "zip",
+    }
     assert need <= set(rows[0])
     first = rows[0]
     assert first["serial"] == "000000001" and first["imb"] == first["tracking"] + first["routing"]
@@ -114,8 +140,21 @@ def test_import_with_map_and_env_database(tmp_path: Path) -> None:
     assert run("mailer", "add", "--mid", "912345678", "--name", "Nine", env=env).returncode == 0
     listing = tmp_path / "odd.csv"
     listing.write_text("Who,Where,Town,St,Code\nAnn,1 A St,Salem,OR,97301\n", encoding="utf-8")
-    result = run("import", str(listing), "--mailer", "912345678", "--name", "Odd", "--map", "Who=name",
-                 "--map", "Where=address1", "--map", "Code=zip", env=env)  # fmt: skip
+    result = run(
+        "import",
+        str(listing),
+        "--mailer",
+        "912345678",
+        "--name",
+        "Odd",
+        "--map",
+        "Who=name",
+        "--map",
+        "Where=address1",
+        "--map",
+        "Code=zip",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     out = run("pieces", "--format", "json", env=env)
     assert json.loads(out.stdout)[0]["tracking"] == "00270912345678000001"

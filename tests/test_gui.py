@@ -64,7 +64,9 @@ def test_barcode_view_paints(qtbot: QtBot) -> None:
     window.view.set_bars(SPEC1)
     image = window.view.grab().toImage()
     dark = sum(
-        1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+        1
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
         if image.pixelColor(x, y).lightness() < 60
-    )  # fmt: skip
+    )
     assert dark > 50

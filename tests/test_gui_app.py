@@ -17,8 +17,13 @@ from imb_tracker.gui.wizard import FirstStartWizard
 from imb_tracker.store.mailings import list_mailings
 from imb_tracker.store.schema import lookups, piece_status
 
-LETTER = {"name": "Jordan Lee", "address1": "742 Evergreen Terrace", "city": "Springfield", "state": "IL",
-          "zip": "62704-1234"}  # fmt: skip
+LETTER = {
+    "name": "Jordan Lee",
+    "address1": "742 Evergreen Terrace",
+    "city": "Springfield",
+    "state": "IL",
+    "zip": "62704-1234",
+}
 
 
 def make_window(qtbot: QtBot, home: Path) -> MainWindow:
@@ -235,8 +240,13 @@ def header_is_whole(window: MainWindow) -> bool:
     model = window.letters.model
     header = window.letters.table.horizontalHeader()
     sizes = [header.sectionSize(column) for column in range(header.count())]
-    return (model is not None and header.count() == model.columnCount() > 5 and header.hiddenSectionCount() == 0
-            and min(sizes) >= 40 and header.length() == sum(sizes))  # fmt: skip
+    return (
+        model is not None
+        and header.count() == model.columnCount() > 5
+        and header.hiddenSectionCount() == 0
+        and min(sizes) >= 40
+        and header.length() == sum(sizes)
+    )
 
 
 def test_a_window_closed_before_setup_leaves_the_columns_alone(qtbot: QtBot, tmp_path: Path) -> None:

@@ -20,8 +20,19 @@ def make_db(tmp_path: Path, n: int):  # type: ignore[no-untyped-def]
     db = open_database(str(tmp_path / "letters.db"))
     add_mailer(db, "123456", "Acme")
     states = ["IL", "TX", "MA"]
-    recs = [AddressRecord(i + 2, f"Person {i:05d}", "", f"{i} Main St", "", "Springfield", states[i % 3], f"{60000 + i % 100:05d}")
-            for i in range(n)]  # fmt: skip
+    recs = [
+        AddressRecord(
+            i + 2,
+            f"Person {i:05d}",
+            "",
+            f"{i} Main St",
+            "",
+            "Springfield",
+            states[i % 3],
+            f"{60000 + i % 100:05d}",
+        )
+        for i in range(n)
+    ]
     create_mailing(db, "123456", "Spring", recs)
     return db
 

@@ -1,14 +1,12 @@
 """The letters table over a generated database of 1,000,000 pieces: lazy pages, search, filter, sort.
 
 The database is built once per test run (about a minute) through the real
-allocator and ``create_mailing``.  Timings here are loose guards against a
-query that suddenly reads every row; the strict figures are in
-``benchmarks/bench_gui.py``.
+allocator and ``create_mailing``.  These tests check behaviour only; how fast
+it is, is measured (and held to its budgets) by ``benchmarks/bench_gui.py``.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from imb_tracker.store.browse import PieceFilter, count_pieces
 from tests.synthetic import generate
 
 MILLION = 1_000_000
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")
@@ -32,22 +31,14 @@ def million_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     return db
 
 
-def timed(fn) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def test_a_million_pieces_open_scroll_search_filter_and_sort(qtbot: QtBot, million_db: Database) -> None:
     view = QTableView()
     qtbot.addWidget(view)
-    opened = time.perf_counter()
     model = LettersModel(million_db, view)
     view.setModel(model)
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
-    assert time.perf_counter() - opened < 3.0
     assert model.rowCount() == PAGE and model.canFetchMore(QModelIndex())
     # scrolling to the end of what is loaded fetches the next page (keyset, not OFFSET)
     for _ in range(20):
@@ -58,14 +49,14 @@ def test_a_million_pieces_open_scroll_search_filter_and_sort(qtbot: QtBot, milli
     assert serials == sorted(serials, reverse=True)  # newest first, no gaps or repeats across pages
     assert len(set(serials)) == len(serials)
 
-    assert timed(lambda: model.set_search("Nora Zeller")) < 1.0
+    model.set_search("Nora Zeller")
     names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
     assert names and all("Nora Zeller" in n for n in names)
     total = count_pieces(million_db, model.filter)
     assert total > PAGE  # about 1 in 676: more than a page, so paging applies to search results too
     model.set_search("")
 
-    assert timed(lambda: model.sort(2, Qt.SortOrder.AscendingOrder)) < 1.0
+    model.sort(2, Qt.SortOrder.AscendingOrder)
     names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
     assert names == sorted(names)
 

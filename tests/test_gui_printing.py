@@ -17,8 +17,15 @@ from imb_tracker.mail import check_address
 
 
 def envelope_pdf(tmp_path: Path) -> Path:
-    record, _ = check_address({"name": "Jordan Lee", "address1": "742 Evergreen Ter", "city": "Springfield",
-                               "state": "IL", "zip": "62704-1234"})  # fmt: skip
+    record, _ = check_address(
+        {
+            "name": "Jordan Lee",
+            "address1": "742 Evergreen Ter",
+            "city": "Springfield",
+            "state": "IL",
+            "zip": "62704-1234",
+        }
+    )
     assert record is not None
     template = envelope_template("10")
     assert not check_template(template, EnvelopeOptions())

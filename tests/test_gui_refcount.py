@@ -34,8 +34,9 @@ print(PySide6.__version__, len(seen), none0 - sys.getrefcount(None), true0 - sys
 
 def test_pyside_keeps_its_references_to_none_and_true() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, env=env,
-                         check=False)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
     assert run.returncode == 0, (
         f"PySide6 crashed the interpreter (Python {sys.version.split()[0]}): {run.stderr.strip()[-300:]}; "
         "install the pinned release: pip install -c installer/constraints.txt -e ."

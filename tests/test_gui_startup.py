@@ -31,8 +31,14 @@ print(",".join(sorted({name.split(".")[0] for name in sys.modules})))
 
 def test_the_window_frame_needs_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", SHELL_PROBE, str(tmp_path)], env=env, capture_output=True,
-                         text=True, timeout=120, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", SHELL_PROBE, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     loaded = set(out.strip().splitlines()[-1].split(","))
     assert "PySide6" in loaded
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
@@ -65,9 +71,23 @@ def test_launch_writes_the_first_frame_stamp_and_quits_cleanly(tmp_path: Path) -
     stamp = tmp_path / "shown"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", IMB_TRACKER_SHOWN_STAMP=str(stamp))
     started = time.time()
-    done = subprocess.run([sys.executable, "-m", "imb_tracker", "--dev-dir", str(tmp_path / "home"), "gui",
-                           "--quit-after-ms", "100"], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "imb_tracker",
+            "--dev-dir",
+            str(tmp_path / "home"),
+            "gui",
+            "--quit-after-ms",
+            "100",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     shown = float(stamp.read_text())
     assert started < shown < time.time()

@@ -92,13 +92,21 @@ def test_install_sh_installs_into_a_prefix_and_uninstalls(tmp_path: Path) -> Non
     top = fake_tarball(tmp_path)
     prefix = tmp_path / "prefix"
     env = dict(os.environ, PATH="/usr/bin:/bin")
-    done = subprocess.run(["sh", str(top / "install.sh"), "--prefix", str(prefix)], env=env, capture_output=True,
-                          text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        ["sh", str(top / "install.sh"), "--prefix", str(prefix)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "installed in" in done.stdout
     target = prefix / "opt" / "imb-tracker"
     link = prefix / "bin" / "imb-tracker"
-    assert link.is_symlink() and subprocess.run([str(link)], capture_output=True, text=True,
-                                                check=True).stdout.strip() == "imb-tracker 0.0.0"  # fmt: skip
+    assert (
+        link.is_symlink()
+        and subprocess.run([str(link)], capture_output=True, text=True, check=True).stdout.strip()
+        == "imb-tracker 0.0.0"
+    )
     desktop = (prefix / "share" / "applications" / f"{APP_ID}.desktop").read_text(encoding="utf-8")
     assert f"Exec={target}/imb-tracker\n" in desktop and "@EXEC@" not in desktop
     assert (prefix / "share" / "icons" / "hicolor" / "256x256" / "apps" / "imb-tracker.png").is_file()
@@ -116,6 +124,7 @@ def test_install_sh_installs_into_a_prefix_and_uninstalls(tmp_path: Path) -> Non
 
 def test_install_sh_refuses_unknown_options(tmp_path: Path) -> None:
     top = fake_tarball(tmp_path)
-    done = subprocess.run(["sh", str(top / "install.sh"), "--everywhere"], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        ["sh", str(top / "install.sh"), "--everywhere"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2 and "unknown option '--everywhere'" in done.stderr

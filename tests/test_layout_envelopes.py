@@ -39,8 +39,9 @@ def piece(serial: int = 1, name: str = "Jane Q. Public", street: str = "123 Main
 def test_every_template_and_position_passes_the_rule_check(
     template_id: str, position: str, digits: bool
 ) -> None:
-    options = EnvelopeOptions(position=position, human_readable=digits, return_lines=RETURN,
-                              endorsement="Address Service Requested")  # fmt: skip
+    options = EnvelopeOptions(
+        position=position, human_readable=digits, return_lines=RETURN, endorsement="Address Service Requested"
+    )
     assert check_template(envelope_template(template_id), options) == []
 
 
@@ -120,18 +121,35 @@ def test_envelope_pdf_bars_zones_and_pixels(tmp_path: Path, position: str) -> No
     img = rasterize(out, 1, 600)
     layout = layout_piece(template, options, pieces[0])
     length = NOMINAL.length
-    bars = read_imb(img, layout.bars_x - 0.06, layout.bars_y - 0.01, layout.bars_x + length + 0.06,
-                    layout.bars_y + NOMINAL.full_height + 0.01, 4.125)  # fmt: skip
+    bars = read_imb(
+        img,
+        layout.bars_x - 0.06,
+        layout.bars_y - 0.01,
+        layout.bars_x + length + 0.06,
+        layout.bars_y + NOMINAL.full_height + 0.01,
+        4.125,
+    )
     assert decode(bars).fields.payload == pieces[0].imb
-    widths = bar_widths_in(img, layout.bars_x - 0.06, layout.bars_x + length + 0.06,
-                           layout.bars_y + NOMINAL.full_height / 2, 4.125)  # fmt: skip
+    widths = bar_widths_in(
+        img,
+        layout.bars_x - 0.06,
+        layout.bars_x + length + 0.06,
+        layout.bars_y + NOMINAL.full_height / 2,
+        4.125,
+    )
     assert len(widths) == 65 and all(abs(w - 0.020) <= 1.5 / 600 for w in widths)
 
 
 def test_cancel_removes_the_partial_file(tmp_path: Path) -> None:
     out = tmp_path / "cancel.pdf"
-    result = render_envelopes(envelope_template("10"), EnvelopeOptions(), [piece(i) for i in range(1, 600)], out,
-                              599, progress=lambda done, total: False)  # fmt: skip
+    result = render_envelopes(
+        envelope_template("10"),
+        EnvelopeOptions(),
+        [piece(i) for i in range(1, 600)],
+        out,
+        599,
+        progress=lambda done, total: False,
+    )
     assert result.cancelled and not out.exists()
 
 

@@ -121,11 +121,19 @@ def test_tray_tags_read_back_with_zbar(tmp_path: Path, stock: str) -> None:
     found = set()
     for page in (1, 2):
         png = tmp_path / f"p{page}"
-        subprocess.run(["pdftoppm", "-r", "300", "-gray", "-f", str(page), "-l", str(page), str(out), str(png)],
-                       check=True, timeout=60)  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-gray", "-f", str(page), "-l", str(page), str(out), str(png)],
+            check=True,
+            timeout=60,
+        )
         image = next(tmp_path.glob(f"p{page}*.pgm"))
-        text = subprocess.run(["zbarimg", "-q", "--raw", "-Scode128.enable", str(image)], capture_output=True,
-                              text=True, timeout=60, check=False).stdout  # fmt: skip
+        text = subprocess.run(
+            ["zbarimg", "-q", "--raw", "-Scode128.enable", str(image)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
         found |= {line.strip() for line in text.splitlines() if line.strip()}
     assert found == {c.digits for c in codes}
     with pdfplumber.open(out) as pdf:

@@ -62,10 +62,33 @@ def test_xlsx_with_numeric_zip_cells(tmp_path: Path) -> None:
 
 
 def test_auto_detection_of_common_headers() -> None:
-    mapping = detect_mapping(["First Name", "Last Name", "Organization", "Address Line 1", "Suite", "City",
-                              "State", "Zip Code", "ZIP+4", "DPBC", "Notes"])  # fmt: skip
-    assert mapping == {"first_name": 0, "last_name": 1, "company": 2, "address1": 3, "address2": 4, "city": 5,
-                       "state": 6, "zip": 7, "zip4": 8, "delivery_point": 9}  # fmt: skip
+    mapping = detect_mapping(
+        [
+            "First Name",
+            "Last Name",
+            "Organization",
+            "Address Line 1",
+            "Suite",
+            "City",
+            "State",
+            "Zip Code",
+            "ZIP+4",
+            "DPBC",
+            "Notes",
+        ]
+    )
+    assert mapping == {
+        "first_name": 0,
+        "last_name": 1,
+        "company": 2,
+        "address1": 3,
+        "address2": 4,
+        "city": 5,
+        "state": 6,
+        "zip": 7,
+        "zip4": 8,
+        "delivery_point": 9,
+    }
 
 
 def test_explicit_mapping_overrides_and_errors(tmp_path: Path) -> None:

@@ -30,10 +30,22 @@ def test_runtime_dependencies_are_the_lean_qt_wheels() -> None:
 @pytest.mark.slow
 def test_wheel_contains_modules_and_resources(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
-         str(REPO)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next(tmp_path.glob("imb_tracker-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (

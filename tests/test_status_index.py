@@ -17,10 +17,17 @@ from imb_tracker.tracking.status_index import rebuild_statuses
 from imb_tracker.usps.iv import PieceResult
 
 NOW = datetime(2026, 11, 20, 12, 0)
-SCAN = {"scan_date_time": "2026-11-19T08:00:00", "scan_event_code": "918", "handling_event_type": "A",
-        "mail_phase": "Phase 3c - Destination Sequenced Carrier Sortation", "machine_name": "DBCS-051",
-        "scan_facility_name": "SPRINGFIELD IL P&DC", "scan_facility_city": "SPRINGFIELD",
-        "scan_facility_state": "IL", "scan_facility_zip": "62703"}  # fmt: skip
+SCAN = {
+    "scan_date_time": "2026-11-19T08:00:00",
+    "scan_event_code": "918",
+    "handling_event_type": "A",
+    "mail_phase": "Phase 3c - Destination Sequenced Carrier Sortation",
+    "machine_name": "DBCS-051",
+    "scan_facility_name": "SPRINGFIELD IL P&DC",
+    "scan_facility_city": "SPRINGFIELD",
+    "scan_facility_state": "IL",
+    "scan_facility_zip": "62703",
+}
 
 
 def test_status_follows_lookups_and_is_rebuilt(tmp_path: Path) -> None:

@@ -88,10 +88,24 @@ def test_sigkill_during_import_leaves_no_half_mailing_and_burns_its_serials(tmp_
     db.close()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "imb_tracker", "import", str(listing), "--db", str(db_path), "--mailer", "123456",
-         "--name", "doomed"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "imb_tracker",
+            "import",
+            str(listing),
+            "--db",
+            str(db_path),
+            "--mailer",
+            "123456",
+            "--name",
+            "doomed",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
     assert proc.stderr is not None
     saw_progress = False
     deadline = time.monotonic() + 120

@@ -29,10 +29,21 @@ def db(db_url: str) -> Database:
 
 def records(n: int) -> list[AddressRecord]:
     return [
-        AddressRecord(i + 2, f"Person {i}", "", f"{i} Main St", "", "Springfield", "IL", "62704", "1234", "56",
-                      {"Donor": f"D{i}"} if i % 2 else None)
+        AddressRecord(
+            i + 2,
+            f"Person {i}",
+            "",
+            f"{i} Main St",
+            "",
+            "Springfield",
+            "IL",
+            "62704",
+            "1234",
+            "56",
+            {"Donor": f"D{i}"} if i % 2 else None,
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 def test_create_mailing_from_the_sample_list(db: Database) -> None:

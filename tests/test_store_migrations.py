@@ -36,11 +36,19 @@ def test_upgrade_a_version_1_database_in_place(db_url: str) -> None:
     with upgraded.write() as conn:
         conn.execute(
             scans.insert().values(
-                imb="00270123456000000001", scan_time=datetime(2026, 1, 2), scan_time_text="2026-01-02T00:00:00",
-                op_code="919", facility_zip="62704", facility_name="", machine="", source="api",
-                raw_payload="{}", fetched_at=datetime(2026, 1, 2), dedupe_key="k",
+                imb="00270123456000000001",
+                scan_time=datetime(2026, 1, 2),
+                scan_time_text="2026-01-02T00:00:00",
+                op_code="919",
+                facility_zip="62704",
+                facility_name="",
+                machine="",
+                source="api",
+                raw_payload="{}",
+                fetched_at=datetime(2026, 1, 2),
+                dedupe_key="k",
             )
-        )  # fmt: skip
+        )
 
 
 def test_migrated_schema_matches_the_table_definitions(db_url: str) -> None:

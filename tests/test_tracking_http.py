@@ -42,8 +42,14 @@ def server() -> Iterator[SandboxServer]:
 
 def make_client(srv: SandboxServer, password: str = DEMO_PASSWORD, **kw: object) -> IvClient:
     delays: list[float] = []
-    client = IvClient(sandbox_environment(srv.url), DEMO_USERNAME, password, quota=Quota(per_minute=100_000),
-                      sleep=delays.append, **kw)  # type: ignore[arg-type]  # fmt: skip
+    client = IvClient(
+        sandbox_environment(srv.url),
+        DEMO_USERNAME,
+        password,
+        quota=Quota(per_minute=100_000),
+        sleep=delays.append,
+        **kw,
+    )  # type: ignore[arg-type]
     client.delays = delays  # type: ignore[attr-defined]
     return client
 
@@ -60,15 +66,25 @@ def db(tmp_path: Path, server: SandboxServer) -> Database:
 
 
 def mailing(db: Database, srv: SandboxServer, n: int, name: str = "M") -> list[str]:
-    recs = [AddressRecord(i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", "1234", f"{i % 100:02d}")
-            for i in range(n)]  # fmt: skip
+    recs = [
+        AddressRecord(
+            i + 2, f"P{i}", "", f"{i} Main St", "", "Austin", "TX", "78701", "1234", f"{i % 100:02d}"
+        )
+        for i in range(n)
+    ]
     create_mailing(db, "123456", name, recs)
     now = srv.sandbox.clock.now()
     mark_mailed(db, name, now)
     imbs = [p.imb for p in iter_pieces(db, name)]
-    httpx.post(f"{srv.url}/sandbox/pieces", json={"pieces": [
-        {"imb": imb, "mailed_at": now.isoformat(), "city": "Austin", "state": "TX", "zip": "78701"} for imb in imbs
-    ]}).raise_for_status()  # fmt: skip
+    httpx.post(
+        f"{srv.url}/sandbox/pieces",
+        json={
+            "pieces": [
+                {"imb": imb, "mailed_at": now.isoformat(), "city": "Austin", "state": "TX", "zip": "78701"}
+                for imb in imbs
+            ]
+        },
+    ).raise_for_status()
     return imbs
 
 

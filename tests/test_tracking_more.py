@@ -38,8 +38,10 @@ def test_phase_spelling_variants() -> None:
 
 
 def test_never_delivered_without_a_logical_event() -> None:
-    scans = [view("Phase 1a - Origin Primary Processing", NOW - timedelta(days=3)),
-             view("Phase 3c - Destination Sequenced Carrier Sortation", NOW - timedelta(days=1), code="919")]  # fmt: skip
+    scans = [
+        view("Phase 1a - Origin Primary Processing", NOW - timedelta(days=3)),
+        view("Phase 3c - Destination Sequenced Carrier Sortation", NOW - timedelta(days=1), code="919"),
+    ]
     status = piece_status(scans, NOW, NOW - timedelta(days=4))
     assert status.stage == "carrier_sort" and "deliver" not in status.words.lower().replace(
         "delivery order", ""
@@ -94,12 +96,27 @@ def test_import_iv_files_csv_pipe_json_gzip(tmp_path: Path) -> None:
     )
     assert import_scan_file(db, pipe, NOW) == (2, 2, 1)
     assert import_scan_file(db, pipe, NOW) == (2, 0, 1)  # idempotent
-    push = {"msgGrpId": "g1", "events": [
-        {"imb": "0027012345600000000162704123401", "scanDatetime": "2026-05-28T04:53:00", "scanEventCode": "891",
-         "mailPhase": "Phase 1a - Origin Primary Processing", "machineName": "DBCS-004", "scanFacilityZip": "62703"},
-        {"imb": "0027012345600000000262704", "scanDatetime": "2026-05-28T05:00:00", "scanEventCode": "891",
-         "handlingEventType": "A", "scanFacilityZip": "62703", "machineName": "DBCS-004"},
-    ]}  # fmt: skip
+    push = {
+        "msgGrpId": "g1",
+        "events": [
+            {
+                "imb": "0027012345600000000162704123401",
+                "scanDatetime": "2026-05-28T04:53:00",
+                "scanEventCode": "891",
+                "mailPhase": "Phase 1a - Origin Primary Processing",
+                "machineName": "DBCS-004",
+                "scanFacilityZip": "62703",
+            },
+            {
+                "imb": "0027012345600000000262704",
+                "scanDatetime": "2026-05-28T05:00:00",
+                "scanEventCode": "891",
+                "handlingEventType": "A",
+                "scanFacilityZip": "62703",
+                "machineName": "DBCS-004",
+            },
+        ],
+    }
     gz = tmp_path / "push.json"
     gz.write_bytes(gzip.compress(json.dumps(push).encode()))  # gzip without saying so
     assert import_scan_file(db, gz, NOW) == (2, 1, 0)  # the first event is the same scan as the CSV's
@@ -116,8 +133,17 @@ def test_import_iv_files_csv_pipe_json_gzip(tmp_path: Path) -> None:
 
 
 REQUIRED_DATA = {"imb", "scans", "expected_delivery_date"}
-REQUIRED_SCAN = {"scan_date_time", "scan_event_code", "mail_phase", "handling_event_type", "machine_name",
-                 "scan_facility_name", "scan_facility_city", "scan_facility_state", "scan_facility_zip"}  # fmt: skip
+REQUIRED_SCAN = {
+    "scan_date_time",
+    "scan_event_code",
+    "mail_phase",
+    "handling_event_type",
+    "machine_name",
+    "scan_facility_name",
+    "scan_facility_city",
+    "scan_facility_state",
+    "scan_facility_zip",
+}
 
 
 def test_sandbox_payloads_match_the_reference_field_lists() -> None:
@@ -131,39 +157,63 @@ def test_sandbox_payloads_match_the_reference_field_lists() -> None:
     import httpx
 
     with SandboxServer(0) as srv:
-        token = httpx.post(f"{srv.url}/oauth/authenticate", json={
-            "username": DEMO_USERNAME, "password": DEMO_PASSWORD, "grant_type": "authorization",
-            "response_type": "token", "scope": "user.info.ereg,iv1.apis", "client_id": "687b8a36-db61-42f7-83f7-11c79bf7785e",
-        }).json()  # fmt: skip
+        token = httpx.post(
+            f"{srv.url}/oauth/authenticate",
+            json={
+                "username": DEMO_USERNAME,
+                "password": DEMO_PASSWORD,
+                "grant_type": "authorization",
+                "response_type": "token",
+                "scope": "user.info.ereg,iv1.apis",
+                "client_id": "687b8a36-db61-42f7-83f7-11c79bf7785e",
+            },
+        ).json()
         assert set(token) == {"access_token", "token_type", "expires_in", "refresh_token"}
         renewed = httpx.post(f"{srv.url}/oauth/token", json={"refresh_token": token["refresh_token"]}).json()
         assert "refresh_token" not in renewed  # as USPS: the renewal omits it
         head = {"Authorization": f"Bearer {token['access_token']}"}
-        body = httpx.get(f"{srv.url}/ivws_api/informedvisapi/api/mt/get/piece/imb/0027012345600000123420500000599",
-                         headers=head).json()  # fmt: skip
+        body = httpx.get(
+            f"{srv.url}/ivws_api/informedvisapi/api/mt/get/piece/imb/0027012345600000123420500000599",
+            headers=head,
+        ).json()
         assert body["message"] is None and set(body["data"]) >= REQUIRED_DATA
         assert all(set(s) >= REQUIRED_SCAN for s in body["data"]["scans"])
         miss = httpx.get(
             f"{srv.url}/ivws_api/informedvisapi/api/mt/get/piece/imb/00270123456999999999", headers=head
         )
         assert miss.status_code == 200 and miss.json() == {"message": "Barcode not found.", "data": None}
-        api = httpx.post(f"{srv.url}/oauth2/v3/token", data={"grant_type": "client_credentials", "client_id": "demo-client",
-                                                              "client_secret": "demo-secret"}).json()  # fmt: skip
+        api = httpx.post(
+            f"{srv.url}/oauth2/v3/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "demo-client",
+                "client_secret": "demo-secret",
+            },
+        ).json()
         assert (
             api["expires_in"] == 28799
             and isinstance(api["issued_at"], int)
             and isinstance(api["api_products"], list)
         )
-        address = httpx.get(f"{srv.url}/addresses/v3/address", params={"streetAddress": "1 Main St", "city": "Austin",
-                            "state": "TX"}, headers={"Authorization": f"Bearer {api['access_token']}"}).json()  # fmt: skip
+        address = httpx.get(
+            f"{srv.url}/addresses/v3/address",
+            params={"streetAddress": "1 Main St", "city": "Austin", "state": "TX"},
+            headers={"Authorization": f"Bearer {api['access_token']}"},
+        ).json()
         assert (
             len(address["address"]["ZIPPlus4"]) == 4 and len(address["additionalInfo"]["deliveryPoint"]) == 2
         )
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "imb_tracker", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env}, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "imb_tracker", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+        check=False,
+    )
 
 
 def test_demo_then_no_password_or_token_anywhere_on_disk(tmp_path: Path) -> None:
@@ -174,8 +224,12 @@ def test_demo_then_no_password_or_token_anywhere_on_disk(tmp_path: Path) -> None
     assert "days from mailing to carrier sort: median" in demo.stdout and "envelopes.pdf" in demo.stdout
     # A real refresh and lookup through the CLI against a stand-in whose issued tokens we can see.
     with SandboxServer(0) as srv:
-        cli_env = {**env, "IMB_TRACKER_IV_USERNAME": DEMO_USERNAME, "IMB_TRACKER_IV_PASSWORD": DEMO_PASSWORD,
-                   "IMB_TRACKER_DB": str(home / "data" / "demo.db")}  # fmt: skip
+        cli_env = {
+            **env,
+            "IMB_TRACKER_IV_USERNAME": DEMO_USERNAME,
+            "IMB_TRACKER_IV_PASSWORD": DEMO_PASSWORD,
+            "IMB_TRACKER_DB": str(home / "data" / "demo.db"),
+        }
         ref = run_cli(
             "-v", "refresh", "--usps", srv.url, "--min-interval-minutes", "0", "--max", "20", env=cli_env
         )

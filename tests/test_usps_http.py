@@ -90,8 +90,9 @@ def test_clients_with_their_own_sessions_would_break_both_promises(server: Sandb
     env = sandbox_environment(server.url)
     per_minute = 120  # 2 a second: the shared session would take about 50 s for 100 lookups
     quota = Quota(per_minute=per_minute)
-    lookups_from_threads(lambda: IvClient(env, DEMO_USERNAME, DEMO_PASSWORD, quota=quota,
-                                          registry=HostRegistry()))  # fmt: skip
+    lookups_from_threads(
+        lambda: IvClient(env, DEMO_USERNAME, DEMO_PASSWORD, quota=quota, registry=HostRegistry())
+    )
     seen = stats(server)
     assert seen["authenticate"] == 100
     rate = per_minute / 60
@@ -126,8 +127,13 @@ def queue(srv: SandboxServer, *faults: str, **options: float) -> None:
 
 def test_addresses_obey_an_http_date_retry_after_and_retry_a_500(server: SandboxServer) -> None:
     delays: list[float] = []
-    client = ApisClient(sandbox_environment(server.url), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
-                        quota=Quota(per_minute=6000), sleep=delays.append)  # fmt: skip
+    client = ApisClient(
+        sandbox_environment(server.url),
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        quota=Quota(per_minute=6000),
+        sleep=delays.append,
+    )
     client.token()
     queue(server, "429date", "500", retry_after=3)
     found = client.address("1 MAIN ST", "SPRINGFIELD", "IL", "62704")
@@ -139,8 +145,13 @@ def test_addresses_obey_an_http_date_retry_after_and_retry_a_500(server: Sandbox
 
 
 def test_a_401_costs_addresses_no_try(server: SandboxServer) -> None:
-    client = ApisClient(sandbox_environment(server.url), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
-                        quota=Quota(per_minute=6000), sleep=lambda _s: None)  # fmt: skip
+    client = ApisClient(
+        sandbox_environment(server.url),
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        quota=Quota(per_minute=6000),
+        sleep=lambda _s: None,
+    )
     client.token()
     queue(server, "401", "503", "503")  # a refused token, then two of the three tries fail
     assert client.address("1 MAIN ST", "SPRINGFIELD", "IL", "62704").zip4

@@ -56,8 +56,11 @@ def choose_mode(flag: str | None = None, settings: Settings | None = None) -> st
 
     Raises UnknownEnvironmentError (one line, naming the choices) for anything else.
     """
-    for source, value in (("--usps", flag), (ENV_VAR, os.environ.get(ENV_VAR)),
-                          ("the usps_env setting", settings.usps_env if settings else None)):  # fmt: skip
+    for source, value in (
+        ("--usps", flag),
+        (ENV_VAR, os.environ.get(ENV_VAR)),
+        ("the usps_env setting", settings.usps_env if settings else None),
+    ):
         if value:
             mode = value.strip()
             if mode in NAMED_MODES:
@@ -79,8 +82,14 @@ class UspsBackend:
     again and two tasks never take more than the quota between them.
     """
 
-    def __init__(self, mode: str, *, demo_days_ahead: float = 0.0, quota_per_minute: float = 1200,
-                 addresses_per_hour: float = 60) -> None:  # fmt: skip
+    def __init__(
+        self,
+        mode: str,
+        *,
+        demo_days_ahead: float = 0.0,
+        quota_per_minute: float = 1200,
+        addresses_per_hour: float = 60,
+    ) -> None:
         self.mode = choose_mode(mode) if mode else "production"
         self.quota = Quota(per_minute=quota_per_minute)
         self.addresses_quota = Quota(per_hour=addresses_per_hour)
@@ -200,8 +209,9 @@ def database_path(paths: AppPaths, demo: bool) -> Path:
     return paths.data / ("demo.db" if demo else "imb-tracker.db")
 
 
-def open_workspace(paths: AppPaths, settings: Settings, *, db_url: str | None = None,
-                   mode: str | None = None) -> Workspace:  # fmt: skip
+def open_workspace(
+    paths: AppPaths, settings: Settings, *, db_url: str | None = None, mode: str | None = None
+) -> Workspace:
     """Open the database and the backend for ``mode`` (chosen by :func:`choose_mode` when None).
 
     In demo mode the stand-in starts in the process, the demo database opens with its clock
@@ -209,9 +219,12 @@ def open_workspace(paths: AppPaths, settings: Settings, *, db_url: str | None = 
     is told about every stored piece, as the window's demo mode always did.
     """
     chosen = mode or choose_mode(None, settings)
-    backend = UspsBackend(chosen, demo_days_ahead=settings.demo_days_ahead,
-                          quota_per_minute=settings.iv_quota_per_minute,
-                          addresses_per_hour=settings.addresses_quota_per_hour)  # fmt: skip
+    backend = UspsBackend(
+        chosen,
+        demo_days_ahead=settings.demo_days_ahead,
+        quota_per_minute=settings.iv_quota_per_minute,
+        addresses_per_hour=settings.addresses_quota_per_hour,
+    )
     try:
         if backend.demo and db_url:
             log.warning("demo mode keeps its data in its own database; %s is not used", db_url)
@@ -243,11 +256,15 @@ def explain(exc: BaseException) -> str:
             f"{exc}. Open Settings → USPS and save your Business Customer Gateway sign-in (or use demo mode)."
         )
     if isinstance(exc, AuthError):
-        return (f"USPS refused the sign-in: {exc}. Check the user name and password in Settings → USPS "
-                "(Test connection), and that the account has IV-MTR access.")  # fmt: skip
+        return (
+            f"USPS refused the sign-in: {exc}. Check the user name and password in Settings → USPS "
+            "(Test connection), and that the account has IV-MTR access."
+        )
     if isinstance(exc, AccessDeniedError):
-        return (f"USPS says this account may not see this Mailer ID's data: {exc}. Since April 2026 each MID "
-                "must be authorised for IV access: the Mailer ID's owner grants it in the Business Customer Gateway.")  # fmt: skip
+        return (
+            f"USPS says this account may not see this Mailer ID's data: {exc}. Since April 2026 each MID "
+            "must be authorised for IV access: the Mailer ID's owner grants it in the Business Customer Gateway."
+        )
     if isinstance(exc, RateLimitedError):
         wait = (
             f" Try again in about {exc.retry_after:.0f} seconds."

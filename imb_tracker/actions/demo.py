@@ -48,11 +48,17 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         listing = importing.read(sample)
         name = f"Demo mailing {backend.clock():%Y-%m-%d %H%M%S}"
         result = importing.save(db, listing, DEMO_MID, name, source=str(sample), backend=backend)
-        say(f"1. created {name!r}: {result.imported} pieces from {sample.name} "
-            f"({result.skipped} invalid rows reported and skipped)")  # fmt: skip
+        say(
+            f"1. created {name!r}: {result.imported} pieces from {sample.name} "
+            f"({result.skipped} invalid rows reported and skipped)"
+        )
         pdf = folder / "envelopes.pdf"
-        options = envelope_options(settings, "address-above", False,
-                                   return_lines=("DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"))  # fmt: skip
+        options = envelope_options(
+            settings,
+            "address-above",
+            False,
+            return_lines=("DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"),
+        )
         print_envelopes(db, name, envelope_template("10"), options, pdf)
         say(f"2. envelopes: {pdf}")
         mark_mailed(db, name, backend=backend)

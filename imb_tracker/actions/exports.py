@@ -22,8 +22,19 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], bool | None]
 
 
-SCAN_COLUMNS = ("imb", "mailing", "name", "scan_time_as_reported", "op_code", "facility_name", "facility_zip",
-                "machine", "source", "fetched_at", "raw_payload")  # fmt: skip
+SCAN_COLUMNS = (
+    "imb",
+    "mailing",
+    "name",
+    "scan_time_as_reported",
+    "op_code",
+    "facility_name",
+    "facility_zip",
+    "machine",
+    "source",
+    "fetched_at",
+    "raw_payload",
+)
 
 
 def _writer(
@@ -63,13 +74,23 @@ def export_format(path: Path | None, wanted: str | None = None) -> str:
     suffix = path.suffix.lower() if path is not None else ".csv"
     by_suffix = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
     if suffix not in by_suffix:
-        raise FieldError("file", path.name if path else "", "exports are .csv, .xlsx or .json",
-                         "end the file name in .csv, .xlsx or .json")  # fmt: skip
+        raise FieldError(
+            "file",
+            path.name if path else "",
+            "exports are .csv, .xlsx or .json",
+            "end the file name in .csv, .xlsx or .json",
+        )
     return by_suffix[suffix]
 
 
-def export_pieces(db: Database, target: Path | IO[str], mailing: str | None = None, *, fmt: str | None = None,
-                  progress: Progress | None = None) -> int:  # fmt: skip
+def export_pieces(
+    db: Database,
+    target: Path | IO[str],
+    mailing: str | None = None,
+    *,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> int:
     """Every piece (of one mailing, or all) with its IMb and address; returns how many were written.
 
     ``target`` is a file (format from its name unless ``fmt`` says) or an open text stream (CSV or JSON).
@@ -120,9 +141,21 @@ def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str 
     count = 0
     try:
         for r in iter_scan_rows(db, mailing=mailing, imb=imb):
-            write([r["imb"], r["mailing"] or "", r["piece_name"] or "", r["scan_time_text"], r["op_code"],
-                   r["facility_name"], r["facility_zip"], r["machine"], r["source"], _iso(r["fetched_at"]),
-                   r["raw_payload"]])  # fmt: skip
+            write(
+                [
+                    r["imb"],
+                    r["mailing"] or "",
+                    r["piece_name"] or "",
+                    r["scan_time_text"],
+                    r["op_code"],
+                    r["facility_name"],
+                    r["facility_zip"],
+                    r["machine"],
+                    r["source"],
+                    _iso(r["fetched_at"]),
+                    r["raw_payload"],
+                ]
+            )
             count += 1
     finally:
         close()

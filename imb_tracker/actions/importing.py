@@ -52,9 +52,11 @@ class ImportResult:
         if self.summary is None:
             return f"dry run: {self.imported:,} recipient(s) would be imported"
         s = self.summary
-        return (f"created mailing {s.name!r}: {s.piece_count:,} pieces for Mailer ID {s.mid}, STID {s.stid}, "
-                f"serials {s.first_serial}-{s.last_serial}"
-                + (f"; {self.skipped:,} invalid row(s) skipped" if self.skipped else ""))  # fmt: skip
+        return (
+            f"created mailing {s.name!r}: {s.piece_count:,} pieces for Mailer ID {s.mid}, STID {s.stid}, "
+            f"serials {s.first_serial}-{s.last_serial}"
+            + (f"; {self.skipped:,} invalid row(s) skipped" if self.skipped else "")
+        )
 
 
 def check_name(db: Database, mid: str, name: str) -> None:
@@ -74,11 +76,23 @@ def read(path: str | Path, mapping: Sequence[str] | dict[str, int] | None = None
     return read_list(Path(path), list(mapping or []))
 
 
-def save(db: Database, result: ListResult, mid: str, name: str, *, source: str = "",
-         on_invalid: str = "skip", complete_zip4: bool = False, backend: UspsBackend | None = None,
-         stid: str | None = None, barcode_id: str | None = None, workstation: str = "",
-         dry_run: bool = False, progress: Progress | None = None,
-         cancel: threading.Event | None = None) -> ImportResult:  # fmt: skip
+def save(
+    db: Database,
+    result: ListResult,
+    mid: str,
+    name: str,
+    *,
+    source: str = "",
+    on_invalid: str = "skip",
+    complete_zip4: bool = False,
+    backend: UspsBackend | None = None,
+    stid: str | None = None,
+    barcode_id: str | None = None,
+    workstation: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportResult:
     """Create the mailing from a checked list (see the module's docstring); raises ActionError when refused."""
     if on_invalid not in ON_INVALID:
         raise ActionError(f"on_invalid must be skip or abort, not {on_invalid!r}")
@@ -86,8 +100,10 @@ def save(db: Database, result: ListResult, mid: str, name: str, *, source: str =
         raise ActionError(f"nothing to import: {Path(source).name or 'the list'} has no valid recipient rows")
     skipped = len(result.invalid_rows)
     if skipped and on_invalid == "abort":
-        raise ActionError(f"{skipped:,} invalid row(s) and --on-invalid abort: nothing imported; fix the rows or "
-                          "use --on-invalid skip")  # fmt: skip
+        raise ActionError(
+            f"{skipped:,} invalid row(s) and --on-invalid abort: nothing imported; fix the rows or "
+            "use --on-invalid skip"
+        )
     check_new_mailing(db, mid, name)
     records: list[AddressRecord] = list(result.records)
     completion = None
@@ -97,9 +113,13 @@ def save(db: Database, result: ListResult, mid: str, name: str, *, source: str =
         client = backend.apis_client()
         try:
             records, completion = complete_routing(
-                db, client, records, clock=backend.clock, cancel=cancel,
+                db,
+                client,
+                records,
+                clock=backend.clock,
+                cancel=cancel,
                 progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
-            )  # fmt: skip
+            )
         finally:
             client.close()
         if completion.cancelled or (cancel is not None and cancel.is_set()):
@@ -112,8 +132,17 @@ def save(db: Database, result: ListResult, mid: str, name: str, *, source: str =
             return False
         return progress(done, total, "saving pieces") if progress else None
 
-    summary = create_mailing(db, mid, name, records, stid=stid, barcode_id=barcode_id, source_file=source,
-                             workstation=workstation, progress=saving)  # fmt: skip
+    summary = create_mailing(
+        db,
+        mid,
+        name,
+        records,
+        stid=stid,
+        barcode_id=barcode_id,
+        source_file=source,
+        workstation=workstation,
+        progress=saving,
+    )
     if backend is not None and backend.demo:
         backend.follow_in_demo(db, summary.name)
     return ImportResult(

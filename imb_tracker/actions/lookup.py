@@ -79,11 +79,17 @@ class Timeline:
             "expected_delivery": self.expected.isoformat() if self.expected else None,
             "usps_window": self.window,
             "scans": [
-                {"time_as_reported_by_usps": v.when_text, "stage": v.stage, "what": v.words, "opcode": v.opcode,
-                 "facility": v.facility, "implied": v.implied}
+                {
+                    "time_as_reported_by_usps": v.when_text,
+                    "stage": v.stage,
+                    "what": v.words,
+                    "opcode": v.opcode,
+                    "facility": v.facility,
+                    "implied": v.implied,
+                }
                 for v in self.scans
             ],
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)
@@ -103,13 +109,22 @@ def resolve(db: Database, key: str) -> tuple[str, dict[str, Any] | None]:
     piece = find_piece(db, text)
     imb = (piece["tracking"] + piece["routing"]) if piece else text
     if not imb.isdigit() or len(imb) not in IMB_LENGTHS:
-        raise ActionError(f"{key!r} is not a stored piece, and not a 20, 25, 29 or 31-digit IMb; give the serial "
-                          "or the whole IMb as printed")  # fmt: skip
+        raise ActionError(
+            f"{key!r} is not a stored piece, and not a 20, 25, 29 or 31-digit IMb; give the serial "
+            "or the whole IMb as printed"
+        )
     return imb, dict(piece) if piece else None
 
 
-def timeline(db: Database, imb: str, now: datetime, stalled_days: int, piece: dict[str, Any] | None = None,
-             *, known: bool = False) -> Timeline:  # fmt: skip
+def timeline(
+    db: Database,
+    imb: str,
+    now: datetime,
+    stalled_days: int,
+    piece: dict[str, Any] | None = None,
+    *,
+    known: bool = False,
+) -> Timeline:
     """The piece's stored history and status (no USPS request)."""
     if piece is None and not known:
         found = find_piece(db, imb)
@@ -136,16 +151,27 @@ def timeline(db: Database, imb: str, now: datetime, stalled_days: int, piece: di
     except ImbError:
         bars = None
     return Timeline(
-        imb=imb, piece=piece, status=status.words, window=status.window, stage=status.stage,
-        expected=expected, stalled=status.stage == "stalled", scans=in_order(views), raw_payloads=raw,
-        lookups=[LookupEntry(h["requested_at"], h["outcome"], h["http_status"], h["scan_count"], h["error"] or "")
-                 for h in history],
-        mailed_at=mailed, bars=bars,
-    )  # fmt: skip
+        imb=imb,
+        piece=piece,
+        status=status.words,
+        window=status.window,
+        stage=status.stage,
+        expected=expected,
+        stalled=status.stage == "stalled",
+        scans=in_order(views),
+        raw_payloads=raw,
+        lookups=[
+            LookupEntry(h["requested_at"], h["outcome"], h["http_status"], h["scan_count"], h["error"] or "")
+            for h in history
+        ],
+        mailed_at=mailed,
+        bars=bars,
+    )
 
 
-def look_up(db: Database, backend: UspsBackend | None, key: str, *, stalled_days: int,
-            offline: bool = False) -> LookupResult:  # fmt: skip
+def look_up(
+    db: Database, backend: UspsBackend | None, key: str, *, stalled_days: int, offline: bool = False
+) -> LookupResult:
     """Ask USPS about one piece (unless ``offline``), store every scan, and return the timeline.
 
     A USPS failure is logged against the piece and returned in ``error``; the stored
@@ -163,10 +189,18 @@ def look_up(db: Database, backend: UspsBackend | None, key: str, *, stalled_days
             error, message = exc, f"USPS lookup failed: {exc}"
         else:
             returned, new = ingest_result(db, result, requested)
-            message = (f"USPS returned {returned} scan(s), {new} new" if result.found
-                       else "USPS has no data for it yet")  # fmt: skip
+            message = (
+                f"USPS returned {returned} scan(s), {new} new"
+                if result.found
+                else "USPS has no data for it yet"
+            )
         finally:
             client.close()
     now = backend.clock() if backend is not None else db.clock()
-    return LookupResult(timeline(db, imb, now, stalled_days, piece, known=True), not offline and backend is not None,
-                        message, error, new)  # fmt: skip
+    return LookupResult(
+        timeline(db, imb, now, stalled_days, piece, known=True),
+        not offline and backend is not None,
+        message,
+        error,
+        new,
+    )

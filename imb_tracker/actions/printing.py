@@ -51,16 +51,24 @@ class RulesBrokenError(ValueError):
         self.problems = problems
 
 
-def envelope_options(settings: Settings, position: str | None = None, human_readable: bool | None = None, *,
-                     printer: str = "", **changes: object) -> EnvelopeOptions:  # fmt: skip
+def envelope_options(
+    settings: Settings,
+    position: str | None = None,
+    human_readable: bool | None = None,
+    *,
+    printer: str = "",
+    **changes: object,
+) -> EnvelopeOptions:
     """Envelope options from the user's settings: return address, endorsement, the printer's offsets."""
     setup = settings.printer(printer)
     base = EnvelopeOptions(
         position=position or settings.imb_position,
         human_readable=settings.human_readable if human_readable is None else human_readable,
-        return_lines=tuple(settings.return_address), endorsement=settings.endorsement,
-        offset_x=setup.offset_x, offset_y=setup.offset_y,
-    )  # fmt: skip
+        return_lines=tuple(settings.return_address),
+        endorsement=settings.endorsement,
+        offset_x=setup.offset_x,
+        offset_y=setup.offset_y,
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -70,8 +78,9 @@ def mailing_pieces(db: Database, mailing: str) -> tuple[int, Iterator[StoredPiec
     return total, iter_pieces(db, mailing)
 
 
-def check_mailing_envelopes(db: Database, mailing: str, template: EnvelopeTemplate, options: EnvelopeOptions,
-                            limit: int = 20) -> tuple[int, list[tuple[int, str, str]]]:  # fmt: skip
+def check_mailing_envelopes(
+    db: Database, mailing: str, template: EnvelopeTemplate, options: EnvelopeOptions, limit: int = 20
+) -> tuple[int, list[tuple[int, str, str]]]:
     """Every broken placement rule (count, and the first ``limit`` as (piece number, who, message))."""
     _, stream = mailing_pieces(db, mailing)
     count = 0
@@ -84,8 +93,14 @@ def check_mailing_envelopes(db: Database, mailing: str, template: EnvelopeTempla
     return count, shown
 
 
-def print_envelopes(db: Database, mailing: str, template: EnvelopeTemplate, options: EnvelopeOptions, out: Path,
-                    progress: Progress | None = None) -> JobResult:  # fmt: skip
+def print_envelopes(
+    db: Database,
+    mailing: str,
+    template: EnvelopeTemplate,
+    options: EnvelopeOptions,
+    out: Path,
+    progress: Progress | None = None,
+) -> JobResult:
     """Rule-check every piece, then write the PDF (nothing is written when a rule is broken)."""
     count, shown = check_mailing_envelopes(db, mailing, template, options)
     if count:
@@ -98,8 +113,14 @@ def print_envelopes(db: Database, mailing: str, template: EnvelopeTemplate, opti
     return render_envelopes(template, options, stream, out, total, progress)
 
 
-def print_labels(db: Database, mailing: str, sheet: SheetTemplate, options: LabelOptions, out: Path,
-                 progress: Progress | None = None) -> JobResult:  # fmt: skip
+def print_labels(
+    db: Database,
+    mailing: str,
+    sheet: SheetTemplate,
+    options: LabelOptions,
+    out: Path,
+    progress: Progress | None = None,
+) -> JobResult:
     check_sheet(sheet, options)
     total, stream = mailing_pieces(db, mailing)
     return render_labels(sheet, options, stream, out, total, progress)
@@ -118,8 +139,9 @@ class TrayTagJob:
     start_cell: int = 1
 
 
-def print_tray_tags(db: Database, job: TrayTagJob, sheet: SheetTemplate, out: Path,
-                    workstation: str = "") -> tuple[JobResult, list[TrayBarcode]]:  # fmt: skip
+def print_tray_tags(
+    db: Database, job: TrayTagJob, sheet: SheetTemplate, out: Path, workstation: str = ""
+) -> tuple[JobResult, list[TrayBarcode]]:
     """Reserve tray serials and write the tags; the fields are checked before any serial is used."""
     if job.count < 1:
         raise FieldError("count", str(job.count), "at least one tag is needed", "ask for 1 or more tags")
@@ -128,10 +150,18 @@ def print_tray_tags(db: Database, job: TrayTagJob, sheet: SheetTemplate, out: Pa
     origin = job.origin or mailer.name
     probe = TrayBarcode(job.zip, job.cin, mailer.mid, "0" * width, job.processing_code, job.label_type)
     make_tags([probe], job.destination, origin)  # validates every field first: no serial wasted on a typo
-    reservation = reserve(db, mailer.mid, job.count, kind="tray", workstation=workstation,
-                          purpose=f"tray tags {job.zip} CIN {job.cin}")  # fmt: skip
-    codes = [TrayBarcode(job.zip, job.cin, mailer.mid, f"{s:0{width}d}", job.processing_code, job.label_type)
-             for s in reservation]  # fmt: skip
+    reservation = reserve(
+        db,
+        mailer.mid,
+        job.count,
+        kind="tray",
+        workstation=workstation,
+        purpose=f"tray tags {job.zip} CIN {job.cin}",
+    )
+    codes = [
+        TrayBarcode(job.zip, job.cin, mailer.mid, f"{s:0{width}d}", job.processing_code, job.label_type)
+        for s in reservation
+    ]
     tags = make_tags(codes, job.destination, origin)
     result = render_tags(sheet, tags, out, SheetOptions(start_cell=job.start_cell))
     return result, codes
@@ -179,18 +209,28 @@ class LetterResult:
     pdf: Path
 
 
-def print_letter(db: Database, mid: str, record: AddressRecord, template: EnvelopeTemplate,
-                 options: EnvelopeOptions, out: Path | Callable[[MailingSummary], Path], *,
-                 stid: str | None = None, workstation: str = "", name: str = "",
-                 backend: UspsBackend | None = None) -> LetterResult:  # fmt: skip
+def print_letter(
+    db: Database,
+    mid: str,
+    record: AddressRecord,
+    template: EnvelopeTemplate,
+    options: EnvelopeOptions,
+    out: Path | Callable[[MailingSummary], Path],
+    *,
+    stid: str | None = None,
+    workstation: str = "",
+    name: str = "",
+    backend: UspsBackend | None = None,
+) -> LetterResult:
     """Check the rules, store the letter with a fresh serial, write its PDF (in that order).
 
     Nothing is stored when a rule is broken.  ``out`` is the PDF's path, or a function that
     names it from the stored letter (its serial).  In demo mode the stand-in follows it.
     """
     mailer = get_mailer(db, mid)
-    problems = letter_problems(template, options, letter_preview(record, mailer.mid, stid or mailer.default_stid,
-                                                                 mailer.barcode_id))  # fmt: skip
+    problems = letter_problems(
+        template, options, letter_preview(record, mailer.mid, stid or mailer.default_stid, mailer.barcode_id)
+    )
     if problems:
         raise RulesBrokenError(
             f"{len(problems)} placement rule(s) broken on {template.name}; nothing was stored or written",
@@ -205,8 +245,15 @@ def print_letter(db: Database, mid: str, record: AddressRecord, template: Envelo
     return LetterResult(summary, piece, path)
 
 
-def store_letter(db: Database, mid: str, record: AddressRecord, *, stid: str | None = None, name: str = "",
-                 workstation: str = "") -> tuple[MailingSummary, StoredPiece]:  # fmt: skip
+def store_letter(
+    db: Database,
+    mid: str,
+    record: AddressRecord,
+    *,
+    stid: str | None = None,
+    name: str = "",
+    workstation: str = "",
+) -> tuple[MailingSummary, StoredPiece]:
     """Store one letter as a mailing of one piece, with a fresh serial, before anything prints."""
     stamp = db.clock()
     who = record.name or record.company

@@ -35,15 +35,24 @@ class RefreshPolicy:
     workers: int = 4
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, quota_per_minute: float | None = None,
-                      min_interval_minutes: float | None = None, workers: int | None = None) -> RefreshPolicy:  # fmt: skip
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        quota_per_minute: float | None = None,
+        min_interval_minutes: float | None = None,
+        workers: int | None = None,
+    ) -> RefreshPolicy:
         """The user's policy, with any of its parts overridden for one run (command-line flags)."""
         return cls(
             quota_per_minute if quota_per_minute is not None else settings.iv_quota_per_minute,
-            timedelta(minutes=min_interval_minutes if min_interval_minutes is not None
-                      else settings.refresh_min_interval_minutes),
+            timedelta(
+                minutes=min_interval_minutes
+                if min_interval_minutes is not None
+                else settings.refresh_min_interval_minutes
+            ),
             workers if workers is not None else settings.refresh_workers,
-        )  # fmt: skip
+        )
 
 
 def plan(db: Database, backend: UspsBackend, policy: RefreshPolicy, mailing: str | None = None) -> Plan:
@@ -51,15 +60,31 @@ def plan(db: Database, backend: UspsBackend, policy: RefreshPolicy, mailing: str
     return plan_refresh(db, backend.clock(), mailing, min_interval=policy.min_interval)
 
 
-def run_refresh(db: Database, backend: UspsBackend, imbs: list[str], policy: RefreshPolicy, *,
-                progress: Progress | None = None, cancel: threading.Event | None = None,
-                max_lookups: int | None = None,
-                thread_setup: Callable[[], None] | None = None) -> RefreshSummary:  # fmt: skip
+def run_refresh(
+    db: Database,
+    backend: UspsBackend,
+    imbs: list[str],
+    policy: RefreshPolicy,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    max_lookups: int | None = None,
+    thread_setup: Callable[[], None] | None = None,
+) -> RefreshSummary:
     """Look up ``imbs`` (each answer stored before the next request); raises CredentialsError without a sign-in."""
     backend.set_quota(policy.quota_per_minute)
     client = backend.iv_client()
     try:
-        return refresh(db, client, imbs, clock=backend.clock, progress=progress, cancel=cancel,
-                       max_lookups=max_lookups, workers=policy.workers, thread_setup=thread_setup)  # fmt: skip
+        return refresh(
+            db,
+            client,
+            imbs,
+            clock=backend.clock,
+            progress=progress,
+            cancel=cancel,
+            max_lookups=max_lookups,
+            workers=policy.workers,
+            thread_setup=thread_setup,
+        )
     finally:
         client.close()

@@ -38,8 +38,9 @@ def workspace(args: argparse.Namespace) -> Workspace:
         return _open[0]
     settings = load_settings(args)
     mode = choose_mode(getattr(args, "usps", None), settings)
-    space = open_workspace(app_paths(getattr(args, "dev_dir", None)), settings, db_url=getattr(args, "db", None),
-                           mode=mode)  # fmt: skip
+    space = open_workspace(
+        app_paths(getattr(args, "dev_dir", None)), settings, db_url=getattr(args, "db", None), mode=mode
+    )
     _open.append(space)
     atexit.register(close_workspaces)
     return space
@@ -57,8 +58,12 @@ def open_db(args: argparse.Namespace) -> Database:
 
 def workstation_name(args: argparse.Namespace, settings: Settings | None = None) -> str:
     """This computer's name for per-workstation serial ranges (--workstation, env, setting, or host name)."""
-    return str(getattr(args, "workstation", None) or os.environ.get(WORKSTATION_ENV)
-               or (settings.workstation if settings else "") or socket.gethostname())  # fmt: skip
+    return str(
+        getattr(args, "workstation", None)
+        or os.environ.get(WORKSTATION_ENV)
+        or (settings.workstation if settings else "")
+        or socket.gethostname()
+    )
 
 
 class ProgressLine:

@@ -27,9 +27,13 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     pr = sub.add_parser("print", help="make print-ready PDFs: envelopes, labels, tray tags, calibration")
     psub = pr.add_subparsers(dest="print_command", metavar="WHAT", required=True)
 
-    env = psub.add_parser("envelopes", parents=[db_parent], help="one addressed envelope per piece of a mailing",
-                          description="Addressed envelopes with the IMb, one page per piece, checked against "
-                          "the USPS placement rules before anything is written.")  # fmt: skip
+    env = psub.add_parser(
+        "envelopes",
+        parents=[db_parent],
+        help="one addressed envelope per piece of a mailing",
+        description="Addressed envelopes with the IMb, one page per piece, checked against "
+        "the USPS placement rules before anything is written.",
+    )
     env.add_argument("--mailing", required=True, metavar="NAME")
     env.add_argument("--out", required=True, metavar="FILE.pdf")
     env.add_argument(
@@ -69,9 +73,13 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     _offsets(env, default=None)
     env.set_defaults(func=lazy("cmd_envelopes", "print_cmds"))
 
-    lab = psub.add_parser("labels", parents=[db_parent], help="address labels on Avery sheets",
-                          description="Address labels with the IMb above the name line. "
-                          "Use --alignment for a test sheet instead.")  # fmt: skip
+    lab = psub.add_parser(
+        "labels",
+        parents=[db_parent],
+        help="address labels on Avery sheets",
+        description="Address labels with the IMb above the name line. "
+        "Use --alignment for a test sheet instead.",
+    )
     lab.add_argument("--mailing", metavar="NAME", help="the mailing to print (not needed with --alignment)")
     lab.add_argument(
         "--layout",
@@ -97,9 +105,13 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     _offsets(lab)
     lab.set_defaults(func=lazy("cmd_labels", "print_cmds"))
 
-    tags = psub.add_parser("tray-tags", parents=[db_parent], help="tray or sack tags with the 24-digit tray barcode",
-                           description="Tray tags with unique 24-digit Intelligent Mail tray barcodes (serials from "
-                           "the same allocator as pieces, in their own series).")  # fmt: skip
+    tags = psub.add_parser(
+        "tray-tags",
+        parents=[db_parent],
+        help="tray or sack tags with the 24-digit tray barcode",
+        description="Tray tags with unique 24-digit Intelligent Mail tray barcodes (serials from "
+        "the same allocator as pieces, in their own series).",
+    )
     tags.add_argument("--mailer", required=True, metavar="MID")
     tags.add_argument(
         "--zip", required=True, help="destination ZIP Code of the trays (a 3-digit destination: prefix + 00)"

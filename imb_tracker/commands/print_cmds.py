@@ -43,13 +43,15 @@ def cmd_envelopes(args: argparse.Namespace, out: TextIO) -> int:
         changes["offset_x"] = args.offset_x
     if args.offset_y is not None:
         changes["offset_y"] = args.offset_y
-    options = envelope_options(settings, args.imb_position, args.human_readable, printer=args.printer or "",
-                               **changes)  # fmt: skip
+    options = envelope_options(
+        settings, args.imb_position, args.human_readable, printer=args.printer or "", **changes
+    )
     if options.logo is not None and not options.logo.is_file():
         raise CommandFailedError(f"logo file {args.logo!r} does not exist")
     try:
-        result = print_envelopes(open_db(args), args.mailing, template, options, Path(args.out),
-                                 ProgressLine("envelopes"))  # fmt: skip
+        result = print_envelopes(
+            open_db(args), args.mailing, template, options, Path(args.out), ProgressLine("envelopes")
+        )
     except RulesBrokenError as exc:
         for _number, who, message in exc.problems[:SHOW_VIOLATIONS]:
             print(f"rule: {who}: {message}", file=sys.stderr)
@@ -83,8 +85,17 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
     if args.count < 1:
         raise CommandFailedError("--count must be at least 1")
     sheet = sheet_template(args.stock, "tags")
-    job = TrayTagJob(get_mailer(open_db(args), args.mailer).mid, args.zip, args.cin, args.count, args.destination,
-                     args.origin or "", args.processing_code, args.label_type, args.start_cell)  # fmt: skip
+    job = TrayTagJob(
+        mid=get_mailer(open_db(args), args.mailer).mid,
+        zip=args.zip,
+        cin=args.cin,
+        count=args.count,
+        destination=args.destination,
+        origin=args.origin or "",
+        processing_code=args.processing_code,
+        label_type=args.label_type,
+        start_cell=args.start_cell,
+    )
     result, codes = print_tray_tags(
         open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args))
     )
@@ -109,5 +120,7 @@ def cmd_bars(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_hint() -> None:
-    print("print it at 100% / actual size (no 'fit to page'); check with: imb-tracker print calibration",
-          file=sys.stderr)  # fmt: skip
+    print(
+        "print it at 100% / actual size (no 'fit to page'); check with: imb-tracker print calibration",
+        file=sys.stderr,
+    )

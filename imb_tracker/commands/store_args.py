@@ -26,22 +26,34 @@ def lazy(name: str, module_name: str = "store_cmds") -> Callable[[argparse.Names
 def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     mailer = sub.add_parser("mailer", help="set up Mailer IDs and their serial ranges")
     msub = mailer.add_subparsers(dest="mailer_command", metavar="ACTION", required=True)
-    add = msub.add_parser("add", parents=[db_parent], help="add a Mailer ID",
-                          description="Add a Mailer ID with its serial range and uniqueness window.")  # fmt: skip
+    add = msub.add_parser(
+        "add",
+        parents=[db_parent],
+        help="add a Mailer ID",
+        description="Add a Mailer ID with its serial range and uniqueness window.",
+    )
     add.add_argument("--mid", required=True, help="Mailer ID (6 digits starting 0-8, or 9 digits starting 9)")
     add.add_argument("--name", required=True, help="who mails under this MID")
     add.add_argument("--crid", help="Customer Registration ID (from the Business Customer Gateway)")
     add.add_argument("--stid", default="270", help="default service type ID (default 270)")
     add.add_argument("--barcode-id", default="00", help="barcode ID (default 00)")
     add.add_argument("--serial-range", help="FIRST-LAST serials to use (default: all, from 1)")
-    add.add_argument("--window-days", type=int, default=90,
-                     help="days before a serial may be reused (default 90, at least 45)")  # fmt: skip
+    add.add_argument(
+        "--window-days",
+        type=int,
+        default=90,
+        help="days before a serial may be reused (default 90, at least 45)",
+    )
     add.set_defaults(func=lazy("cmd_mailer_add"))
     lst = msub.add_parser("list", parents=[db_parent], help="list Mailer IDs and free serials")
     lst.set_defaults(func=lazy("cmd_mailer_list"))
-    rng = msub.add_parser("range", parents=[db_parent], help="give a workstation its own serial range",
-                          description="Give one workstation a separate part of a Mailer ID's serial range, "
-                          "for several computers that do not share a database.")  # fmt: skip
+    rng = msub.add_parser(
+        "range",
+        parents=[db_parent],
+        help="give a workstation its own serial range",
+        description="Give one workstation a separate part of a Mailer ID's serial range, "
+        "for several computers that do not share a database.",
+    )
     rng.add_argument("--mid", required=True)
     rng.add_argument("--workstation", required=True, help="the computer's name (see IMB_TRACKER_WORKSTATION)")
     rng.add_argument("--serial-range", required=True, help="FIRST-LAST")
@@ -49,19 +61,29 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     rng.set_defaults(func=lazy("cmd_mailer_range"))
 
     imp = sub.add_parser(
-        "import", parents=[db_parent], help="turn a mailing list into a stored mailing",
+        "import",
+        parents=[db_parent],
+        help="turn a mailing list into a stored mailing",
         description="Read a CSV, TSV or XLSX list, validate every row, and create a mailing with one "
         "piece and one unique serial per valid row, in one transaction.",
-    )  # fmt: skip
+    )
     imp.add_argument("list_file", metavar="LIST_FILE")
     imp.add_argument("--mailer", required=True, metavar="MID", help="the Mailer ID to mail under")
     imp.add_argument("--name", required=True, metavar="MAILING", help="a name for the new mailing")
     imp.add_argument("--stid", help="service type ID (default: the mailer's)")
     imp.add_argument("--barcode-id", help="barcode ID (default: the mailer's)")
-    imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
-                     help="say which field a column holds, e.g. --map \"Street=address1\" (repeatable)")  # fmt: skip
-    imp.add_argument("--on-invalid", choices=("skip", "abort"), default="skip",
-                     help="import the valid rows and skip invalid ones (default), or import nothing")  # fmt: skip
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help='say which field a column holds, e.g. --map "Street=address1" (repeatable)',
+    )
+    imp.add_argument(
+        "--on-invalid",
+        choices=("skip", "abort"),
+        default="skip",
+        help="import the valid rows and skip invalid ones (default), or import nothing",
+    )
     imp.add_argument("--report", metavar="FILE.csv", help="write the full validation report as CSV")
     imp.add_argument("--show", type=int, default=50, help="how many problems to print (default 50)")
     imp.add_argument("--dry-run", action="store_true", help="validate only; create nothing")
@@ -79,8 +101,12 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     mls = sub.add_parser("mailings", parents=[db_parent], help="list mailings")
     mls.set_defaults(func=lazy("cmd_mailings"))
 
-    pcs = sub.add_parser("pieces", parents=[db_parent], help="export pieces with their IMbs",
-                         description="One row per piece: mailing, serial, tracking, routing, imb, bars, address.")  # fmt: skip
+    pcs = sub.add_parser(
+        "pieces",
+        parents=[db_parent],
+        help="export pieces with their IMbs",
+        description="One row per piece: mailing, serial, tracking, routing, imb, bars, address.",
+    )
     pcs.add_argument("--mailing", metavar="NAME", help="only this mailing (default: all)")
     pcs.add_argument(
         "--format",

@@ -30,9 +30,15 @@ __all__ = ["CommandFailedError"]
 def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
     db = open_db(args)
     mailer = add_mailer(
-        db, args.mid, args.name, crid=args.crid, stid=args.stid, barcode_id=args.barcode_id,
-        serial_range=args.serial_range, window_days=args.window_days,
-    )  # fmt: skip
+        db,
+        args.mid,
+        args.name,
+        crid=args.crid,
+        stid=args.stid,
+        barcode_id=args.barcode_id,
+        serial_range=args.serial_range,
+        window_days=args.window_days,
+    )
     status = serial_status(db, mailer.mid)
     assert status is not None  # add_mailer creates the shared pool
     out.write(
@@ -86,8 +92,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         result = importing.read(path, args.map or [])
     except ListError as exc:
         raise CommandFailedError(f"{path.name}: {exc}") from None
-    print(f"read as {result.encoding}" + (f", delimiter {result.delimiter!r}" if result.delimiter else ""),
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"read as {result.encoding}" + (f", delimiter {result.delimiter!r}" if result.delimiter else ""),
+        file=sys.stderr,
+    )
     mapped = ", ".join(f"{field}={result.headers[i]!r}" for field, i in result.mapping.items())
     print(f"columns: {mapped}", file=sys.stderr)
     print(report_text(result, limit=args.show), file=sys.stderr)
@@ -95,11 +103,20 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         Path(args.report).write_text(report_csv(result), encoding="utf-8")
         print(f"full report written to {args.report}", file=sys.stderr)
     done = importing.save(
-        db, result, args.mailer, args.name, source=str(path), on_invalid=args.on_invalid,
-        complete_zip4=args.complete_zip4, backend=space.backend, stid=args.stid, barcode_id=args.barcode_id,
-        workstation=workstation_name(args, space.settings), dry_run=args.dry_run,
+        db,
+        result,
+        args.mailer,
+        args.name,
+        source=str(path),
+        on_invalid=args.on_invalid,
+        complete_zip4=args.complete_zip4,
+        backend=space.backend,
+        stid=args.stid,
+        barcode_id=args.barcode_id,
+        workstation=workstation_name(args, space.settings),
+        dry_run=args.dry_run,
         progress=ProgressLine("saving pieces"),
-    )  # fmt: skip
+    )
     if done.completion is not None:
         print(done.completion.line(), file=sys.stderr)
     for warning in done.warnings:

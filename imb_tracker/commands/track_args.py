@@ -8,10 +8,14 @@ from .store_args import lazy
 
 
 def _env(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--usps", metavar="ENV", default=None,
-                   help="production, test (USPS CAT/TEM), demo (the built-in stand-in, with the demo database), "
-                   "or a base URL such as the sandbox's (default: $IMB_TRACKER_USPS_ENV, else the usps_env "
-                   "setting, else production); IMB_TRACKER_IV_URL / _IV_AUTH_URL / _API_URL override")  # fmt: skip
+    p.add_argument(
+        "--usps",
+        metavar="ENV",
+        default=None,
+        help="production, test (USPS CAT/TEM), demo (the built-in stand-in, with the demo database), "
+        "or a base URL such as the sandbox's (default: $IMB_TRACKER_USPS_ENV, else the usps_env "
+        "setting, else production); IMB_TRACKER_IV_URL / _IV_AUTH_URL / _API_URL override",
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -93,9 +97,12 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     )
     sb.set_defaults(func=lazy("cmd_sandbox", "track_cmds"))
 
-    demo = sub.add_parser("demo", help="the whole job with built-in demo data and the local USPS stand-in",
-                          description="Starts the USPS stand-in, creates a demo mailer and mailing from the sample "
-                          "list, makes its envelopes PDF, then looks up scans as simulated days pass, and prints a "
-                          "summary. No USPS account and no screen needed.")  # fmt: skip
+    demo = sub.add_parser(
+        "demo",
+        help="the whole job with built-in demo data and the local USPS stand-in",
+        description="Starts the USPS stand-in, creates a demo mailer and mailing from the sample "
+        "list, makes its envelopes PDF, then looks up scans as simulated days pass, and prints a "
+        "summary. No USPS account and no screen needed.",
+    )
     demo.add_argument("--days", type=int, default=6, help="simulated days to follow the mailing (default 6)")
     demo.set_defaults(func=lazy("cmd_demo", "track_cmds"))

@@ -49,8 +49,9 @@ def cmd_credentials_clear(args: argparse.Namespace, out: TextIO) -> int:
 def print_timeline(t: Timeline, out: TextIO) -> None:
     """The timeline in words, as ``lookup`` prints it."""
     p = t.piece
-    who = (f"  {t.who}, {p['city']} {p['state']}  (mailing {p['mailing']})" if p
-           else "  (not in this database)")  # fmt: skip
+    who = (
+        f"  {t.who}, {p['city']} {p['state']}  (mailing {p['mailing']})" if p else "  (not in this database)"
+    )
     out.write(f"IMb {t.imb}\n{who}\nStatus: {t.status}\n{t.window}\n")
     if t.expected is not None:
         out.write(f"Expected delivery: {t.expected:%A %d %B %Y} (USPS's estimate)\n")
@@ -63,8 +64,9 @@ def print_timeline(t: Timeline, out: TextIO) -> None:
 
 def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
     space = workspace(args)
-    result = look_up(space.db, space.backend, args.key, stalled_days=space.settings.stalled_days,
-                     offline=args.offline)  # fmt: skip
+    result = look_up(
+        space.db, space.backend, args.key, stalled_days=space.settings.stalled_days, offline=args.offline
+    )
     if result.error is not None:
         print(f"imb-tracker: {result.message} (stored history shown)", file=sys.stderr)
     if args.json:
@@ -76,18 +78,30 @@ def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     space = workspace(args)
-    policy = RefreshPolicy.from_settings(space.settings, quota_per_minute=args.quota_per_minute,
-                                         min_interval_minutes=args.min_interval_minutes,
-                                         workers=args.workers)  # fmt: skip
+    policy = RefreshPolicy.from_settings(
+        space.settings,
+        quota_per_minute=args.quota_per_minute,
+        min_interval_minutes=args.min_interval_minutes,
+        workers=args.workers,
+    )
     chosen = plan(space.db, space.backend, policy, args.mailing)
-    print(f"{len(chosen.due):,} piece(s) to look up; {chosen.recently_checked:,} checked recently; "
-          f"{chosen.past_window:,} past USPS's window (local history kept)", file=sys.stderr)  # fmt: skip
+    print(
+        f"{len(chosen.due):,} piece(s) to look up; {chosen.recently_checked:,} checked recently; "
+        f"{chosen.past_window:,} past USPS's window (local history kept)",
+        file=sys.stderr,
+    )
     if not chosen.due:
         out.write("nothing to refresh\n")
         return 0
     line = ProgressLine("looking up")
-    summary = run_refresh(space.db, space.backend, chosen.due, policy, max_lookups=args.max,
-                          progress=lambda done, total, _imb: line(done, total))  # fmt: skip
+    summary = run_refresh(
+        space.db,
+        space.backend,
+        chosen.due,
+        policy,
+        max_lookups=args.max,
+        progress=lambda done, total, _imb: line(done, total),
+    )
     out.write(summary.line() + "\n")
     return 1 if summary.stopped_reason else 0
 
@@ -98,8 +112,11 @@ def cmd_scans_import(args: argparse.Namespace, out: TextIO) -> int:
         read, new, bad = import_scan_file(space.db, args.file, space.backend.clock())
     except ScanFileError as exc:
         raise CommandFailedError(f"{args.file}: {exc}") from None
-    out.write(f"read {read:,} scan(s) from {args.file}: {new:,} new, {read - new:,} already stored"
-              + (f"; {bad:,} row(s) without an IMb or a readable time skipped" if bad else "") + "\n")  # fmt: skip
+    out.write(
+        f"read {read:,} scan(s) from {args.file}: {new:,} new, {read - new:,} already stored"
+        + (f"; {bad:,} row(s) without an IMb or a readable time skipped" if bad else "")
+        + "\n"
+    )
     return 0 if read else 1
 
 
@@ -119,8 +136,10 @@ def cmd_sandbox(args: argparse.Namespace, out: TextIO) -> int:
         args.port, faults=args.faults, quota_per_minute=args.quota_per_minute, token_ttl=args.token_ttl
     )
     server.start()
-    out.write(f"USPS stand-in listening on {server.url}\n  use: --usps {server.url}\n"
-              f"  IV sign-in: {DEMO_USERNAME} / {DEMO_PASSWORD}\nCtrl-C to stop\n")  # fmt: skip
+    out.write(
+        f"USPS stand-in listening on {server.url}\n  use: --usps {server.url}\n"
+        f"  IV sign-in: {DEMO_USERNAME} / {DEMO_PASSWORD}\nCtrl-C to stop\n"
+    )
     out.flush()
     try:
         while True:

@@ -54,7 +54,10 @@ class BarChart(QWidget):
                 QRectF(x - 20, plot.bottom() - h - line, bar_w + 40, line), Qt.AlignmentFlag.AlignCenter, text
             )
             elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
-            p.drawText(QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, line * 2),
-                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, elided)  # fmt: skip
+            p.drawText(
+                QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, line * 2),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                elided,
+            )
         p.setPen(QColor("#9a9a9a"))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())

@@ -66,8 +66,10 @@ class AppContext(QObject):
         self.data_changed.emit()
         db, now = self.db, self.backend.clock()
         # A database from before schema version 4 has scans but no headline statuses yet.
-        self.tasks.run(lambda _reporter: rebuild_statuses(db, now),
-                       on_error=lambda exc: log.warning("statuses not rebuilt: %s", exc))  # fmt: skip
+        self.tasks.run(
+            lambda _reporter: rebuild_statuses(db, now),
+            on_error=lambda exc: log.warning("statuses not rebuilt: %s", exc),
+        )
 
     def _index_for_search(self) -> None:
         """Bring the search index up to date in the background (imports leave that for later)."""
@@ -76,8 +78,10 @@ class AppContext(QObject):
             return
         from imb_tracker.actions.catalog import index_new_pieces  # noqa: PLC0415
 
-        self.tasks.run(lambda _reporter: index_new_pieces(db),
-                       on_error=lambda exc: log.warning("search index not updated: %s", exc))  # fmt: skip
+        self.tasks.run(
+            lambda _reporter: index_new_pieces(db),
+            on_error=lambda exc: log.warning("search index not updated: %s", exc),
+        )
 
     def close_backend(self) -> None:
         if self.backend is not None:

@@ -13,8 +13,15 @@ from .context import AppContext
 from .tasks import Reporter
 
 
-def export_dialog(parent: QWidget, ctx: AppContext, scans: bool, mailing: str | None, suggested: Path,
-                  done: Callable[[str], None], failed: Callable[[str], None]) -> None:  # fmt: skip
+def export_dialog(
+    parent: QWidget,
+    ctx: AppContext,
+    scans: bool,
+    mailing: str | None,
+    suggested: Path,
+    done: Callable[[str], None],
+    failed: Callable[[str], None],
+) -> None:
     """``done``/``failed`` get a sentence for the user when the file is written or not."""
     kind = "scans" if scans else "pieces"
     path, _ = QFileDialog.getSaveFileName(
@@ -27,5 +34,8 @@ def export_dialog(parent: QWidget, ctx: AppContext, scans: bool, mailing: str | 
     def work(_reporter: Reporter) -> int:
         return export_scans(db, Path(path), mailing) if scans else export_pieces(db, Path(path), mailing)
 
-    ctx.tasks.run(work, on_done=lambda n: done(f"Exported {n:,} {kind} to {path}"),
-                  on_error=lambda e: failed(f"Not exported: {e}"))  # fmt: skip
+    ctx.tasks.run(
+        work,
+        on_done=lambda n: done(f"Exported {n:,} {kind} to {path}"),
+        on_error=lambda e: failed(f"Not exported: {e}"),
+    )

@@ -47,9 +47,19 @@ from .widgets import error_text, ok_text, warning_text
 
 log = logging.getLogger(__name__)
 
-FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name", "company": "Company",
-                "address1": "Street address", "address2": "Apt / suite", "city": "City", "state": "State",
-                "zip": "ZIP", "zip4": "ZIP+4", "delivery_point": "Delivery point"}  # fmt: skip
+FIELD_LABELS = {
+    "name": "Name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "address1": "Street address",
+    "address2": "Apt / suite",
+    "city": "City",
+    "state": "State",
+    "zip": "ZIP",
+    "zip4": "ZIP+4",
+    "delivery_point": "Delivery point",
+}
 PREVIEW_ROWS = 8
 
 
@@ -90,8 +100,12 @@ class FilePage(QWizardPage):
         self.name.textChanged.connect(self._changed)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose the list", str(self.ctx.output_folder()),
-                                              "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)")  # fmt: skip
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Choose the list",
+            str(self.ctx.output_folder()),
+            "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)",
+        )
         if path:
             self.path.setText(path)
 
@@ -181,8 +195,11 @@ class MappingPage(QWizardPage):
         self._changed()
 
     def mapping(self) -> dict[str, int]:
-        return {f: int(c.currentData()) for f, c in self.combos.items() if c.currentData() is not None
-                and int(c.currentData()) >= 0}  # fmt: skip
+        return {
+            f: int(c.currentData())
+            for f, c in self.combos.items()
+            if c.currentData() is not None and int(c.currentData()) >= 0
+        }
 
     def why_not(self) -> str:
         if not self.headers:
@@ -264,8 +281,10 @@ class CheckPage(QWizardPage):
             assert isinstance(result, ListResult)
             self.result = result
             errors = len(result.invalid_rows)
-            text = (f"{result.rows_read:,} row(s) read: <b>{len(result.records):,}</b> go into the mailing, "
-                    f"<b>{errors:,}</b> left out because of errors, {len(result.warnings):,} warning(s).")  # fmt: skip
+            text = (
+                f"{result.rows_read:,} row(s) read: <b>{len(result.records):,}</b> go into the mailing, "
+                f"<b>{errors:,}</b> left out because of errors, {len(result.warnings):,} warning(s)."
+            )
             self.summary.setText(
                 text if result.records else error_text("No valid recipient rows: nothing to import.")
             )
@@ -297,8 +316,9 @@ class CheckPage(QWizardPage):
         if self.result is None:
             return
 
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report", str(self.ctx.output_folder() / "report.csv"),
-                                              "CSV (*.csv)")  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the report", str(self.ctx.output_folder() / "report.csv"), "CSV (*.csv)"
+        )
         if path:
             Path(path).write_text(report_csv(self.result), encoding="utf-8")
 
@@ -346,9 +366,18 @@ class CreatePage(QWizardPage):
         self.cancel.setEnabled(True)
 
         def work(reporter: Reporter) -> tuple[MailingSummary, CompletionSummary | None]:
-            done = importing.save(db, result, mid, name, source=source, complete_zip4=zip4, backend=backend,
-                                  workstation=workstation, cancel=reporter.cancel_event,
-                                  progress=reporter.progress)  # fmt: skip
+            done = importing.save(
+                db,
+                result,
+                mid,
+                name,
+                source=source,
+                complete_zip4=zip4,
+                backend=backend,
+                workstation=workstation,
+                cancel=reporter.cancel_event,
+                progress=reporter.progress,
+            )
             assert done.summary is not None
             return done.summary, done.completion
 
@@ -363,8 +392,10 @@ class CreatePage(QWizardPage):
             completion: CompletionSummary | None = result[1]
             self.summary = summary
             self.cancel.setEnabled(False)
-            lines = [f"Created mailing <b>{summary.name}</b>: {summary.piece_count:,} pieces, serials "
-                     f"{summary.first_serial}-{summary.last_serial}."]  # fmt: skip
+            lines = [
+                f"Created mailing <b>{summary.name}</b>: {summary.piece_count:,} pieces, serials "
+                f"{summary.first_serial}-{summary.last_serial}."
+            ]
             if skipped:
                 lines.append(warning_text(f"{skipped:,} row(s) with errors were left out (see the report)."))
             if completion is not None:

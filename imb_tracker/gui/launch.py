@@ -62,8 +62,13 @@ def _write_stamp(path: str) -> None:
         stamp.write(f"{time.time():.6f}\n")
 
 
-def run_gui(argv: Sequence[str], *, dev_dir: str | None = None, db: str | None = None,
-            quit_after_ms: int | None = None) -> int:  # fmt: skip
+def run_gui(
+    argv: Sequence[str],
+    *,
+    dev_dir: str | None = None,
+    db: str | None = None,
+    quit_after_ms: int | None = None,
+) -> int:
     """Create the application and main window (first-start wizard when nothing is set up) and run."""
     from PySide6.QtCore import QTimer  # noqa: PLC0415
     from PySide6.QtWidgets import QApplication  # noqa: PLC0415

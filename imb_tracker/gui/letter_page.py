@@ -50,8 +50,17 @@ from .widgets import envelope_combo, error_text, file_stem, ok_text, position_co
 
 log = logging.getLogger(__name__)
 
-LABELS = {"name": "&Name", "company": "C&ompany", "address1": "&Street address", "address2": "Apt / suite",
-          "city": "Cit&y", "state": "S&tate", "zip": "&ZIP", "zip4": "ZIP+&4", "delivery_point": "Delivery point"}  # fmt: skip
+LABELS = {
+    "name": "&Name",
+    "company": "C&ompany",
+    "address1": "&Street address",
+    "address2": "Apt / suite",
+    "city": "Cit&y",
+    "state": "S&tate",
+    "zip": "&ZIP",
+    "zip4": "ZIP+&4",
+    "delivery_point": "Delivery point",
+}
 
 
 class EnvelopePreview(QWidget):
@@ -102,8 +111,11 @@ class EnvelopePreview(QWidget):
         small = QFont(self.font())
         small.setPixelSize(max(8, int(0.09 * scale)))
         p.setFont(small)
-        p.drawText(clear.adjusted(4, 2, -4, -2), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                   "barcode clear zone")  # fmt: skip
+        p.drawText(
+            clear.adjusted(4, 2, -4, -2),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+            "barcode clear zone",
+        )
         block = return_block(self.template, self.options, None)
         lines = list(block.lines) + (self.layout_.address if self.layout_ else [])
         p.setPen(QColor("black"))
@@ -119,12 +131,21 @@ class EnvelopePreview(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor("black"))
             for bar in geo.bars:
-                p.drawRect(rect(self.layout_.bars_x + bar.x / 72, self.layout_.bars_y + bar.y / 72, bar.width / 72,
-                                bar.height / 72))  # fmt: skip
+                p.drawRect(
+                    rect(
+                        self.layout_.bars_x + bar.x / 72,
+                        self.layout_.bars_y + bar.y / 72,
+                        bar.width / 72,
+                        bar.height / 72,
+                    )
+                )
         p.setPen(QColor("#7d8da1"))
         p.setFont(small)
-        p.drawText(rect(0, 0, w, h).adjusted(6, 4, -6, -4), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                   f"{self.template.name}, {w:g} × {h:g} in (to scale)")  # fmt: skip
+        p.drawText(
+            rect(0, 0, w, h).adjusted(6, 4, -6, -4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+            f"{self.template.name}, {w:g} × {h:g} in (to scale)",
+        )
         p.end()
 
 
@@ -225,8 +246,12 @@ class LetterPage(QWidget):
         for name, edit in self.edits.items():
             bad = any(p.column == name and p.severity == "error" for p in problems)
             edit.setStyleSheet("QLineEdit { border: 1px solid #c62828; }" if bad else "")
-        messages = [(error_text if p.severity == "error" else warning_text)(f"{LABELS.get(p.column, p.column).replace('&', '')}: {p.problem} — {p.fix}")
-                    for p in problems]  # fmt: skip
+        messages = [
+            (error_text if p.severity == "error" else warning_text)(
+                f"{LABELS.get(p.column, p.column).replace('&', '')}: {p.problem} — {p.fix}"
+            )
+            for p in problems
+        ]
         layout = None
         mid = self.ctx.mailer_mid()
         if record is not None and mid and self.ctx.db is not None:
@@ -240,8 +265,12 @@ class LetterPage(QWidget):
                 messages += [error_text(f"Placement rule: {v}") for v in layout.violations]
                 messages += [warning_text(w) for w in stid_table().warnings(mailer.default_stid)]
                 if not layout.violations:
-                    messages.append(ok_text(f"Meets the placement rules for {template.name}. The serial is given "
-                                            "when you print or save."))  # fmt: skip
+                    messages.append(
+                        ok_text(
+                            f"Meets the placement rules for {template.name}. The serial is given "
+                            "when you print or save."
+                        )
+                    )
         elif not mid:
             messages.append(error_text("No mailer set up yet: run the setup (Settings → Mailer)."))
         elif record is None and not problems:
@@ -262,9 +291,16 @@ class LetterPage(QWidget):
         safe = file_stem(record.name or record.company, 40)
         folder = self.ctx.output_folder()
         try:
-            done = print_letter(self.ctx.db, self.ctx.mailer_mid(), record, template, options,
-                                out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
-                                workstation=self.ctx.workstation, backend=self.ctx.backend)  # fmt: skip
+            done = print_letter(
+                self.ctx.db,
+                self.ctx.mailer_mid(),
+                record,
+                template,
+                options,
+                out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
+                workstation=self.ctx.workstation,
+                backend=self.ctx.backend,
+            )
         except RulesBrokenError as exc:
             self.message.emit(f"{exc}: {exc.problems[0][2]}", 0)
             return None

@@ -25,8 +25,17 @@ from imb_tracker.store.engine import Database
 from .widgets import STAGE_STYLE, stage_icon
 
 # (header, sort key)
-COLUMNS = [("Mailing", "mailing"), ("Serial", "serial"), ("Name", "name"), ("City", "city"), ("State", "state"),
-           ("ZIP", "zip"), ("Status", "status"), ("Last scan (USPS time)", "last_scan"), ("IMb", None)]  # fmt: skip
+COLUMNS = [
+    ("Mailing", "mailing"),
+    ("Serial", "serial"),
+    ("Name", "name"),
+    ("City", "city"),
+    ("State", "state"),
+    ("ZIP", "zip"),
+    ("Status", "status"),
+    ("Last scan (USPS time)", "last_scan"),
+    ("IMb", None),
+]
 STATUS_COLUMN = 6
 PAGE = 500
 FAILURES = {
@@ -56,8 +65,9 @@ def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]
 
 
 class LettersModel(QAbstractTableModel):
-    def __init__(self, db: Database, parent: Any = None, clock: Callable[[], datetime] = utcnow,
-                 load: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self, db: Database, parent: Any = None, clock: Callable[[], datetime] = utcnow, load: bool = True
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._clock = clock

@@ -187,8 +187,12 @@ class LettersPage(QWidget):
         return self.current_filter_for(self.model)
 
     def current_filter_for(self, model: LettersModel) -> Any:
-        f = replace(model.filter, search=self.search.text(), mailing=self.mailing.currentData(),
-                    status=str(self.status.currentData() or ""))  # fmt: skip
+        f = replace(
+            model.filter,
+            search=self.search.text(),
+            mailing=self.mailing.currentData(),
+            status=str(self.status.currentData() or ""),
+        )
         if self.use_dates.isChecked():
             d1, d2 = self.date_from.date(), self.date_to.date()
             start = datetime(d1.year(), d1.month(), d1.day())
@@ -279,9 +283,11 @@ class LettersPage(QWidget):
         def choose() -> list[str] | str:
             chosen = plan(db, backend, policy, mailing)
             if not chosen.due:
-                return (f"Nothing to refresh: {chosen.recently_checked:,} letter(s) looked up in the last "
-                        f"{policy.min_interval.total_seconds() / 60:g} minutes, {chosen.past_window:,} past USPS's "
-                        "window (their history is kept)")  # fmt: skip
+                return (
+                    f"Nothing to refresh: {chosen.recently_checked:,} letter(s) looked up in the last "
+                    f"{policy.min_interval.total_seconds() / 60:g} minutes, {chosen.past_window:,} past USPS's "
+                    "window (their history is kept)"
+                )
             return chosen.due
 
         self._start(choose, "Refreshing the letters in USPS's window")
@@ -301,8 +307,15 @@ class LettersPage(QWidget):
             if isinstance(imbs, str):
                 return imbs
             reporter.progress(0, len(imbs), "")
-            return run_refresh(db, backend, imbs, policy, cancel=reporter.cancel_event,
-                               thread_setup=lower_thread_priority, progress=reporter.progress)  # fmt: skip
+            return run_refresh(
+                db,
+                backend,
+                imbs,
+                policy,
+                cancel=reporter.cancel_event,
+                thread_setup=lower_thread_priority,
+                progress=reporter.progress,
+            )
 
         self.lookup_button.setEnabled(False)
         self.refresh_button.setEnabled(False)

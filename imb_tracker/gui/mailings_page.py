@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -106,8 +107,13 @@ class MailingsPage(QWidget):
         self.report_button = QPushButton("&Report")
         self.export_button = QPushButton("E&xport pieces…")
         self.export_scans_button = QPushButton("Export s&cans…")
-        for b in (self.mailed_button, self.letters_button, self.report_button, self.export_button,
-                  self.export_scans_button):  # fmt: skip
+        for b in (
+            self.mailed_button,
+            self.letters_button,
+            self.report_button,
+            self.export_button,
+            self.export_scans_button,
+        ):
             b.setAccessibleName(b.text().replace("&", "").replace("…", ""))
             more.addWidget(b)
         more.addStretch(1)
@@ -134,8 +140,14 @@ class MailingsPage(QWidget):
         self.mailings = list(reversed(list_mailings(self.ctx.db)))
         self.table.setRowCount(len(self.mailings))
         for r, m in enumerate(self.mailings):
-            values = (m.name, f"{m.piece_count:,}", m.mid, m.stid, f"{m.created_at:%Y-%m-%d %H:%M}",
-                      f"mailed {m.mailed_at:%Y-%m-%d}" if m.mailed_at else m.status)  # fmt: skip
+            values = (
+                m.name,
+                f"{m.piece_count:,}",
+                m.mid,
+                m.stid,
+                f"{m.created_at:%Y-%m-%d %H:%M}",
+                f"mailed {m.mailed_at:%Y-%m-%d}" if m.mailed_at else m.status,
+            )
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
         self.table.resizeColumnsToContents()
@@ -154,15 +166,22 @@ class MailingsPage(QWidget):
 
     def _selection(self) -> None:
         on = bool(self.selected())
-        for b in (self.envelopes_button, self.labels_button, self.mailed_button, self.letters_button,
-                  self.report_button, self.export_button, self.export_scans_button):  # fmt: skip
+        for b in (
+            self.envelopes_button,
+            self.labels_button,
+            self.mailed_button,
+            self.letters_button,
+            self.report_button,
+            self.export_button,
+            self.export_scans_button,
+        ):
             b.setEnabled(on)
 
     def _out(self, kind: str) -> Path:
         safe = file_stem(self.selected(), 60)
         return self.ctx.output_folder() / f"{safe}-{kind}.pdf"
 
-    def _run_print(self, kind: str, job: object) -> None:
+    def _run_print(self, kind: str, job: Callable[[Reporter], object]) -> None:
         mailing = self.selected()
         out = self._out(kind)
         self.problems.setText("")
@@ -181,8 +200,12 @@ class MailingsPage(QWidget):
             else:
                 self.problems.setText(error_text(str(exc)))
 
-        self.ctx.tasks.run(job, on_done=done, on_error=failed,  # type: ignore[arg-type]
-                           on_progress=lambda d, t, _x: self.busy.emit(f"Writing {kind}", d, t))  # fmt: skip
+        self.ctx.tasks.run(
+            job,
+            on_done=done,
+            on_error=failed,
+            on_progress=lambda d, t, _x: self.busy.emit(f"Writing {kind}", d, t),
+        )
 
     def print_envelopes(self) -> None:
         db, mailing, s = self.ctx.db, self.selected(), self.ctx.settings
@@ -192,8 +215,9 @@ class MailingsPage(QWidget):
         assert db is not None
 
         def job(reporter: Reporter) -> object:
-            return print_envelopes(db, mailing, template, options, out,
-                                   lambda d, t: reporter.progress(d, t, "envelopes"))  # fmt: skip
+            return print_envelopes(
+                db, mailing, template, options, out, lambda d, t: reporter.progress(d, t, "envelopes")
+            )
 
         self._run_print("envelopes", job)
 
@@ -224,5 +248,12 @@ class MailingsPage(QWidget):
 
     def export(self, scans: bool) -> None:
         kind = "scans" if scans else "pieces"
-        export_dialog(self, self.ctx, scans, self.selected(), self._out(kind).with_suffix(".csv"),
-                      lambda text: self.message.emit(text, 0), lambda text: self.problems.setText(error_text(text)))  # fmt: skip
+        export_dialog(
+            self,
+            self.ctx,
+            scans,
+            self.selected(),
+            self._out(kind).with_suffix(".csv"),
+            lambda text: self.message.emit(text, 0),
+            lambda text: self.problems.setText(error_text(text)),
+        )

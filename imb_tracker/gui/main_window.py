@@ -57,8 +57,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The modules build_pages() needs; _load_pages() imports them ahead, off the GUI thread.
-PAGE_MODULES = ("barcode_page", "letter_page", "letters_page", "mailings_page", "reports_page", "settings_page",
-                "tray_page", "import_wizard", "piece_detail", "printing", "wizard")  # fmt: skip
+PAGE_MODULES = (
+    "barcode_page",
+    "letter_page",
+    "letters_page",
+    "mailings_page",
+    "reports_page",
+    "settings_page",
+    "tray_page",
+    "import_wizard",
+    "piece_detail",
+    "printing",
+    "wizard",
+)
 
 
 def _import_pages() -> None:
@@ -89,10 +100,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Sections")
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(20, 20))
-        icons = [QStyle.StandardPixmap.SP_FileDialogDetailedView, QStyle.StandardPixmap.SP_FileIcon,
-                 QStyle.StandardPixmap.SP_DirIcon, QStyle.StandardPixmap.SP_DriveHDIcon,
-                 QStyle.StandardPixmap.SP_FileDialogInfoView, QStyle.StandardPixmap.SP_DialogApplyButton,
-                 QStyle.StandardPixmap.SP_FileDialogContentsView]  # fmt: skip
+        icons = [
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            QStyle.StandardPixmap.SP_FileIcon,
+            QStyle.StandardPixmap.SP_DirIcon,
+            QStyle.StandardPixmap.SP_DriveHDIcon,
+            QStyle.StandardPixmap.SP_FileDialogInfoView,
+            QStyle.StandardPixmap.SP_DialogApplyButton,
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+        ]
         for i, (name, icon) in enumerate(zip(PAGES, icons, strict=True)):
             item = QListWidgetItem(self.style().standardIcon(icon), name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
@@ -125,8 +141,11 @@ class MainWindow(QMainWindow):
         The imports are most of the second after the first frame (SQLAlchemy alone 0.2-0.5 s);
         done on a worker, the window stays responsive (moves, repaints) while they load.
         """
-        self.ctx.tasks.run(lambda _reporter: _import_pages(), on_done=lambda _result: self.build_pages(),
-                           on_error=lambda _exc: self.build_pages())  # fmt: skip  # (build_pages reports it)
+        self.ctx.tasks.run(
+            lambda _reporter: _import_pages(),
+            on_done=lambda _result: self.build_pages(),
+            on_error=lambda _exc: self.build_pages(),
+        )  # (build_pages reports it)
 
     def build_pages(self) -> None:
         """Create the pages (importing the services they use), then open the database."""
@@ -147,8 +166,15 @@ class MainWindow(QMainWindow):
         self.reports: ReportsPage = ReportsPage(self.ctx)
         self.barcodes: BarcodePage = BarcodePage()
         self.settings_page: SettingsPage = SettingsPage(self.ctx)
-        pages: list[QWidget] = [self.letters, self.letter, self.mailings, self.tray, self.reports, self.barcodes,
-                                self.settings_page]  # fmt: skip
+        pages: list[QWidget] = [
+            self.letters,
+            self.letter,
+            self.mailings,
+            self.tray,
+            self.reports,
+            self.barcodes,
+            self.settings_page,
+        ]
         for name, page in zip(PAGES, pages, strict=True):
             page.setAccessibleName(f"{name} page")
             self.stack.addWidget(page)
@@ -197,8 +223,9 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.tasks_label)
         bar.addPermanentWidget(self.mode_label)
 
-    def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
-                tip: str = "") -> QAction:  # fmt: skip
+    def _action(
+        self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None, tip: str = ""
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -212,40 +239,89 @@ class MainWindow(QMainWindow):
         self.act_import = self._action(
             "&Import a list…", self.import_list, "Ctrl+I", "Make a mailing from a list"
         )
-        self.act_lookup = self._action("&Look up selected", self._look_up_selected, None,
-                                       "Ask USPS for the scans of the selected letters (Ctrl+L)")  # fmt: skip
-        self.act_refresh = self._action("&Refresh window", self._refresh_window, None,
-                                        "Look up every letter still inside USPS's window (F5)")  # fmt: skip
+        self.act_lookup = self._action(
+            "&Look up selected",
+            self._look_up_selected,
+            None,
+            "Ask USPS for the scans of the selected letters (Ctrl+L)",
+        )
+        self.act_refresh = self._action(
+            "&Refresh window",
+            self._refresh_window,
+            None,
+            "Look up every letter still inside USPS's window (F5)",
+        )
         self.act_cancel = self._action("&Cancel", self._cancel_lookups, "Esc", "Cancel the running lookups")
-        self.act_day = self._action("Demo: next &day", self.next_demo_day, "Ctrl+D",
-                                    "Demo mode: let one day pass for the USPS stand-in, then refresh")  # fmt: skip
-        self.act_calibration = self._action("Calibration &page", self.calibration, None,
-                                            "A page with rulers to check your printer prints at 100 %")  # fmt: skip
-        self.act_scan_file = self._action("Import IV &data file…", self.import_scan_file, None,
-                                          "Store scans from an IV-MTR file or feed export")  # fmt: skip
+        self.act_day = self._action(
+            "Demo: next &day",
+            self.next_demo_day,
+            "Ctrl+D",
+            "Demo mode: let one day pass for the USPS stand-in, then refresh",
+        )
+        self.act_calibration = self._action(
+            "Calibration &page",
+            self.calibration,
+            None,
+            "A page with rulers to check your printer prints at 100 %",
+        )
+        self.act_scan_file = self._action(
+            "Import IV &data file…",
+            self.import_scan_file,
+            None,
+            "Store scans from an IV-MTR file or feed export",
+        )
         self.act_export_pieces = self._action("Export &pieces…", lambda: self.export(False))
         self.act_export_scans = self._action("Export &scans…", lambda: self.export(True))
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_setup = self._action("Run the &setup again…", self.run_wizard)
-        self.act_folder = self._action("Open the &data folder", lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(self.ctx.paths.data))))  # fmt: skip
+        self.act_folder = self._action(
+            "Open the &data folder",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.data))),
+        )
         self.act_about = self._action("&About IMb Tracker", self.about)
         # Everything that needs the pages or the database (the rest works on the bare frame).
-        self.page_actions = [self.act_new, self.act_import, self.act_lookup, self.act_refresh, self.act_cancel,
-                             self.act_day, self.act_calibration, self.act_scan_file, self.act_export_pieces,
-                             self.act_export_scans, self.act_setup]  # fmt: skip
+        self.page_actions = [
+            self.act_new,
+            self.act_import,
+            self.act_lookup,
+            self.act_refresh,
+            self.act_cancel,
+            self.act_day,
+            self.act_calibration,
+            self.act_scan_file,
+            self.act_export_pieces,
+            self.act_export_scans,
+            self.act_setup,
+        ]
         tools = QToolBar("Main")
         tools.setObjectName("main_toolbar")
         tools.setAccessibleName("Main toolbar")
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.act_new, self.act_import, self.act_lookup, self.act_refresh, self.act_cancel, self.act_day,
-                  self.act_calibration):  # fmt: skip
+        for a in (
+            self.act_new,
+            self.act_import,
+            self.act_lookup,
+            self.act_refresh,
+            self.act_cancel,
+            self.act_day,
+            self.act_calibration,
+        ):
             tools.addAction(a)
         self.addToolBar(tools)
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        for entry in (self.act_new, self.act_import, self.act_scan_file, None, self.act_export_pieces,
-                      self.act_export_scans, None, self.act_calibration, None, self.act_quit):  # fmt: skip
+        for entry in (
+            self.act_new,
+            self.act_import,
+            self.act_scan_file,
+            None,
+            self.act_export_pieces,
+            self.act_export_scans,
+            None,
+            self.act_calibration,
+            None,
+            self.act_quit,
+        ):
             if entry is None:
                 file_menu.addSeparator()
             else:
@@ -342,8 +418,21 @@ class MainWindow(QMainWindow):
         wizard.created.connect(self._mailing_created)
         wizard.setModal(False)
         wizard.show()
-        self.dialogs.append(wizard)
+        self._keep(wizard)
         return wizard
+
+    def _keep(self, dialog: Any) -> None:
+        """Hold a non-modal dialog while it is open, and let it go (and be deleted) when it closes."""
+        self.dialogs.append(dialog)
+        dialog.finished.connect(lambda _result, d=dialog: self._release(d))
+
+    def _release(self, dialog: Any) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+        if getattr(dialog, "busy", lambda: False)():
+            dialog.release_when_idle = True  # a print still running on it: deleted when it ends
+            return
+        dialog.deleteLater()
 
     def _mailing_created(self, summary: object) -> None:
         self.go(2)
@@ -355,14 +444,14 @@ class MainWindow(QMainWindow):
         dialog = PieceDetail(self.ctx, imb, self)
         dialog.setModal(False)
         dialog.show()
-        self.dialogs.append(dialog)
+        self._keep(dialog)
         return dialog
 
     def preview_pdf(self, path: str, mode: str = "preview") -> Any:
         from .printing import open_preview  # noqa: PLC0415
 
         dialog = open_preview(self.ctx, path, self, print_now=mode == "print")
-        self.dialogs.append(dialog)
+        self._keep(dialog)
         return dialog
 
     def show_report(self, mailing: str) -> None:
@@ -387,14 +476,18 @@ class MainWindow(QMainWindow):
     def calibration(self) -> None:
         from .printing import open_calibration  # noqa: PLC0415
 
-        self.dialogs.append(open_calibration(self.ctx, self))
+        self._keep(open_calibration(self.ctx, self))
 
     def import_scan_file(self) -> None:
         from imb_tracker.actions.catalog import import_scan_file  # noqa: PLC0415
         from imb_tracker.tracking.files import ScanFileError  # noqa: PLC0415
 
-        path, _ = QFileDialog.getOpenFileName(self, "Import an IV data file", str(self.ctx.output_folder()),
-                                              "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)")  # fmt: skip
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import an IV data file",
+            str(self.ctx.output_folder()),
+            "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)",
+        )
         if not path or self.ctx.db is None or self.ctx.backend is None:
             return
         db, now = self.ctx.db, self.ctx.backend.clock()
@@ -405,8 +498,10 @@ class MainWindow(QMainWindow):
         def done(result: object) -> None:
             assert isinstance(result, tuple)
             read, new, bad = (int(v) for v in result)
-            self.show_message(f"Read {read:,} scan(s) from {Path(path).name}: {new:,} new"
-                              + (f"; {bad:,} row(s) without an IMb or time skipped" if bad else ""))  # fmt: skip
+            self.show_message(
+                f"Read {read:,} scan(s) from {Path(path).name}: {new:,} new"
+                + (f"; {bad:,} row(s) without an IMb or time skipped" if bad else "")
+            )
             self.ctx.data_changed.emit()
 
         def failed(exc: BaseException) -> None:
@@ -419,13 +514,24 @@ class MainWindow(QMainWindow):
         from .exports import export_dialog  # noqa: PLC0415
 
         kind = "scans" if scans else "pieces"
-        export_dialog(self, self.ctx, scans, self.letters.mailing.currentData(),
-                      self.ctx.output_folder() / f"{kind}.csv", self.show_message, self.show_message)  # fmt: skip
+        export_dialog(
+            self,
+            self.ctx,
+            scans,
+            self.letters.mailing.currentData(),
+            self.ctx.output_folder() / f"{kind}.csv",
+            self.show_message,
+            self.show_message,
+        )
 
     def about(self) -> None:
-        QMessageBox.about(self, "About IMb Tracker", f"IMb Tracker {__version__}\n\nPrint Intelligent Mail barcodes "
-                          "and follow your letters through USPS Informed Visibility.\nTimes are shown as reported by "
-                          "USPS (local time at the facility).")  # fmt: skip
+        QMessageBox.about(
+            self,
+            "About IMb Tracker",
+            f"IMb Tracker {__version__}\n\nPrint Intelligent Mail barcodes "
+            "and follow your letters through USPS Informed Visibility.\nTimes are shown as reported by "
+            "USPS (local time at the facility).",
+        )
 
     # ---------------------------------------------------------------- quit
 
@@ -449,12 +555,20 @@ def apply_palette(app: QApplication) -> None:
         scheme = QGuiApplication.styleHints().colorScheme()
         palette = app.style().standardPalette()
         if scheme == Qt.ColorScheme.Dark:
-            dark = {QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-                    QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#24262a",
-                    QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2d31",
-                    QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3d6fb6",
-                    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2b2d31",
-                    QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.PlaceholderText: "#9aa0a6"}  # fmt: skip
+            dark = {
+                QPalette.ColorRole.Window: "#202124",
+                QPalette.ColorRole.WindowText: "#e8eaed",
+                QPalette.ColorRole.Base: "#17181a",
+                QPalette.ColorRole.AlternateBase: "#24262a",
+                QPalette.ColorRole.Text: "#e8eaed",
+                QPalette.ColorRole.Button: "#2b2d31",
+                QPalette.ColorRole.ButtonText: "#e8eaed",
+                QPalette.ColorRole.Highlight: "#3d6fb6",
+                QPalette.ColorRole.HighlightedText: "#ffffff",
+                QPalette.ColorRole.ToolTipBase: "#2b2d31",
+                QPalette.ColorRole.ToolTipText: "#e8eaed",
+                QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+            }
             from PySide6.QtGui import QColor  # noqa: PLC0415
 
             for role, colour in dark.items():

@@ -75,8 +75,9 @@ class PdfPages:
             flags |= pdfium_c.FPDF_RENDER_NO_SMOOTHIMAGE
         with PDFIUM_LOCK:
             page = self._doc[index]
-            bitmap = pdfium_c.FPDFBitmap_CreateEx(width_px, height_px, pdfium_c.FPDFBitmap_BGRx, memory,
-                                                  image.bytesPerLine())  # fmt: skip
+            bitmap = pdfium_c.FPDFBitmap_CreateEx(
+                width_px, height_px, pdfium_c.FPDFBitmap_BGRx, memory, image.bytesPerLine()
+            )
             try:
                 pdfium_c.FPDF_RenderPageBitmap(bitmap, page.raw, 0, 0, width_px, height_px, 0, flags)
             finally:

@@ -114,8 +114,10 @@ class PieceDetail(QDialog):
         t = timeline(db, self.imb, self.ctx.backend.clock(), self.ctx.settings.stalled_days)
         piece = t.piece
         if piece:
-            self.heading.setText(f"<b>{t.who}</b>, {piece['address1']}, {piece['city']} {piece['state']} "
-                                 f"{piece['zip5']}<br>Mailing <b>{piece['mailing']}</b> · IMb {self.imb}")  # fmt: skip
+            self.heading.setText(
+                f"<b>{t.who}</b>, {piece['address1']}, {piece['city']} {piece['state']} "
+                f"{piece['zip5']}<br>Mailing <b>{piece['mailing']}</b> · IMb {self.imb}"
+            )
         else:
             self.heading.setText(f"IMb {self.imb} (not in this database)")
         self.status.setText(t.status)
@@ -137,10 +139,17 @@ class PieceDetail(QDialog):
             )
             self.table.setItem(r, 3, QTableWidgetItem(v.facility))
         self.table.resizeColumnsToContents()
-        lookups_text = [f"{h.requested_at:%Y-%m-%d %H:%M:%S} UTC  {h.outcome}  HTTP {h.http_status or '-'}  "
-                        f"{h.scan_count} scan(s) {h.error}" for h in t.lookups]  # fmt: skip
-        self.raw.setPlainText("Scans as USPS sent them:\n" + json.dumps(t.raw_payloads, indent=2, ensure_ascii=False)
-                              + "\n\nLookups:\n" + "\n".join(lookups_text))  # fmt: skip
+        lookups_text = [
+            f"{h.requested_at:%Y-%m-%d %H:%M:%S} UTC  {h.outcome}  HTTP {h.http_status or '-'}  "
+            f"{h.scan_count} scan(s) {h.error}"
+            for h in t.lookups
+        ]
+        self.raw.setPlainText(
+            "Scans as USPS sent them:\n"
+            + json.dumps(t.raw_payloads, indent=2, ensure_ascii=False)
+            + "\n\nLookups:\n"
+            + "\n".join(lookups_text)
+        )
         self.barcode.set_bars(t.bars)
         self.bars.setText(t.bars or "")
 
@@ -176,8 +185,12 @@ class PieceDetail(QDialog):
         QGuiApplication.clipboard().setText("\n".join(lines))
 
     def export_scans(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export scans", str(self.ctx.output_folder() / f"scans-{self.imb}.csv"),
-                                              "CSV (*.csv);;Excel (*.xlsx)")  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export scans",
+            str(self.ctx.output_folder() / f"scans-{self.imb}.csv"),
+            "CSV (*.csv);;Excel (*.xlsx)",
+        )
         if path:
             assert self.ctx.db is not None
             export_scans(self.ctx.db, Path(path), imb=self.imb)

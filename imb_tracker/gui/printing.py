@@ -61,8 +61,12 @@ class PageSizeError(RuntimeError):
 def set_exact_page(printer: QPrinter, width_pt: float, height_pt: float) -> None:
     """Give the printer the PDF's own paper, zero margins, full page; raise if the driver substitutes another."""
     short, long_ = sorted((width_pt, height_pt))
-    size = QPageSize(QSizeF(short, long_), QPageSize.Unit.Point, f"{short / 72:g} x {long_ / 72:g} in",
-                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    size = QPageSize(
+        QSizeF(short, long_),
+        QPageSize.Unit.Point,
+        f"{short / 72:g} x {long_ / 72:g} in",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
     orientation = (
         QPageLayout.Orientation.Landscape if width_pt > height_pt else QPageLayout.Orientation.Portrait
     )
@@ -170,8 +174,14 @@ def system_print_command(pdf: Path, width_in: float, height_in: float, printer: 
     command = [lp]
     if printer:
         command += ["-d", printer]
-    command += ["-o", f"media=Custom.{min(width_in, height_in):g}x{max(width_in, height_in):g}in",
-                "-o", "print-scaling=none", "-o", "fit-to-page=false"]  # fmt: skip
+    command += [
+        "-o",
+        f"media=Custom.{min(width_in, height_in):g}x{max(width_in, height_in):g}in",
+        "-o",
+        "print-scaling=none",
+        "-o",
+        "fit-to-page=false",
+    ]
     if width_in > height_in:
         command += ["-o", "landscape"]
     return [*command, str(pdf)]
@@ -185,6 +195,7 @@ class PrintPreview(QDialog):
         self.ctx = ctx
         self.pdf = Path(pdf)
         self._printer: QPrinter | None = None
+        self.release_when_idle = False  # the window let go of it while it printed
         self.setWindowTitle(f"Print preview — {self.pdf.name}")
         self.setAccessibleName("Print preview")
         self.resize(980, 720)
@@ -200,8 +211,10 @@ class PrintPreview(QDialog):
         size = self.document.page_size(0) if pages and self.document is not None else (0.0, 0.0)
         self.page_size = (size[0] / 72, size[1] / 72)
         info = QHBoxLayout()
-        self.info = QLabel(f"{pages:,} page(s), {self.page_size[0]:.3g} × {self.page_size[1]:.3g} in. Saved as "
-                           f"{self.pdf}. Print at 100 % (actual size), never “fit to page”.")  # fmt: skip
+        self.info = QLabel(
+            f"{pages:,} page(s), {self.page_size[0]:.3g} × {self.page_size[1]:.3g} in. Saved as "
+            f"{self.pdf}. Print at 100 % (actual size), never “fit to page”."
+        )
         self.info.setWordWrap(True)
         self.info.setAccessibleName("PDF summary")
         self.page = QSpinBox()
@@ -236,9 +249,11 @@ class PrintPreview(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        feed = QLabel("Envelopes: most printers take them short edge first through the manual feed; if the "
-                      "address comes out sideways, set Settings → Printing → envelope feed to “rotate”. Thick "
-                      "envelopes need the straight-through path.")  # fmt: skip
+        feed = QLabel(
+            "Envelopes: most printers take them short edge first through the manual feed; if the "
+            "address comes out sideways, set Settings → Printing → envelope feed to “rotate”. Thick "
+            "envelopes need the straight-through path."
+        )
         feed.setWordWrap(True)
         layout.addWidget(feed)
         self.print_button.clicked.connect(self.print_with_dialog)
@@ -252,6 +267,16 @@ class PrintPreview(QDialog):
             self.print_button.setToolTip(
                 f"{pages:,} pages: sending the PDF to the system printer is much faster"
             )
+
+    def busy(self) -> bool:
+        """A print job is still painting on this dialog's printer."""
+        return self._printer is not None
+
+    def _print_ended(self) -> None:
+        self._printer = None
+        if self.release_when_idle:
+            self.done(0)
+            self.deleteLater()
 
     def done(self, result: int) -> None:
         """Closing the preview closes the PDF (a big job's file stays open no longer than its window)."""
@@ -282,23 +307,30 @@ class PrintPreview(QDialog):
             self.info.setText(
                 f"Sent {pages} page(s) to {printer.printerName() or printer.outputFileName()} at 100 %."
             )
-            self._printer = None
+            self._print_ended()
 
         def failed(exc: BaseException) -> None:
             self.print_button.setEnabled(True)
-            self._printer = None
-            QMessageBox.warning(self, "Not printed", str(exc))
+            if not self.release_when_idle:
+                QMessageBox.warning(self, "Not printed", str(exc))
+            self._print_ended()
 
         self._printer = printer  # kept alive while the worker paints on it
-        self.ctx.tasks.run(work, on_done=done, on_error=failed,
-                           on_progress=lambda d, t, text: self.info.setText(f"Printing {text} …"))  # fmt: skip
+        self.ctx.tasks.run(
+            work,
+            on_done=done,
+            on_error=failed,
+            on_progress=lambda d, t, text: self.info.setText(f"Printing {text} …"),
+        )
 
     def send_to_spooler(self) -> None:
         command = system_print_command(self.pdf, *self.page_size)
         if command is None:
             if sys.platform.startswith("win"):
-                text = ("Windows has no built-in way to print a PDF without scaling. Open the saved PDF in your PDF "
-                        "reader and print it at “Actual size”.")  # fmt: skip
+                text = (
+                    "Windows has no built-in way to print a PDF without scaling. Open the saved PDF in your PDF "
+                    "reader and print it at “Actual size”."
+                )
             else:
                 text = "No system print command (lp) was found. Open the saved PDF and print it at “Actual size”."
             QMessageBox.information(self, "Print the PDF", text)

@@ -47,14 +47,20 @@ def apply() -> bool:
     import PySide6  # noqa: PLC0415
 
     if hasattr(sys, "gettotalrefcount"):  # a debug build: its reference totals would go wrong
-        log.error("PySide6 %s loses references on this debug build of Python %s; not patched: install "
-                  "PySide6-Essentials 6.11.3 (pip install -c installer/constraints.txt)",
-                  PySide6.__version__, sys.version.split()[0])  # fmt: skip
+        log.error(
+            "PySide6 %s loses references on this debug build of Python %s; not patched: install "
+            "PySide6-Essentials 6.11.3 (pip install -c installer/constraints.txt)",
+            PySide6.__version__,
+            sys.version.split()[0],
+        )
         return False
     for obj in (None, True, False):
         ctypes.c_ssize_t.from_address(id(obj)).value += HEADROOM
     _applied = True
-    log.warning("PySide6 %s loses references to None/True on Python %s; gave None, True and False a "
-                "permanent count so the app does not crash. Install PySide6-Essentials 6.11.3 to avoid this",
-                PySide6.__version__, sys.version.split()[0])  # fmt: skip
+    log.warning(
+        "PySide6 %s loses references to None/True on Python %s; gave None, True and False a "
+        "permanent count so the app does not crash. Install PySide6-Essentials 6.11.3 to avoid this",
+        PySide6.__version__,
+        sys.version.split()[0],
+    )
     return True

@@ -147,11 +147,23 @@ class ReportsPage(QWidget):
     def show_report(self, report: object) -> None:
         assert isinstance(report, MailingReport)
         self.report = report
-        self.summary.setText("<br>".join(report_lines(report)[:1] + [line for line in report_lines(report)[1:]
-                                         if line.startswith(("first scan", "days from", "stalled"))]))  # fmt: skip
+        self.summary.setText(
+            "<br>".join(
+                report_lines(report)[:1]
+                + [
+                    line
+                    for line in report_lines(report)[1:]
+                    if line.startswith(("first scan", "days from", "stalled"))
+                ]
+            )
+        )
         stages = sorted(report.by_stage.items(), key=lambda kv: -kv[1])
-        self.stage_chart.set_items([(STAGE_WORDS.get(s, s).split(" (")[0], n, STAGE_STYLE.get(s, STAGE_STYLE["unknown"])[0])
-                                    for s, n in stages])  # fmt: skip
+        self.stage_chart.set_items(
+            [
+                (STAGE_WORDS.get(s, s).split(" (")[0], n, STAGE_STYLE.get(s, STAGE_STYLE["unknown"])[0])
+                for s, n in stages
+            ]
+        )
         self.days_chart.set_items(
             [(label, n, "#1e88e5") for label, n in histogram(report.days_to_carrier_sort)]
         )
@@ -165,8 +177,9 @@ class ReportsPage(QWidget):
     def export_csv(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export the report", str(self.ctx.output_folder() / "report.csv"),
-                                              "CSV (*.csv)")  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the report", str(self.ctx.output_folder() / "report.csv"), "CSV (*.csv)"
+        )
         if path:
             write_report_csv(self.report, Path(path))
             self.message.emit(f"Saved {path}", 5000)
@@ -174,8 +187,9 @@ class ReportsPage(QWidget):
     def export_pdf(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export the report", str(self.ctx.output_folder() / "report.pdf"),
-                                              "PDF (*.pdf)")  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the report", str(self.ctx.output_folder() / "report.pdf"), "PDF (*.pdf)"
+        )
         if path:
             self.write_pdf(Path(path))
             self.message.emit(f"Saved {path}", 5000)
@@ -185,8 +199,13 @@ class ReportsPage(QWidget):
         assert self.report is not None
         writer = QPdfWriter(str(path))
         writer.setTitle(f"IMb Tracker report: {self.report.mailing}")
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.Letter), QPageLayout.Orientation.Portrait,
-                                         QMarginsF(36, 36, 36, 36)))  # fmt: skip
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.Letter),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(36, 36, 36, 36),
+            )
+        )
         writer.setResolution(144)
         painter = QPainter(writer)
         page = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))

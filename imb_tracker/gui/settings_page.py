@@ -180,8 +180,11 @@ class SettingsPage(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.save_login.clicked.connect(self.save_credentials)
         self.test_login.clicked.connect(self.test_credentials)
-        self.clear_login.clicked.connect(lambda: self.login_result.setText(
-            "Removed the saved sign-in" if clear_iv() else "No saved sign-in"))  # fmt: skip
+        self.clear_login.clicked.connect(
+            lambda: self.login_result.setText(
+                "Removed the saved sign-in" if clear_iv() else "No saved sign-in"
+            )
+        )
         ctx.data_changed.connect(self.load)
 
     def load(self) -> None:
@@ -223,12 +226,21 @@ class SettingsPage(QWidget):
             return
         try:
             if self.ctx.db is not None and self.mid.text():
-                update_mailer(self.ctx.db, self.mid.text(), name=self.mailer_name.text(), crid=self.crid.text(),
-                              stid=stid_of(self.stid), window_days=self.window_days.value())  # fmt: skip
+                update_mailer(
+                    self.ctx.db,
+                    self.mid.text(),
+                    name=self.mailer_name.text(),
+                    crid=self.crid.text(),
+                    stid=stid_of(self.stid),
+                    window_days=self.window_days.value(),
+                )
                 wanted = self.serial_range.text().strip()
                 workstation = self.workstation.text().strip() or self.ctx.workstation
-                own = [p for p in list_pools(self.ctx.db, self.mid.text())
-                       if p.kind == "piece" and p.workstation == workstation]  # fmt: skip
+                own = [
+                    p
+                    for p in list_pools(self.ctx.db, self.mid.text())
+                    if p.kind == "piece" and p.workstation == workstation
+                ]
                 current = f"{own[0].first_serial}-{own[0].last_serial}" if own else ""
                 if wanted and wanted.replace(" ", "") != current:
                     set_workstation_range(self.ctx.db, self.mid.text(), workstation, wanted)
@@ -282,5 +294,8 @@ class SettingsPage(QWidget):
             return check_sign_in(mode, user, password, current)
 
         self.login_result.setText("Signing in …")
-        self.ctx.tasks.run(work, on_done=lambda text: self.login_result.setText(ok_text(str(text))),
-                           on_error=lambda e: self.login_result.setText(error_text(explain(e))))  # fmt: skip
+        self.ctx.tasks.run(
+            work,
+            on_done=lambda text: self.login_result.setText(ok_text(str(text))),
+            on_error=lambda e: self.login_result.setText(error_text(explain(e))),
+        )

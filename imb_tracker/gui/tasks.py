@@ -92,8 +92,13 @@ class TaskHandle:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[Reporter], Any], signals: TaskSignals, cancel: threading.Event,
-                 done: Callable[[], None]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        fn: Callable[[Reporter], Any],
+        signals: TaskSignals,
+        cancel: threading.Event,
+        done: Callable[[], None],
+    ) -> None:
         super().__init__()
         self._fn, self._signals, self._cancel, self._done = fn, signals, cancel, done
 

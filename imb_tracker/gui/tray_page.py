@@ -30,8 +30,10 @@ class TrayPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         layout = QVBoxLayout(self)
-        intro = QLabel("Tags for the trays your letters go to the Post Office in. Each tag gets a unique "
-                       "24-digit tray barcode (serials come from the same allocator as the letters).")  # fmt: skip
+        intro = QLabel(
+            "Tags for the trays your letters go to the Post Office in. Each tag gets a unique "
+            "24-digit tray barcode (serials come from the same allocator as the letters)."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
@@ -80,9 +82,15 @@ class TrayPage(QWidget):
         db = self.ctx.db
         if db is None:
             return
-        job = TrayTagJob(self.ctx.mailer_mid(), self.zip.text().strip(), str(self.cin.currentData()),
-                         self.count.value(), self.destination.text(), self.origin.text(),
-                         start_cell=self.start.value())  # fmt: skip
+        job = TrayTagJob(
+            mid=self.ctx.mailer_mid(),
+            zip=self.zip.text().strip(),
+            cin=str(self.cin.currentData()),
+            count=self.count.value(),
+            destination=self.destination.text(),
+            origin=self.origin.text(),
+            start_cell=self.start.value(),
+        )
         sheet = sheet_template(str(self.stock.currentData()), "tags")
         out = self.ctx.output_folder() / f"tray-tags-{job.zip or 'zip'}-{job.cin}.pdf"
         workstation = self.ctx.workstation

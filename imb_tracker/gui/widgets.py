@@ -64,8 +64,11 @@ def stid_of(combo: QComboBox) -> str:
 
 
 #: where the IMb goes on an envelope (layout.envelopes positions), in words
-POSITIONS = {"address-above": "Above the address", "address-below": "Below the address",
-             "clear-zone": "In the barcode clear zone (bottom right)"}  # fmt: skip
+POSITIONS = {
+    "address-above": "Above the address",
+    "address-below": "Below the address",
+    "clear-zone": "In the barcode clear zone (bottom right)",
+}
 
 
 def envelope_combo(name: str, with_size: bool = True) -> QComboBox:

@@ -60,8 +60,10 @@ class ModePage(QWizardPage):
         self.real.setAccessibleName("Use my USPS account")
         self.demo.setChecked(True)
         layout.addWidget(self.demo)
-        note = QLabel("Demo mode keeps its data in a separate demo database and pretends time passes when you "
-                      "click <b>Demo: next day</b>, so you can watch letters move through the mail.")  # fmt: skip
+        note = QLabel(
+            "Demo mode keeps its data in a separate demo database and pretends time passes when you "
+            "click <b>Demo: next day</b>, so you can watch letters move through the mail."
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addSpacing(12)
@@ -205,8 +207,10 @@ class SignInPage(QWizardPage):
         form.addRow("&User name", self.username)
         form.addRow("&Password", self.password)
         form.addRow(row)
-        note = QLabel("Since April 2026 USPS gives IV data only to authorised Mailer IDs; see "
-                      "docs/usps-access.md. You can also skip this and add the sign-in later in Settings.")  # fmt: skip
+        note = QLabel(
+            "Since April 2026 USPS gives IV data only to authorised Mailer IDs; see "
+            "docs/usps-access.md. You can also skip this and add the sign-in later in Settings."
+        )
         note.setWordWrap(True)
         form.addRow(note)
 
@@ -254,11 +258,15 @@ class DonePage(QWizardPage):
         assert isinstance(wizard, FirstStartWizard)
         demo = wizard.mode_page.demo.isChecked()
         m = wizard.mailer_page
-        lines = [f"Mailer <b>{m.name.text().strip()}</b>, Mailer ID <b>{m.mid.text().strip()}</b>, "
-                 f"STID {stid_of(m.stid)}, uniqueness window {m.window_days.value()} days."]  # fmt: skip
+        lines = [
+            f"Mailer <b>{m.name.text().strip()}</b>, Mailer ID <b>{m.mid.text().strip()}</b>, "
+            f"STID {stid_of(m.stid)}, uniqueness window {m.window_days.value()} days."
+        ]
         if demo:
-            lines.append("Demo mode: lookups go to the built-in USPS stand-in. Next: <b>Import a list</b> "
-                         "(File menu; try the sample list), print envelopes, then <b>Look up</b>.")  # fmt: skip
+            lines.append(
+                "Demo mode: lookups go to the built-in USPS stand-in. Next: <b>Import a list</b> "
+                "(File menu; try the sample list), print envelopes, then <b>Look up</b>."
+            )
         else:
             lines.append("Lookups go to USPS. Next: <b>Import a list</b> or write <b>One letter</b>.")
         self.summary.setText("<p>" + "</p><p>".join(lines) + "</p>")
@@ -304,8 +312,15 @@ class FirstStartWizard(QWizard):
         self.ctx.open()
         assert self.ctx.db is not None
         if not any(x.mid == mid for x in list_mailers(self.ctx.db)):
-            add_mailer(self.ctx.db, mid, m.name.text(), crid=m.crid.text() or None, stid=stid_of(m.stid),
-                       serial_range=m.serials.text().strip() or None, window_days=m.window_days.value())  # fmt: skip
+            add_mailer(
+                self.ctx.db,
+                mid,
+                m.name.text(),
+                crid=m.crid.text() or None,
+                stid=stid_of(m.stid),
+                serial_range=m.serials.text().strip() or None,
+                window_days=m.window_days.value(),
+            )
         user, password = self.sign_in_page.username.text().strip(), self.sign_in_page.password.text()
         if not demo and user and password:
             save_iv(user, password)

@@ -164,10 +164,20 @@ def crc11(value: int) -> int:
     b = value.to_bytes(13, "big")
     return (
         t.crc_zero
-        ^ c[0][b[0]] ^ c[1][b[1]] ^ c[2][b[2]] ^ c[3][b[3]] ^ c[4][b[4]]
-        ^ c[5][b[5]] ^ c[6][b[6]] ^ c[7][b[7]] ^ c[8][b[8]] ^ c[9][b[9]]
-        ^ c[10][b[10]] ^ c[11][b[11]] ^ c[12][b[12]]
-    )  # fmt: skip
+        ^ c[0][b[0]]
+        ^ c[1][b[1]]
+        ^ c[2][b[2]]
+        ^ c[3][b[3]]
+        ^ c[4][b[4]]
+        ^ c[5][b[5]]
+        ^ c[6][b[6]]
+        ^ c[7][b[7]]
+        ^ c[8][b[8]]
+        ^ c[9][b[9]]
+        ^ c[10][b[10]]
+        ^ c[11][b[11]]
+        ^ c[12][b[12]]
+    )
 
 
 def binary_value(tracking: str, routing: str) -> int:
@@ -317,18 +327,37 @@ def _decode_upright(text: str) -> ImbFields:
     u = t.unpack
     b = int(text.translate(t.bars_to_base4), 4).to_bytes(17, "big")
     packed = (
-        u[0][b[0]] | u[1][b[1]] | u[2][b[2]] | u[3][b[3]] | u[4][b[4]] | u[5][b[5]]
-        | u[6][b[6]] | u[7][b[7]] | u[8][b[8]] | u[9][b[9]] | u[10][b[10]]
-        | u[11][b[11]] | u[12][b[12]] | u[13][b[13]] | u[14][b[14]] | u[15][b[15]]
+        u[0][b[0]]
+        | u[1][b[1]]
+        | u[2][b[2]]
+        | u[3][b[3]]
+        | u[4][b[4]]
+        | u[5][b[5]]
+        | u[6][b[6]]
+        | u[7][b[7]]
+        | u[8][b[8]]
+        | u[9][b[9]]
+        | u[10][b[10]]
+        | u[11][b[11]]
+        | u[12][b[12]]
+        | u[13][b[13]]
+        | u[14][b[14]]
+        | u[15][b[15]]
         | u[16][b[16]]
-    )  # fmt: skip
+    )
     info = t.char_info
     cws = [
-        info[packed & 0x1FFF], info[packed >> 13 & 0x1FFF], info[packed >> 26 & 0x1FFF],
-        info[packed >> 39 & 0x1FFF], info[packed >> 52 & 0x1FFF], info[packed >> 65 & 0x1FFF],
-        info[packed >> 78 & 0x1FFF], info[packed >> 91 & 0x1FFF], info[packed >> 104 & 0x1FFF],
+        info[packed & 0x1FFF],
+        info[packed >> 13 & 0x1FFF],
+        info[packed >> 26 & 0x1FFF],
+        info[packed >> 39 & 0x1FFF],
+        info[packed >> 52 & 0x1FFF],
+        info[packed >> 65 & 0x1FFF],
+        info[packed >> 78 & 0x1FFF],
+        info[packed >> 91 & 0x1FFF],
+        info[packed >> 104 & 0x1FFF],
         info[packed >> 117 & 0x1FFF],
-    ]  # fmt: skip
+    ]
     if _INVALID in cws:
         bad = tuple(i for i, cw in enumerate(cws) if cw == _INVALID)
         bars = tuple(sorted({bar for i in bad for bar in _char_bars(i)}))

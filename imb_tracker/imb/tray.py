@@ -44,9 +44,14 @@ class TrayBarcode:
         set_(
             self,
             "content_id",
-            _digits("content_id", "content identifier number (CIN)", self.content_id, 3,
-                    "CINs are 3 digits from the USPS tray label tables"),
-        )  # fmt: skip
+            _digits(
+                "content_id",
+                "content identifier number (CIN)",
+                self.content_id,
+                3,
+                "CINs are 3 digits from the USPS tray label tables",
+            ),
+        )
         set_(self, "processing_code", _digits("processing_code", "processing code", self.processing_code, 1))
         mid = validate_mailer_id(self.mailer_id)
         set_(self, "mailer_id", mid)
@@ -54,18 +59,27 @@ class TrayBarcode:
         set_(
             self,
             "serial",
-            _digits("tray_serial", "tray serial", self.serial, want,
-                    f"a tray serial has {want} digits with a {len(mid)}-digit Mailer ID; pad with zeros"),
-        )  # fmt: skip
+            _digits(
+                "tray_serial",
+                "tray serial",
+                self.serial,
+                want,
+                f"a tray serial has {want} digits with a {len(mid)}-digit Mailer ID; pad with zeros",
+            ),
+        )
         set_(self, "label_type", _digits("label_type", "label type", self.label_type, 1))
 
     @property
     def digits(self) -> str:
         """The 24 digits printed as Code 128 (code set C)."""
         return (
-            self.destination_zip + self.content_id + self.processing_code
-            + self.mailer_id + self.serial + self.label_type
-        )  # fmt: skip
+            self.destination_zip
+            + self.content_id
+            + self.processing_code
+            + self.mailer_id
+            + self.serial
+            + self.label_type
+        )
 
     @classmethod
     def from_digits(cls, digits: str) -> TrayBarcode:

@@ -38,8 +38,13 @@ def _ruler_mm(c: Content, x: float, y: float, mm: int) -> None:
 def calibration_page(spec: BarSpec = NOMINAL) -> Content:
     c = Content()
     c.text(0.75 * INCH, 10.3 * INCH, "IMb Tracker printer calibration", "Helvetica-Bold", 14)
-    c.text(0.75 * INCH, 10.05 * INCH, "Print this page at 100% (actual size, no fit to page). Then measure:",
-           "Helvetica", 9)  # fmt: skip
+    c.text(
+        0.75 * INCH,
+        10.05 * INCH,
+        "Print this page at 100% (actual size, no fit to page). Then measure:",
+        "Helvetica",
+        9,
+    )
     _ruler_inches(c, 0.75 * INCH, 9.3 * INCH, 7)
     _ruler_mm(c, 0.75 * INCH, 8.6 * INCH, 180)
     c.stroke_rect(0.75 * INCH, 5.5 * INCH, 2 * INCH, 2 * INCH, 0.5)
@@ -47,15 +52,29 @@ def calibration_page(spec: BarSpec = NOMINAL) -> Content:
     c.stroke_rect(3.5 * INCH, 5.5 * INCH, 50 / 25.4 * INCH, 50 / 25.4 * INCH, 0.5)
     c.text(3.5 * INCH, 5.3 * INCH, "square: exactly 50 x 50 mm", "Helvetica", 8)
     draw_imb(c, SAMPLE_BARS, 0.75 * INCH, 3.8 * INCH, spec)
-    c.text(0.75 * INCH, 3.55 * INCH,
-           f"Intelligent Mail barcode at {spec.bar_width:.3f} in bars, {1 / spec.pitch:.1f} bars per inch: "
-           f"{spec.length:.3f} in from the left edge of the first bar to the right edge of the last,",
-           "Helvetica", 8)  # fmt: skip
-    c.text(0.75 * INCH, 3.4 * INCH, f"full bars {spec.full_height:.3f} in tall. USPS allows 2.68-3.23 in and 0.125-0.165 in.",
-           "Helvetica", 8)  # fmt: skip
-    c.text(0.75 * INCH, 2.9 * INCH,
-           "If a ruler or square is off, turn off 'fit to page' / 'scale' in the print dialog; if it is still off, "
-           "set the printer offsets in Settings.", "Helvetica", 8)  # fmt: skip
+    c.text(
+        0.75 * INCH,
+        3.55 * INCH,
+        f"Intelligent Mail barcode at {spec.bar_width:.3f} in bars, {1 / spec.pitch:.1f} bars per inch: "
+        f"{spec.length:.3f} in from the left edge of the first bar to the right edge of the last,",
+        "Helvetica",
+        8,
+    )
+    c.text(
+        0.75 * INCH,
+        3.4 * INCH,
+        f"full bars {spec.full_height:.3f} in tall. USPS allows 2.68-3.23 in and 0.125-0.165 in.",
+        "Helvetica",
+        8,
+    )
+    c.text(
+        0.75 * INCH,
+        2.9 * INCH,
+        "If a ruler or square is off, turn off 'fit to page' / 'scale' in the print dialog; if it is still off, "
+        "set the printer offsets in Settings.",
+        "Helvetica",
+        8,
+    )
     return c
 
 

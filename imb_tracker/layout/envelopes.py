@@ -66,8 +66,13 @@ class TextLine:
 
     def box(self) -> Box:
         ascent, descent = ascent_descent(self.font, self.size)
-        return Box(self.x, self.baseline - descent / INCH, text_width(self.text, self.font, self.size) / INCH,
-                   (ascent + descent) / INCH, f"{self.what} {self.text!r}")  # fmt: skip
+        return Box(
+            self.x,
+            self.baseline - descent / INCH,
+            text_width(self.text, self.font, self.size) / INCH,
+            (ascent + descent) / INCH,
+            f"{self.what} {self.text!r}",
+        )
 
 
 @dataclass
@@ -89,8 +94,15 @@ class PieceLayout:
         def move(t: TextLine) -> TextLine:
             return replace(t, x=t.x + dx, baseline=t.baseline + dy)
 
-        return PieceLayout(self.width, self.height, [move(t) for t in self.address], self.bars_x + dx,
-                           self.bars_y + dy, self.bars, move(self.digits) if self.digits else None)  # fmt: skip
+        return PieceLayout(
+            self.width,
+            self.height,
+            [move(t) for t in self.address],
+            self.bars_x + dx,
+            self.bars_y + dy,
+            self.bars,
+            move(self.digits) if self.digits else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -131,8 +143,16 @@ def return_block(
         lines.append(TextLine(text, x, baseline, size, what="return address line"))
         baseline -= size * 1.15 / INCH
     if options.endorsement:
-        lines.append(TextLine(options.endorsement.upper(), template.return_x, baseline - 0.02, 8.0,
-                              "Helvetica-Bold", "endorsement"))  # fmt: skip
+        lines.append(
+            TextLine(
+                options.endorsement.upper(),
+                template.return_x,
+                baseline - 0.02,
+                8.0,
+                "Helvetica-Bold",
+                "endorsement",
+            )
+        )
     return ReturnBlock(tuple(lines), logo_box)
 
 
@@ -152,10 +172,15 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
         size -= 0.5
     for t in lines:
         if text_width(t, "Helvetica", size) > max_width + 0.01:
-            violations.append(Violation("line-length", (
-                f"address line {t!r} is {text_width(t, 'Helvetica', size) / INCH:.2f} in wide at {size:g} pt; "
-                f"only {max_width / INCH:.2f} in fit inside the OCR read area — shorten it (Pub 28 abbreviations)"
-            )))  # fmt: skip
+            violations.append(
+                Violation(
+                    "line-length",
+                    (
+                        f"address line {t!r} is {text_width(t, 'Helvetica', size) / INCH:.2f} in wide at {size:g} pt; "
+                        f"only {max_width / INCH:.2f} in fit inside the OCR read area — shorten it (Pub 28 abbreviations)"
+                    ),
+                )
+            )
     leading = size * 1.2 / INCH
     cap = cap_height(size) / INCH
     descent = ascent_descent("Helvetica", size)[1] / INCH
@@ -206,8 +231,14 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
     return layout
 
 
-def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: PieceLayout, size: float,
-                bar_len: float, bar_h: float) -> list[Violation]:  # fmt: skip
+def check_piece(
+    template: EnvelopeTemplate,
+    options: EnvelopeOptions,
+    layout: PieceLayout,
+    size: float,
+    bar_len: float,
+    bar_h: float,
+) -> list[Violation]:
     """Every placement rule for one laid-out piece."""
     w, h = layout.width, layout.height
     out = rules.check_letter_size(w, h)
@@ -298,10 +329,22 @@ def check_piece(template: EnvelopeTemplate, options: EnvelopeOptions, layout: Pi
 def check_template(template: EnvelopeTemplate, options: EnvelopeOptions) -> list[Violation]:
     """Rule check with a typical long address: what a template does before any real piece."""
     sample = StoredPiece(
-        AddressRecord(0, "ALEXANDRA CUNNINGHAM-WORTHINGTON", "NORTHSIDE COMMUNITY FOOD PANTRY",
-                      "12345 NORTHWESTERN PARKWAY", "STE 1200", "SPRINGFIELD", "IL", "62704", "1234", "01"),
-        "00270123456000000001", "62704123401", "FTAFFTDTTFADTDADATFAATAATTTDFFTDTDFDTTTTTFDTDTDFDDFTDAADDTFADAATD",
-    )  # fmt: skip
+        address=AddressRecord(
+            row=0,
+            name="ALEXANDRA CUNNINGHAM-WORTHINGTON",
+            company="NORTHSIDE COMMUNITY FOOD PANTRY",
+            address1="12345 NORTHWESTERN PARKWAY",
+            address2="STE 1200",
+            city="SPRINGFIELD",
+            state="IL",
+            zip5="62704",
+            zip4="1234",
+            delivery_point="01",
+        ),
+        tracking="00270123456000000001",
+        routing="62704123401",
+        bars="FTAFFTDTTFADTDADATFAATAATTTDFFTDTDFDTTTTTFDTDTDFDDFTDAADDTFADAATD",
+    )
     return layout_piece(template, options, sample).violations
 
 
@@ -345,18 +388,28 @@ class JobResult:
     cancelled: bool = False
 
 
-def check_envelopes(template: EnvelopeTemplate, options: EnvelopeOptions,
-                    pieces: Iterable[StoredPiece]) -> Iterator[tuple[int, StoredPiece, Violation]]:  # fmt: skip
+def check_envelopes(
+    template: EnvelopeTemplate, options: EnvelopeOptions, pieces: Iterable[StoredPiece]
+) -> Iterator[tuple[int, StoredPiece, Violation]]:
     """Every rule broken, piece by piece (1-based piece number), before anything is printed."""
     for violation in rules.check_letter_size(template.width, template.height):
-        yield 0, StoredPiece(AddressRecord(0, "", "", "", "", "", "", ""), "", "", ""), violation
+        blank = AddressRecord(
+            row=0, name="", company="", address1="", address2="", city="", state="", zip5=""
+        )
+        yield 0, StoredPiece(address=blank, tracking="", routing="", bars=""), violation
     for number, piece in enumerate(pieces, start=1):
         for violation in layout_piece(template, options, piece).violations:
             yield number, piece, violation
 
 
-def render_envelopes(template: EnvelopeTemplate, options: EnvelopeOptions, pieces: Iterable[StoredPiece],
-                     out: Path, total: int = 0, progress: Progress | None = None) -> JobResult:  # fmt: skip
+def render_envelopes(
+    template: EnvelopeTemplate,
+    options: EnvelopeOptions,
+    pieces: Iterable[StoredPiece],
+    out: Path,
+    total: int = 0,
+    progress: Progress | None = None,
+) -> JobResult:
     """Write one page per piece to ``out`` as it is laid out; ``progress`` may cancel (file removed)."""
     width, height = template.width * INCH, template.height * INCH
     writer = PdfWriter(out, title=f"IMb Tracker envelopes ({template.name})")

@@ -41,11 +41,12 @@ def check_sheet(sheet: SheetTemplate, options: LabelOptions) -> None:
     need = options.spec.length + 2 * 0.125
     if options.imb and (not sheet.imb or sheet.width < need):
         raise FieldError(
-            "layout", sheet.id,
+            "layout",
+            sheet.id,
             f"{sheet.name} labels are {sheet.width:g} in wide, but an Intelligent Mail barcode needs "
             f"{options.spec.length:.3f} in plus 1/8 in clear on each side ({need:.2f} in)",
             "use 4-in-wide labels (avery-5161, 5162, 5163, 5164 or 5159), or print without the barcode (--no-imb)",
-        )  # fmt: skip
+        )
 
 
 def label_layout(
@@ -99,8 +100,14 @@ def label_layout(
     return out, bars_y, violations
 
 
-def render_labels(sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[StoredPiece], out: Path,
-                  total: int = 0, progress: Progress | None = None) -> JobResult:  # fmt: skip
+def render_labels(
+    sheet: SheetTemplate,
+    options: LabelOptions,
+    pieces: Iterable[StoredPiece],
+    out: Path,
+    total: int = 0,
+    progress: Progress | None = None,
+) -> JobResult:
     check_sheet(sheet, options)
 
     def draw(content: Content, cell: Cell, piece: StoredPiece) -> None:
@@ -113,8 +120,9 @@ def render_labels(sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[
     def report(count: int) -> bool:
         return progress is None or progress(count, total) is not False
 
-    pages, cancelled = write_sheets(out, f"IMb Tracker labels ({sheet.name})", sheet, options.sheet, pieces, draw,
-                                    report)  # fmt: skip
+    pages, cancelled = write_sheets(
+        out, f"IMb Tracker labels ({sheet.name})", sheet, options.sheet, pieces, draw, report
+    )
     return JobResult(pages, out, cancelled)
 
 

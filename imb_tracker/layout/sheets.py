@@ -23,13 +23,19 @@ class SheetOptions:
 
     def validate(self, sheet: SheetTemplate) -> None:
         if not 1 <= self.start_cell <= sheet.per_sheet:
-            raise FieldError("start_cell", self.start_cell,
-                             f"start cell must be 1-{sheet.per_sheet} on {sheet.name} (got {self.start_cell})")  # fmt: skip
+            raise FieldError(
+                "start_cell",
+                self.start_cell,
+                f"start cell must be 1-{sheet.per_sheet} on {sheet.name} (got {self.start_cell})",
+            )
         if self.order not in ("row", "column"):
             raise FieldError("order", self.order, "order must be 'row' or 'column'")
         if abs(self.offset_x) > 0.5 or abs(self.offset_y) > 0.5:
-            raise FieldError("offset", (self.offset_x, self.offset_y),
-                             "printer offsets above 1/2 in mean the wrong paper or layout was chosen")  # fmt: skip
+            raise FieldError(
+                "offset",
+                (self.offset_x, self.offset_y),
+                "printer offsets above 1/2 in mean the wrong paper or layout was chosen",
+            )
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,21 @@ def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
     content.text(
         0.5 * INCH, (sheet.page_height - 0.3) * INCH, f"Alignment test: {sheet.name}", "Helvetica-Bold", 10
     )
-    content.text(0.5 * INCH, (sheet.page_height - 0.45) * INCH,
-                 "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
-                 "adjust the printer offsets if the boxes do not match.", "Helvetica", 7)  # fmt: skip
-    content.text(0.5 * INCH, 0.25 * INCH,
-                 f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}",
-                 "Helvetica", 7)  # fmt: skip
+    content.text(
+        0.5 * INCH,
+        (sheet.page_height - 0.45) * INCH,
+        "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
+        "adjust the printer offsets if the boxes do not match.",
+        "Helvetica",
+        7,
+    )
+    content.text(
+        0.5 * INCH,
+        0.25 * INCH,
+        f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}",
+        "Helvetica",
+        7,
+    )
     for number in range(1, sheet.per_sheet + 1):
         x, y = cell_box(sheet, number, options.order)
         x += options.offset_x

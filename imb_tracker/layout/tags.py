@@ -39,8 +39,12 @@ class TrayTag:
 def content_line(cin: str) -> str:
     text = cin_table().get(cin)
     if text is None:
-        raise FieldError("content_id", cin, f"CIN {cin} is not in the tray-label table",
-                         "e.g. 242 FCM LTR 5D BC, 244 FCM LTR 3D BC, 245 FCM LTR AADC BC, 246 FCM LTR BC WKG")  # fmt: skip
+        raise FieldError(
+            "content_id",
+            cin,
+            f"CIN {cin} is not in the tray-label table",
+            "e.g. 242 FCM LTR 5D BC, 244 FCM LTR 3D BC, 245 FCM LTR AADC BC, 246 FCM LTR BC WKG",
+        )
     return text
 
 
@@ -53,8 +57,12 @@ def make_tags(barcodes: Sequence[TrayBarcode], destination: str, origin: str) ->
         line3 = origin.strip().upper()
         for number, line in ((1, line1), (3, line3)):
             if len(line) > LINE_MAX:
-                raise FieldError(f"line{number}", line, f"tray tag line {number} has {len(line)} characters; at most {LINE_MAX} fit",
-                                 "abbreviate it")  # fmt: skip
+                raise FieldError(
+                    f"line{number}",
+                    line,
+                    f"tray tag line {number} has {len(line)} characters; at most {LINE_MAX} fit",
+                    "abbreviate it",
+                )
         out.append(TrayTag(code, line1, line2, line3))
     return out
 

@@ -106,8 +106,12 @@ def sheet_template(template_id: str, kind: str = "labels") -> SheetTemplate:
     templates = sheet_templates(kind)
     if key in templates:
         return templates[key]
-    raise FieldError("layout", template_id, f"there is no {kind[:-1]} layout {template_id!r}",
-                     "choose one of " + ", ".join(templates))  # fmt: skip
+    raise FieldError(
+        "layout",
+        template_id,
+        f"there is no {kind[:-1]} layout {template_id!r}",
+        "choose one of " + ", ".join(templates),
+    )
 
 
 @cache

@@ -15,7 +15,7 @@ from pathlib import Path
 from .columns import FIELDS, apply_overrides, detect_mapping, parse_map_options
 from .reader import RawTable, open_list
 from .records import AddressRecord, ListError, Problem
-from .usps import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
+from .states import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
 
 MAX_LINE = 100  # longer than any real address line: refused
 SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
@@ -51,8 +51,11 @@ class ListResult:
 
 def _required_mapping_check(headers: list[str], mapping: dict[str, int]) -> None:
     missing = []
-    if not ({"name", "company"} & mapping.keys() or {"first_name", "last_name"} <= mapping.keys()
-            or "last_name" in mapping):  # fmt: skip
+    if not (
+        {"name", "company"} & mapping.keys()
+        or {"first_name", "last_name"} <= mapping.keys()
+        or "last_name" in mapping
+    ):
         missing.append("name (or first/last name, or company)")
     missing += [f for f in ("address1", "city", "state", "zip") if f not in mapping]
     if missing:
@@ -83,13 +86,27 @@ class _RowChecker:
     def _clean(self, row: int, name: str, value: str, problems: list[Problem]) -> str:
         """Slow path for a cell that holds a line break or starts like a formula."""
         if "\n" in value or "\r" in value:
-            problems.append(Problem(row, self.col[name], "the cell holds several lines; joined with spaces",
-                                    "keep each address part in its own column", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    self.col[name],
+                    "the cell holds several lines; joined with spaces",
+                    "keep each address part in its own column",
+                    "warning",
+                )
+            )
             value = " ".join(value.split())
         value = value.strip()
         if value.startswith(FORMULA_START):
-            problems.append(Problem(row, self.col[name], f"{value[:20]!r} looks like a spreadsheet formula",
-                                    "it is kept as plain text; check the cell", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    self.col[name],
+                    f"{value[:20]!r} looks like a spreadsheet formula",
+                    "it is kept as plain text; check the cell",
+                    "warning",
+                )
+            )
         return value
 
     def check(self, row: int, cells: list[str]) -> tuple[AddressRecord | None, list[Problem]]:
@@ -119,9 +136,13 @@ class _RowChecker:
         if not address1:
             if address2:
                 problems.append(
-                    Problem(row, self.col["address1"], "street address is empty but address 2 is not",
-                            "move the street address into the address 1 column")
-                )  # fmt: skip
+                    Problem(
+                        row,
+                        self.col["address1"],
+                        "street address is empty but address 2 is not",
+                        "move the street address into the address 1 column",
+                    )
+                )
             else:
                 problems.append(
                     Problem(
@@ -136,9 +157,12 @@ class _RowChecker:
             problems.append(Problem(row, self.col["city"], "city is empty", "fill in the city"))
             bad = True
         if (
-            len(name) > SOFT_LINE or len(company) > SOFT_LINE or len(address1) > SOFT_LINE
-            or len(address2) > SOFT_LINE or len(city) > SOFT_LINE
-        ):  # fmt: skip
+            len(name) > SOFT_LINE
+            or len(company) > SOFT_LINE
+            or len(address1) > SOFT_LINE
+            or len(address2) > SOFT_LINE
+            or len(city) > SOFT_LINE
+        ):
             lines = (
                 ("name", name),
                 ("company", company),
@@ -158,22 +182,43 @@ class _RowChecker:
             extra = {
                 h: cells[i].strip() for i, h in self.extra_columns if i < ncells and cells[i].strip()
             } or None
-        return AddressRecord(
-            row, name, company, address1, address2, city, state, zip5, zip4, dp, extra
-        ), problems
+        record = AddressRecord(
+            row=row,
+            name=name,
+            company=company,
+            address1=address1,
+            address2=address2,
+            city=city,
+            state=state,
+            zip5=zip5,
+            zip4=zip4,
+            delivery_point=dp,
+            extra=extra,
+        )
+        return record, problems
 
     def _ragged(self, row: int, cells: list[str], problems: list[Problem]) -> None:
         ncells = len(cells)
         if ncells > self.width and any(c.strip() for c in cells[self.width :]):
             problems.append(
-                Problem(row, "", f"the row has {ncells} cells but the header has {self.width}",
-                        "extra cells were ignored; check for a stray delimiter", "warning")
-            )  # fmt: skip
+                Problem(
+                    row,
+                    "",
+                    f"the row has {ncells} cells but the header has {self.width}",
+                    "extra cells were ignored; check for a stray delimiter",
+                    "warning",
+                )
+            )
         elif ncells < self.width:
             problems.append(
-                Problem(row, "", f"the row has {ncells} cells but the header has {self.width}",
-                        "missing cells are treated as empty", "warning")
-            )  # fmt: skip
+                Problem(
+                    row,
+                    "",
+                    f"the row has {ncells} cells but the header has {self.width}",
+                    "missing cells are treated as empty",
+                    "warning",
+                )
+            )
 
     def _lengths(self, row: int, lines: tuple[tuple[str, str], ...], problems: list[Problem]) -> bool:
         bad = False
@@ -181,15 +226,24 @@ class _RowChecker:
             column = self.col.get(fname, fname)
             if len(value) > MAX_LINE:
                 problems.append(
-                    Problem(row, column, f"{len(value):,} characters long; an address line is at most {MAX_LINE}",
-                            "shorten it; USPS Publication 28 abbreviations help")
-                )  # fmt: skip
+                    Problem(
+                        row,
+                        column,
+                        f"{len(value):,} characters long; an address line is at most {MAX_LINE}",
+                        "shorten it; USPS Publication 28 abbreviations help",
+                    )
+                )
                 bad = True
             elif len(value) > SOFT_LINE:
                 problems.append(
-                    Problem(row, column, f"{len(value)} characters long; may not fit one printed line",
-                            "abbreviate per USPS Publication 28 (e.g. STREET → ST)", "warning")
-                )  # fmt: skip
+                    Problem(
+                        row,
+                        column,
+                        f"{len(value)} characters long; may not fit one printed line",
+                        "abbreviate per USPS Publication 28 (e.g. STREET → ST)",
+                        "warning",
+                    )
+                )
         return bad
 
     def _state(self, row: int, state_raw: str, problems: list[Problem]) -> str:
@@ -200,18 +254,28 @@ class _RowChecker:
         full = STATE_BY_NAME.get(" ".join(state.split()))
         if full:
             problems.append(
-                Problem(row, self.col["state"], f"state written out as {state_raw!r}", f"used the USPS code {full}",
-                        "warning")
-            )  # fmt: skip
+                Problem(
+                    row,
+                    self.col["state"],
+                    f"state written out as {state_raw!r}",
+                    f"used the USPS code {full}",
+                    "warning",
+                )
+            )
             return full
         problems.append(
-            Problem(row, self.col["state"], f"{state_raw!r} is not a US state code" if state_raw else "state is empty",
-                    "use the two-letter USPS code, e.g. IL, NY, PR")
-        )  # fmt: skip
+            Problem(
+                row,
+                self.col["state"],
+                f"{state_raw!r} is not a US state code" if state_raw else "state is empty",
+                "use the two-letter USPS code, e.g. IL, NY, PR",
+            )
+        )
         return ""
 
-    def _zip(self, row: int, zip_raw: str, zip4_raw: str, dp_raw: str, state: str,
-             problems: list[Problem]) -> tuple[str, str, str, bool]:  # fmt: skip
+    def _zip(
+        self, row: int, zip_raw: str, zip4_raw: str, dp_raw: str, state: str, problems: list[Problem]
+    ) -> tuple[str, str, str, bool]:
         col = self.col["zip"]
         if len(zip_raw) == 5 and zip_raw.isdigit() and zip_raw.isascii() and not zip4_raw and not dp_raw:
             return zip_raw, "", "", False
@@ -220,14 +284,27 @@ class _RowChecker:
             problems.append(Problem(row, col, "ZIP Code is empty", "fill in the 5-digit ZIP Code"))
             return "", "", "", True
         if not (digits.isascii() and digits.isdigit()):
-            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} has characters other than digits",
-                                    "write it as 12345 or 12345-6789"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    col,
+                    f"ZIP Code {zip_raw!r} has characters other than digits",
+                    "write it as 12345 or 12345-6789",
+                )
+            )
             return "", "", "", True
         zip4 = dp = ""
         if len(digits) in (3, 4) and state in LEADING_ZERO_STATES:
             padded = digits.zfill(5)
-            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} lost its leading zero (a spreadsheet does this)",
-                                    f"used {padded}; format the column as text to keep zeros", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    col,
+                    f"ZIP Code {zip_raw!r} lost its leading zero (a spreadsheet does this)",
+                    f"used {padded}; format the column as text to keep zeros",
+                    "warning",
+                )
+            )
             digits = padded
         if len(digits) == 5:
             zip5 = digits
@@ -236,40 +313,83 @@ class _RowChecker:
         elif len(digits) == 11:
             zip5, zip4, dp = digits[:5], digits[5:9], digits[9:]
         else:
-            problems.append(Problem(row, col, f"ZIP Code {zip_raw!r} has {len(digits)} digits",
-                                    "use 5 digits, ZIP+4 (9) or ZIP+4 and delivery point (11)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    col,
+                    f"ZIP Code {zip_raw!r} has {len(digits)} digits",
+                    "use 5 digits, ZIP+4 (9) or ZIP+4 and delivery point (11)",
+                )
+            )
             return "", "", "", True
         if zip4_raw:
             extra4 = zip4_raw.replace("-", "").strip()
             if not (extra4.isascii() and extra4.isdigit()) or len(extra4) > 4:
-                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {zip4_raw!r} is not 4 digits",
-                                        "write the 4 digits after the hyphen, e.g. 1234"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["zip4"],
+                        f"ZIP+4 {zip4_raw!r} is not 4 digits",
+                        "write the 4 digits after the hyphen, e.g. 1234",
+                    )
+                )
                 return "", "", "", True
             if len(extra4) < 4:
-                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {zip4_raw!r} is short",
-                                        f"used {extra4.zfill(4)}; check it", "warning"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["zip4"],
+                        f"ZIP+4 {zip4_raw!r} is short",
+                        f"used {extra4.zfill(4)}; check it",
+                        "warning",
+                    )
+                )
                 extra4 = extra4.zfill(4)
             if zip4 and zip4 != extra4:
-                problems.append(Problem(row, self.col["zip4"], f"ZIP+4 {extra4} differs from the ZIP column's {zip4}",
-                                        "keep one of them"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["zip4"],
+                        f"ZIP+4 {extra4} differs from the ZIP column's {zip4}",
+                        "keep one of them",
+                    )
+                )
                 return "", "", "", True
             zip4 = extra4
         if dp_raw:
             d = dp_raw.strip()
             if not (d.isascii() and d.isdigit()) or len(d) > 2:
-                problems.append(Problem(row, self.col["delivery_point"], f"delivery point {dp_raw!r} is not 2 digits",
-                                        "use the 2-digit delivery point from address standardisation"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["delivery_point"],
+                        f"delivery point {dp_raw!r} is not 2 digits",
+                        "use the 2-digit delivery point from address standardisation",
+                    )
+                )
                 return "", "", "", True
             d = d.zfill(2)
             if dp and dp != d:
-                problems.append(Problem(row, self.col["delivery_point"],
-                                        f"delivery point {d} differs from the ZIP column's {dp}", "keep one of them"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        row,
+                        self.col["delivery_point"],
+                        f"delivery point {d} differs from the ZIP column's {dp}",
+                        "keep one of them",
+                    )
+                )
                 return "", "", "", True
             dp = d
         if dp and not zip4:
-            problems.append(Problem(row, self.col.get("delivery_point", "delivery_point"),
-                                    "a delivery point without a ZIP+4 cannot be used",
-                                    "add the ZIP+4; the barcode uses the 5-digit ZIP for now", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    row,
+                    self.col.get("delivery_point", "delivery_point"),
+                    "a delivery point without a ZIP+4 cannot be used",
+                    "add the ZIP+4; the barcode uses the 5-digit ZIP for now",
+                    "warning",
+                )
+            )
             dp = ""
         return zip5, zip4, dp, False
 
@@ -284,8 +404,9 @@ def check_rows(
         yield row, record, problems
 
 
-def read_list(path: str | Path, mapping_options: list[str] | None = None, *,
-              mapping: dict[str, int] | None = None) -> ListResult:  # fmt: skip
+def read_list(
+    path: str | Path, mapping_options: list[str] | None = None, *, mapping: dict[str, int] | None = None
+) -> ListResult:
     """Read and validate a whole list file.
 
     ``mapping_options`` are ``COLUMN=FIELD`` overrides laid over the detected

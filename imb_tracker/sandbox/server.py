@@ -122,8 +122,13 @@ class Handler(BaseHTTPRequestHandler):
     def box(self) -> Sandbox:
         return self.server.sandbox
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "application/json",
-              headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -153,9 +158,18 @@ class Handler(BaseHTTPRequestHandler):
     def _api_error(
         self, status: int, message: str, title: str, headers: dict[str, str] | None = None
     ) -> None:
-        self._json(status, {"apiVersion": "/addresses/v3", "error": {"code": str(status), "message": message,
-                   "errors": [{"status": str(status), "code": title, "title": title, "detail": message}]}},
-                   headers)  # fmt: skip
+        self._json(
+            status,
+            {
+                "apiVersion": "/addresses/v3",
+                "error": {
+                    "code": str(status),
+                    "message": message,
+                    "errors": [{"status": str(status), "code": title, "title": title, "detail": message}],
+                },
+            },
+            headers,
+        )
 
     # ------------------------------------------------------------ routing
 
@@ -180,10 +194,13 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         url = urlparse(self.path)
         routes = {
-            "/oauth/authenticate": self._authenticate, "/oauth/token": self._refresh,
-            "/oauth2/v3/token": self._api_token, "/sandbox/clock": self._clock, "/sandbox/pieces": self._register,
+            "/oauth/authenticate": self._authenticate,
+            "/oauth/token": self._refresh,
+            "/oauth2/v3/token": self._api_token,
+            "/sandbox/clock": self._clock,
+            "/sandbox/pieces": self._register,
             "/sandbox/faults": self._faults,
-        }  # fmt: skip
+        }
         handler = routes.get(url.path)
         if handler is None:
             self._json(404, {"message": "no such route"})
@@ -213,8 +230,15 @@ class Handler(BaseHTTPRequestHandler):
             self._json(401, {"error": "invalid_grant", "error_description": "Invalid username or password"})
             return
         access, refresh = self.box.new_token()
-        self._json(200, {"access_token": access, "token_type": "Bearer", "expires_in": int(self.box.token_ttl),
-                         "refresh_token": refresh})  # fmt: skip
+        self._json(
+            200,
+            {
+                "access_token": access,
+                "token_type": "Bearer",
+                "expires_in": int(self.box.token_ttl),
+                "refresh_token": refresh,
+            },
+        )
 
     def _refresh(self, body: dict[str, Any]) -> None:
         self.box.count("refresh")
@@ -309,10 +333,21 @@ class Handler(BaseHTTPRequestHandler):
                 access: time.monotonic() + 28799
             }  # a new token invalidates the previous one
         scope = "addresses" if body.get("scope") in (None, "", "addresses") else ""
-        self._json(200, {"access_token": access, "token_type": "Bearer", "issued_at": int(time.time() * 1000),
-                         "expires_in": 28799, "status": "approved", "scope": scope,
-                         "issuer": "https://keyc.usps.com/realms/USPS", "client_id": DEMO_CLIENT_ID,
-                         "application_name": "IMb Tracker sandbox", "api_products": ["Public Access"]})  # fmt: skip
+        self._json(
+            200,
+            {
+                "access_token": access,
+                "token_type": "Bearer",
+                "issued_at": int(time.time() * 1000),
+                "expires_in": 28799,
+                "status": "approved",
+                "scope": scope,
+                "issuer": "https://keyc.usps.com/realms/USPS",
+                "client_id": DEMO_CLIENT_ID,
+                "application_name": "IMb Tracker sandbox",
+                "api_products": ["Public Access"],
+            },
+        )
 
     def _address(self, query: dict[str, list[str]]) -> None:
         self.box.count("address")
@@ -327,8 +362,12 @@ class Handler(BaseHTTPRequestHandler):
         with self.box.lock:
             ok = time.monotonic() < self.box.api_tokens.get(token, 0)
         if not ok:
-            self._api_error(401, "token missing, expired or invalid", "invalid_token",
-                            {"WWW-Authenticate": 'Bearer realm="https://api.usps.com"'})  # fmt: skip
+            self._api_error(
+                401,
+                "token missing, expired or invalid",
+                "invalid_token",
+                {"WWW-Authenticate": 'Bearer realm="https://api.usps.com"'},
+            )
             return
         if self.box.over_quota():
             self._api_error(429, "too many requests", "TOO_MANY_REQUESTS", {"Retry-After": "30"})
@@ -347,24 +386,40 @@ class Handler(BaseHTTPRequestHandler):
             return
         digest = hashlib.sha256(f"{street}|{city}|{state}|{zip5}".encode()).hexdigest()
         zip5 = zip5 or f"{int(digest[:5], 16) % 90000 + 10000}"
-        self._json(200, {
-            "firm": None,
-            "address": {"streetAddress": street, "secondaryAddress": None, "city": city or "SPRINGFIELD",
-                        "state": state, "ZIPCode": zip5, "ZIPPlus4": f"{int(digest[5:9], 16) % 10000:04d}",
-                        "urbanization": None},
-            "additionalInfo": {"deliveryPoint": f"{int(digest[9:11], 16) % 100:02d}", "carrierRoute": "C012",
-                               "DPVConfirmation": "Y", "DPVCMRA": "N", "business": "N",
-                               "centralDeliveryPoint": "N", "vacant": "N"},
-            "corrections": [{"code": "", "text": ""}],
-            "matches": [{"code": "31", "text": "Single Response - exact match"}],
-            "warnings": [],
-        })  # fmt: skip
+        self._json(
+            200,
+            {
+                "firm": None,
+                "address": {
+                    "streetAddress": street,
+                    "secondaryAddress": None,
+                    "city": city or "SPRINGFIELD",
+                    "state": state,
+                    "ZIPCode": zip5,
+                    "ZIPPlus4": f"{int(digest[5:9], 16) % 10000:04d}",
+                    "urbanization": None,
+                },
+                "additionalInfo": {
+                    "deliveryPoint": f"{int(digest[9:11], 16) % 100:02d}",
+                    "carrierRoute": "C012",
+                    "DPVConfirmation": "Y",
+                    "DPVCMRA": "N",
+                    "business": "N",
+                    "centralDeliveryPoint": "N",
+                    "vacant": "N",
+                },
+                "corrections": [{"code": "", "text": ""}],
+                "matches": [{"code": "31", "text": "Single Response - exact match"}],
+                "warnings": [],
+            },
+        )
 
     # ------------------------------------------------------------ admin
 
     def _clock(self, body: dict[str, Any]) -> None:
-        now = self.box.clock.advance(timedelta(days=float(body.get("advance_days", 0)),
-                                               hours=float(body.get("advance_hours", 0))))  # fmt: skip
+        now = self.box.clock.advance(
+            timedelta(days=float(body.get("advance_days", 0)), hours=float(body.get("advance_hours", 0)))
+        )
         self._json(200, {"now": now.isoformat()})
 
     def _register(self, body: dict[str, Any]) -> None:
@@ -373,8 +428,13 @@ class Handler(BaseHTTPRequestHandler):
             mailed = (
                 datetime.fromisoformat(item["mailed_at"]) if item.get("mailed_at") else self.box.clock.now()
             )
-            self.box.world.register(str(item["imb"]), mailed, item.get("city", "SPRINGFIELD"),
-                                    item.get("state", "IL"), item.get("zip", "62704"))  # fmt: skip
+            self.box.world.register(
+                str(item["imb"]),
+                mailed,
+                item.get("city", "SPRINGFIELD"),
+                item.get("state", "IL"),
+                item.get("zip", "62704"),
+            )
             count += 1
         self._json(200, {"registered": count, "now": self.box.clock.now().isoformat()})
 

@@ -77,12 +77,24 @@ def journey(
         hours = lo + digest[2 + i] % max(hi - lo, 1) + (slow * 24 if i >= 2 else 0)
         at = mailed_at + timedelta(hours=hours, minutes=digest[8 + i] % 60, seconds=digest[14 + i] % 60)
         facility = origin if i < 2 else (dest_name, city.upper(), state.upper(), zip5[:3] + "99")
-        scans.append((at, {
-            "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"), "scan_event_code": code, "handling_event_type": "A",
-            "mail_phase": phase, "machine_name": machine, "scanner_type": machine.split("-")[0],
-            "scan_facility_name": facility[0], "scan_facility_locale_key": f"{digest[20 + (i >= 2)]:07d}",
-            "scan_facility_city": facility[1], "scan_facility_state": facility[2], "scan_facility_zip": facility[3],
-        }))  # fmt: skip
+        scans.append(
+            (
+                at,
+                {
+                    "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "scan_event_code": code,
+                    "handling_event_type": "A",
+                    "mail_phase": phase,
+                    "machine_name": machine,
+                    "scanner_type": machine.split("-")[0],
+                    "scan_facility_name": facility[0],
+                    "scan_facility_locale_key": f"{digest[20 + (i >= 2)]:07d}",
+                    "scan_facility_city": facility[1],
+                    "scan_facility_state": facility[2],
+                    "scan_facility_zip": facility[3],
+                },
+            )
+        )
     return scans, mailed_at + timedelta(days=3 + slow)
 
 
@@ -109,21 +121,38 @@ class World:
                 scans.append((at, scan))
             for i in range(entry.get("generate_scans", 0)):
                 at = mailed + timedelta(minutes=30 * (i + 1))
-                scans.append((at, {
-                    "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"), "scan_event_code": "895",
-                    "handling_event_type": "A", "mail_phase": "Phase 3b - Destination Box Mail Processing",
-                    "machine_name": f"DBCS-{i % 40:03d}", "scanner_type": "DBCS",
-                    "scan_facility_name": "SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER",
-                    "scan_facility_locale_key": "3456789", "scan_facility_city": "SPRINGFIELD",
-                    "scan_facility_state": "IL", "scan_facility_zip": "62703",
-                }))  # fmt: skip
+                scans.append(
+                    (
+                        at,
+                        {
+                            "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"),
+                            "scan_event_code": "895",
+                            "handling_event_type": "A",
+                            "mail_phase": "Phase 3b - Destination Box Mail Processing",
+                            "machine_name": f"DBCS-{i % 40:03d}",
+                            "scanner_type": "DBCS",
+                            "scan_facility_name": "SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER",
+                            "scan_facility_locale_key": "3456789",
+                            "scan_facility_city": "SPRINGFIELD",
+                            "scan_facility_state": "IL",
+                            "scan_facility_zip": "62703",
+                        },
+                    )
+                )
             expected = (
                 mailed + timedelta(days=entry["expected_delivery_days"])
                 if "expected_delivery_days" in entry
                 else None
             )
-            piece = Piece(entry["imb"], mailed, scans, expected, entry.get("empty_body", False),
-                          entry.get("extra_data", {}), entry.get("also_seen_as", []))  # fmt: skip
+            piece = Piece(
+                entry["imb"],
+                mailed,
+                scans,
+                expected,
+                entry.get("empty_body", False),
+                entry.get("extra_data", {}),
+                entry.get("also_seen_as", []),
+            )
             with self._lock:
                 self._pieces[piece.imb] = piece
         return len(data["pieces"])

@@ -28,9 +28,26 @@ def cached_address(db: Database, query_key: str) -> CachedAddress | None:
     return CachedAddress(row["zip5"], row["zip4"], row["delivery_point"]) if row else None
 
 
-def cache_address(db: Database, query_key: str, *, zip5: str, zip4: str, delivery_point: str, dpv: str,
-                  raw_payload: str, fetched_at: datetime) -> None:  # fmt: skip
+def cache_address(
+    db: Database,
+    query_key: str,
+    *,
+    zip5: str,
+    zip4: str,
+    delivery_point: str,
+    dpv: str,
+    raw_payload: str,
+    fetched_at: datetime,
+) -> None:
     with db.write() as conn:
-        conn.execute(address_cache.insert().values(query_key=query_key, zip5=zip5, zip4=zip4,
-                                                   delivery_point=delivery_point, dpv=dpv[:2],
-                                                   raw_payload=raw_payload, fetched_at=fetched_at))  # fmt: skip
+        conn.execute(
+            address_cache.insert().values(
+                query_key=query_key,
+                zip5=zip5,
+                zip4=zip4,
+                delivery_point=delivery_point,
+                dpv=dpv[:2],
+                raw_payload=raw_payload,
+                fetched_at=fetched_at,
+            )
+        )

@@ -180,17 +180,41 @@ def _where(query: Select[Any], f: PieceFilter, fts: bool) -> Select[Any]:
     return query.where(*conditions)
 
 
-def browse_pieces(db: Database, f: PieceFilter | None = None, *, sort: str = "id", descending: bool = False,
-                  after: tuple[Any, int] | None = None, limit: int = 500, search: str = "",
-                  mailing: str | None = None) -> list[RowMapping]:  # fmt: skip
+def browse_pieces(
+    db: Database,
+    f: PieceFilter | None = None,
+    *,
+    sort: str = "id",
+    descending: bool = False,
+    after: tuple[Any, int] | None = None,
+    limit: int = 500,
+    search: str = "",
+    mailing: str | None = None,
+) -> list[RowMapping]:
     """One page of pieces after the ``after`` (sort value, id) position."""
     f = f or PieceFilter(search=search, mailing=mailing)
     key = SORTABLE.get(sort, pieces.c.id)
-    columns = [pieces.c.id, mailings.c.name.label("mailing"), pieces.c.serial, pieces.c.tracking, pieces.c.routing,
-               pieces.c.name, pieces.c.company, pieces.c.city, pieces.c.state, pieces.c.zip5, pieces.c.created_at,
-               mailings.c.mailed_at, piece_status.c.stage, piece_status.c.words, piece_status.c.last_scan_at,
-               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count,
-               piece_status.c.expected_delivery]  # fmt: skip
+    columns = [
+        pieces.c.id,
+        mailings.c.name.label("mailing"),
+        pieces.c.serial,
+        pieces.c.tracking,
+        pieces.c.routing,
+        pieces.c.name,
+        pieces.c.company,
+        pieces.c.city,
+        pieces.c.state,
+        pieces.c.zip5,
+        pieces.c.created_at,
+        mailings.c.mailed_at,
+        piece_status.c.stage,
+        piece_status.c.words,
+        piece_status.c.last_scan_at,
+        piece_status.c.looked_up_at,
+        piece_status.c.last_outcome,
+        piece_status.c.scan_count,
+        piece_status.c.expected_delivery,
+    ]
     query = _where(
         select(*columns, key.label("sort_key"))
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
@@ -229,10 +253,17 @@ def pieces_by_ids(db: Database, ids: list[int]) -> dict[int, RowMapping]:
     if not ids:
         return {}
     query = (
-        select(pieces.c.id, piece_status.c.stage, piece_status.c.words, piece_status.c.last_scan_at,
-               piece_status.c.looked_up_at, piece_status.c.last_outcome, piece_status.c.scan_count)
+        select(
+            pieces.c.id,
+            piece_status.c.stage,
+            piece_status.c.words,
+            piece_status.c.last_scan_at,
+            piece_status.c.looked_up_at,
+            piece_status.c.last_outcome,
+            piece_status.c.scan_count,
+        )
         .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
         .where(pieces.c.id.in_(ids))
-    )  # fmt: skip
+    )
     with db.read() as conn:
         return {int(r["id"]): r for r in conn.execute(query).mappings()}

@@ -129,8 +129,9 @@ def _check_window(days: int) -> int:
     return days
 
 
-def _overlapping_pool(conn: Connection, mailer_id: int, kind: str, first: int, last: int,
-                      skip_ws: str | None = None) -> RowMapping | None:  # fmt: skip
+def _overlapping_pool(
+    conn: Connection, mailer_id: int, kind: str, first: int, last: int, skip_ws: str | None = None
+) -> RowMapping | None:
     query = select(serial_pools).where(
         serial_pools.c.mailer_id == mailer_id,
         serial_pools.c.kind == kind,
@@ -180,10 +181,14 @@ def add_mailer(
         )
         conn.execute(
             serial_pools.insert().values(
-                mailer_id=mailer_id, kind="piece", workstation="", first_serial=first, last_serial=last,
+                mailer_id=mailer_id,
+                kind="piece",
+                workstation="",
+                first_serial=first,
+                last_serial=last,
                 next_serial=first,
             )
-        )  # fmt: skip
+        )
         row = conn.execute(select(mailers).where(mailers.c.id == mailer_id)).mappings().one()
     return Mailer.from_row(row)
 
@@ -211,10 +216,14 @@ def set_workstation_range(
         if existing is None:
             conn.execute(
                 serial_pools.insert().values(
-                    mailer_id=mailer["id"], kind=kind, workstation=workstation, first_serial=first,
-                    last_serial=last, next_serial=first,
+                    mailer_id=mailer["id"],
+                    kind=kind,
+                    workstation=workstation,
+                    first_serial=first,
+                    last_serial=last,
+                    next_serial=first,
                 )
-            )  # fmt: skip
+            )
         else:
             nxt = existing["next_serial"] if first <= existing["next_serial"] <= last else first
             conn.execute(
@@ -257,8 +266,15 @@ def list_pools(db: Database, mid: str) -> list[SerialPool]:
         return [SerialPool.from_row(r) for r in rows]
 
 
-def update_mailer(db: Database, mid: str, *, name: str | None = None, crid: str | None = None,
-                  stid: str | None = None, window_days: int | None = None) -> Mailer:  # fmt: skip
+def update_mailer(
+    db: Database,
+    mid: str,
+    *,
+    name: str | None = None,
+    crid: str | None = None,
+    stid: str | None = None,
+    window_days: int | None = None,
+) -> Mailer:
     """Change a mailer's name, CRID, default STID or uniqueness window (Settings); the MID stays."""
     values: dict[str, object] = {}
     if name is not None:

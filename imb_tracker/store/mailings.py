@@ -49,10 +49,17 @@ class MailingSummary:
 
 def _summary(row: RowMapping) -> MailingSummary:
     return MailingSummary(
-        id=row["id"], name=row["name"], mid=row["mid"], stid=row["stid"], piece_count=row["piece_count"],
-        first_serial=row.get("first_serial"), last_serial=row.get("last_serial"), created_at=row["created_at"],
-        status=row["status"], mailed_at=row.get("mailed_at"),
-    )  # fmt: skip
+        id=row["id"],
+        name=row["name"],
+        mid=row["mid"],
+        stid=row["stid"],
+        piece_count=row["piece_count"],
+        first_serial=row.get("first_serial"),
+        last_serial=row.get("last_serial"),
+        created_at=row["created_at"],
+        status=row["status"],
+        mailed_at=row.get("mailed_at"),
+    )
 
 
 def check_new_mailing(db: Database, mid: str, name: str) -> None:
@@ -95,12 +102,21 @@ def create_mailing(
     now = db.clock()
     with db.write() as conn:
         try:
-            mailing_id = new_id(conn.execute(
-                mailings.insert().values(
-                    mailer_id=mailer["id"], name=name, stid=stid, barcode_id=barcode_id, status="created",
-                    created_at=now, mailed_at=None, source_file=source_file[:500], piece_count=total,
+            mailing_id = new_id(
+                conn.execute(
+                    mailings.insert().values(
+                        mailer_id=mailer["id"],
+                        name=name,
+                        stid=stid,
+                        barcode_id=barcode_id,
+                        status="created",
+                        created_at=now,
+                        mailed_at=None,
+                        source_file=source_file[:500],
+                        piece_count=total,
+                    )
                 )
-            ))  # fmt: skip
+            )
         except Exception as exc:  # a concurrent import took the name between our check and here
             if "unique" in str(exc).lower():
                 raise ConflictError(
@@ -113,11 +129,26 @@ def create_mailing(
         batch: list[tuple[object, ...]] = []
         done = 0
         for serial, rec in zip(reservation, records, strict=True):
-            batch.append((
-                mailing_id, serial, f"{prefix}{serial:0{width}d}", rec.routing, rec.name, rec.company,
-                rec.address1, rec.address2, rec.city, rec.state, rec.zip5, rec.zip4, rec.delivery_point,
-                to_json(rec.extra) if rec.extra else "{}", rec.row, stamp,
-            ))  # fmt: skip
+            batch.append(
+                (
+                    mailing_id,
+                    serial,
+                    f"{prefix}{serial:0{width}d}",
+                    rec.routing,
+                    rec.name,
+                    rec.company,
+                    rec.address1,
+                    rec.address2,
+                    rec.city,
+                    rec.state,
+                    rec.zip5,
+                    rec.zip4,
+                    rec.delivery_point,
+                    to_json(rec.extra) if rec.extra else "{}",
+                    rec.row,
+                    stamp,
+                )
+            )
             if len(batch) >= BATCH:
                 done += _insert_pieces(conn, batch)
                 batch = []
@@ -135,9 +166,23 @@ def create_mailing(
 
 _EXTRA_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 _PIECE_INSERT_COLUMNS = (
-    "mailing_id", "serial", "tracking", "routing", "name", "company", "address1", "address2", "city",
-    "state", "zip5", "zip4", "delivery_point", "extra", "source_row", "created_at",
-)  # fmt: skip
+    "mailing_id",
+    "serial",
+    "tracking",
+    "routing",
+    "name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip5",
+    "zip4",
+    "delivery_point",
+    "extra",
+    "source_row",
+    "created_at",
+)
 
 
 def _insert_pieces(conn: Connection, batch: list[tuple[object, ...]]) -> int:
@@ -200,12 +245,31 @@ def list_mailings(db: Database) -> list[MailingSummary]:
 def _stored(row: RowMapping) -> StoredPiece:
     tracking, routing = row["tracking"], row["routing"]
     extra = json.loads(row["extra"]) if row["extra"] and row["extra"] != "{}" else {}
-    address = AddressRecord(row["source_row"] or 0, row["name"], row["company"], row["address1"], row["address2"],
-                            row["city"], row["state"], row["zip5"], row["zip4"], row["delivery_point"],
-                            extra or None)  # fmt: skip
-    return StoredPiece(address, tracking, routing, encode_tracking(tracking, routing), mailing=row["mailing_name"],
-                       serial=tracking[5 + len(row["mid"]) :], id=row["id"], created_at=row["created_at"],
-                       mailed_at=row["mailed_at"], extra=extra)  # fmt: skip
+    address = AddressRecord(
+        row=row["source_row"] or 0,
+        name=row["name"],
+        company=row["company"],
+        address1=row["address1"],
+        address2=row["address2"],
+        city=row["city"],
+        state=row["state"],
+        zip5=row["zip5"],
+        zip4=row["zip4"],
+        delivery_point=row["delivery_point"],
+        extra=extra or None,
+    )
+    return StoredPiece(
+        address=address,
+        tracking=tracking,
+        routing=routing,
+        bars=encode_tracking(tracking, routing),
+        mailing=row["mailing_name"],
+        serial=tracking[5 + len(row["mid"]) :],
+        id=row["id"],
+        created_at=row["created_at"],
+        mailed_at=row["mailed_at"],
+        extra=extra,
+    )
 
 
 def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> Iterator[StoredPiece]:

@@ -51,8 +51,12 @@ def piece_id_for(conn: Connection, imb: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: datetime,
-                known: dict[str, int | None] | None = None) -> int:  # fmt: skip
+def store_scans(
+    conn: Connection,
+    records: Sequence[ScanRecord],
+    fetched_at: datetime,
+    known: dict[str, int | None] | None = None,
+) -> int:
     """Store scans idempotently (dedupe key unique); orphans are kept with no piece.
 
     ``known`` maps IMbs whose piece the caller has looked up already (a lookup resolves its piece once).
@@ -62,23 +66,49 @@ def store_scans(conn: Connection, records: Sequence[ScanRecord], fetched_at: dat
     for rec in records:
         if rec.imb not in ids:
             ids[rec.imb] = piece_id_for(conn, rec.imb)
-        rows.append({
-            "piece_id": ids[rec.imb], "imb": rec.imb, "scan_time": rec.scan_time, "scan_time_text": rec.scan_time_text,
-            "op_code": rec.op_code, "facility_zip": rec.facility_zip, "facility_name": rec.facility_name,
-            "machine": rec.machine, "source": rec.source, "raw_payload": rec.raw_payload, "fetched_at": fetched_at,
-            "dedupe_key": rec.dedupe_key,
-        })  # fmt: skip
+        rows.append(
+            {
+                "piece_id": ids[rec.imb],
+                "imb": rec.imb,
+                "scan_time": rec.scan_time,
+                "scan_time_text": rec.scan_time_text,
+                "op_code": rec.op_code,
+                "facility_zip": rec.facility_zip,
+                "facility_name": rec.facility_name,
+                "machine": rec.machine,
+                "source": rec.source,
+                "raw_payload": rec.raw_payload,
+                "fetched_at": fetched_at,
+                "dedupe_key": rec.dedupe_key,
+            }
+        )
     return _insert_ignore(conn, scans, rows)
 
 
-def log_lookup(conn: Connection, imb: str, requested_at: datetime, outcome: str, http_status: int | None,
-               scan_count: int, error: str = "", *, piece_id: int | bool | None = False) -> None:  # fmt: skip
+def log_lookup(
+    conn: Connection,
+    imb: str,
+    requested_at: datetime,
+    outcome: str,
+    http_status: int | None,
+    scan_count: int,
+    error: str = "",
+    *,
+    piece_id: int | bool | None = False,
+) -> None:
     """One line of the lookup log; ``piece_id`` when the caller resolved the piece already (False: look it up)."""
     pid = piece_id_for(conn, imb) if piece_id is False else piece_id
-    conn.execute(lookups.insert().values(
-        piece_id=pid, imb=imb, requested_at=requested_at, outcome=outcome,
-        http_status=http_status, scan_count=scan_count, error=error[:2000],
-    ))  # fmt: skip
+    conn.execute(
+        lookups.insert().values(
+            piece_id=pid,
+            imb=imb,
+            requested_at=requested_at,
+            outcome=outcome,
+            http_status=http_status,
+            scan_count=scan_count,
+            error=error[:2000],
+        )
+    )
 
 
 def scans_for(db: Database, imb: str) -> list[RowMapping]:
@@ -115,14 +145,20 @@ def refresh_candidates(db: Database, mailing: str | None = None) -> list[RowMapp
     )
     query = (
         select(
-            pieces.c.id, pieces.c.tracking, pieces.c.routing, pieces.c.created_at, mailings.c.mailed_at,
-            mailings.c.name.label("mailing"), last_scan.c.last_scan, last_lookup.c.last_lookup,
+            pieces.c.id,
+            pieces.c.tracking,
+            pieces.c.routing,
+            pieces.c.created_at,
+            mailings.c.mailed_at,
+            mailings.c.name.label("mailing"),
+            last_scan.c.last_scan,
+            last_lookup.c.last_lookup,
         )
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
         .outerjoin(last_scan, last_scan.c.piece_id == pieces.c.id)
         .outerjoin(last_lookup, last_lookup.c.piece_id == pieces.c.id)
         .order_by(pieces.c.id)
-    )  # fmt: skip
+    )
     if mailing is not None:
         query = query.where(mailings.c.name == mailing)
     with db.read() as conn:
@@ -141,17 +177,28 @@ def find_piece(db: Database, key: str) -> RowMapping | None:
     """A piece by full IMb, 20-digit tracking code, or serial (newest match)."""
     key = key.strip()
     cond = (
-        and_(pieces.c.tracking == key[:20], pieces.c.routing == key[20:]) if len(key) > 20
-        else pieces.c.tracking == key if len(key) == 20
+        and_(pieces.c.tracking == key[:20], pieces.c.routing == key[20:])
+        if len(key) > 20
+        else pieces.c.tracking == key
+        if len(key) == 20
         else func.substr(pieces.c.tracking, 21 - len(key), len(key)) == key
-    )  # fmt: skip
+    )
     with db.read() as conn:
-        return conn.execute(
-            select(pieces, mailings.c.name.label("mailing"), mailings.c.mailed_at, mailings.c.created_at.label("mailing_created"))
-            .join(mailings, mailings.c.id == pieces.c.mailing_id)
-            .where(cond)
-            .order_by(pieces.c.id.desc())
-        ).mappings().first()  # fmt: skip
+        return (
+            conn.execute(
+                select(
+                    pieces,
+                    mailings.c.name.label("mailing"),
+                    mailings.c.mailed_at,
+                    mailings.c.created_at.label("mailing_created"),
+                )
+                .join(mailings, mailings.c.id == pieces.c.mailing_id)
+                .where(cond)
+                .order_by(pieces.c.id.desc())
+            )
+            .mappings()
+            .first()
+        )
 
 
 def piece_scan_rows(conn: Connection, piece_id: int) -> list[RowMapping]:
@@ -159,16 +206,34 @@ def piece_scan_rows(conn: Connection, piece_id: int) -> list[RowMapping]:
     return list(conn.execute(select(scans).where(scans.c.piece_id == piece_id)).mappings())
 
 
-def write_status(conn: Connection, piece_id: int, *, stage: str, words: str, last_scan_at: datetime | None,
-                 scan_count: int, looked_up_at: datetime | None, last_outcome: str, expected_delivery: str = "",
-                 piece_payload: str = "") -> None:  # fmt: skip
+def write_status(
+    conn: Connection,
+    piece_id: int,
+    *,
+    stage: str,
+    words: str,
+    last_scan_at: datetime | None,
+    scan_count: int,
+    looked_up_at: datetime | None,
+    last_outcome: str,
+    expected_delivery: str = "",
+    piece_payload: str = "",
+) -> None:
     """Replace one piece's headline status (same transaction as the scans it sums up)."""
     conn.execute(piece_status.delete().where(piece_status.c.piece_id == piece_id))
-    conn.execute(piece_status.insert().values(
-        piece_id=piece_id, stage=stage, words=words[:200], last_scan_at=last_scan_at, scan_count=scan_count,
-        looked_up_at=looked_up_at, last_outcome=last_outcome, expected_delivery=expected_delivery[:10],
-        piece_payload=piece_payload,
-    ))  # fmt: skip
+    conn.execute(
+        piece_status.insert().values(
+            piece_id=piece_id,
+            stage=stage,
+            words=words[:200],
+            last_scan_at=last_scan_at,
+            scan_count=scan_count,
+            looked_up_at=looked_up_at,
+            last_outcome=last_outcome,
+            expected_delivery=expected_delivery[:10],
+            piece_payload=piece_payload,
+        )
+    )
 
 
 def status_of(conn: Connection, piece_id: int) -> RowMapping | None:
@@ -194,8 +259,9 @@ def pieces_needing_status(db: Database) -> list[int]:
         return [int(r[0]) for r in conn.execute(query)]
 
 
-def iter_scan_rows(db: Database, *, mailing: str | None = None, imb: str | None = None,
-                   chunk: int = 2000) -> Iterator[RowMapping]:  # fmt: skip
+def iter_scan_rows(
+    db: Database, *, mailing: str | None = None, imb: str | None = None, chunk: int = 2000
+) -> Iterator[RowMapping]:
     """Stored scans (of one mailing, one IMb, or all) with their mailing and recipient name, streamed."""
     query = (
         select(scans, mailings.c.name.label("mailing"), pieces.c.name.label("piece_name"))
@@ -237,17 +303,22 @@ def mailing_scans(db: Database, mailing: str) -> MailingScans:
 
     with db.read() as conn:
         m = mailing_row(conn, mailing)
-        piece_rows = list(conn.execute(select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id))
-                          .mappings())  # fmt: skip
+        piece_rows = list(
+            conn.execute(
+                select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id)
+            ).mappings()
+        )
         by_piece: dict[int, list[RowMapping]] = {}
         for s in conn.execute(
             select(scans).join(pieces, pieces.c.id == scans.c.piece_id).where(pieces.c.mailing_id == m["id"])
         ).mappings():
             by_piece.setdefault(int(s["piece_id"]), []).append(s)
         not_found = {
-            int(r[0]) for r in conn.execute(
-                select(lookups.c.piece_id).join(pieces, pieces.c.id == lookups.c.piece_id)
+            int(r[0])
+            for r in conn.execute(
+                select(lookups.c.piece_id)
+                .join(pieces, pieces.c.id == lookups.c.piece_id)
                 .where(pieces.c.mailing_id == m["id"], lookups.c.outcome == "not_found")
             )
-        }  # fmt: skip
+        }
     return MailingScans(m, piece_rows, by_piece, not_found)

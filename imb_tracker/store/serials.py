@@ -98,10 +98,14 @@ def reserve(
             cap = serial_capacity(mailer["mid"], kind)
             conn.execute(
                 serial_pools.insert().values(
-                    mailer_id=mailer["id"], kind=kind, workstation="", first_serial=1, last_serial=cap,
+                    mailer_id=mailer["id"],
+                    kind=kind,
+                    workstation="",
+                    first_serial=1,
+                    last_serial=cap,
                     next_serial=1,
                 )
-            )  # fmt: skip
+            )
             pool = _select_pool(conn, mailer["id"], kind, workstation, lock=True)
             assert pool is not None
         now = db.clock()
@@ -129,10 +133,16 @@ def reserve(
         for first, last in ranges:
             conn.execute(
                 serial_blocks.insert().values(
-                    mailer_id=mailer["id"], pool_id=pool["id"], kind=kind, first_serial=first, last_serial=last,
-                    reserved_at=now, workstation=pool["workstation"], purpose=purpose[:200],
+                    mailer_id=mailer["id"],
+                    pool_id=pool["id"],
+                    kind=kind,
+                    first_serial=first,
+                    last_serial=last,
+                    reserved_at=now,
+                    workstation=pool["workstation"],
+                    purpose=purpose[:200],
                 )
-            )  # fmt: skip
+            )
         next_serial = ranges[-1][1] + 1
         if next_serial > hi:
             next_serial = lo

@@ -35,8 +35,11 @@ class CompletionSummary:
     errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"ZIP+4 completion: {self.completed:,} routing code(s) completed ({self.from_cache:,} from the cache), "
-                f"{self.not_found:,} not found, {self.failed:,} failed" + ("; cancelled" if self.cancelled else ""))  # fmt: skip
+        return (
+            f"ZIP+4 completion: {self.completed:,} routing code(s) completed ({self.from_cache:,} from the cache), "
+            f"{self.not_found:,} not found, {self.failed:,} failed"
+            + ("; cancelled" if self.cancelled else "")
+        )
 
 
 def _key(rec: Any) -> str:
@@ -46,9 +49,15 @@ def _key(rec: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def complete_routing(db: Database, client: ApisClient, records: Sequence[R], *, clock: Callable[[], datetime],
-                     progress: Callable[[int, int], bool | None] | None = None,
-                     cancel: threading.Event | None = None) -> tuple[list[R], CompletionSummary]:  # fmt: skip
+def complete_routing(
+    db: Database,
+    client: ApisClient,
+    records: Sequence[R],
+    *,
+    clock: Callable[[], datetime],
+    progress: Callable[[int, int], bool | None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[list[R], CompletionSummary]:
     """Records (named tuples with address fields) with zip4/delivery_point filled in where USPS knows them."""
     summary = CompletionSummary()
     out: list[R] = []

@@ -60,11 +60,20 @@ def to_records(imb: str, raw_scans: Iterable[Mapping[str, Any]], source: str) ->
         opcode = str(scan.get("scan_event_code") or "").strip()
         facility_zip = str(scan.get("scan_facility_zip") or "").strip()
         machine = str(scan.get("machine_name") or "").strip()
-        records.append(ScanRecord(
-            imb=scan_imb, scan_time=when, scan_time_text=when_text, op_code=opcode[:10], facility_zip=facility_zip[:10],
-            facility_name=str(scan.get("scan_facility_name") or "")[:200], machine=machine[:50], source=source,
-            raw_payload=json.dumps(raw, sort_keys=True, default=str), dedupe_key=dedupe_key(scan_imb, when_text, opcode, facility_zip, machine),
-        ))  # fmt: skip
+        records.append(
+            ScanRecord(
+                imb=scan_imb,
+                scan_time=when,
+                scan_time_text=when_text,
+                op_code=opcode[:10],
+                facility_zip=facility_zip[:10],
+                facility_name=str(scan.get("scan_facility_name") or "")[:200],
+                machine=machine[:50],
+                source=source,
+                raw_payload=json.dumps(raw, sort_keys=True, default=str),
+                dedupe_key=dedupe_key(scan_imb, when_text, opcode, facility_zip, machine),
+            )
+        )
     return records, unusable
 
 
@@ -76,8 +85,9 @@ def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> 
         piece_id = piece_id_for(conn, result.imb)  # once per lookup, for the scans, the log and the status
         new = store_scans(conn, records, requested_at, known={result.imb: piece_id})
         note = f"{unusable} scan(s) without a readable time" if unusable else ""
-        log_lookup(conn, result.imb, requested_at, outcome, result.http_status, len(records), note,
-                   piece_id=piece_id)  # fmt: skip
+        log_lookup(
+            conn, result.imb, requested_at, outcome, result.http_status, len(records), note, piece_id=piece_id
+        )
         if piece_id is not None:
             update_status(conn, piece_id, requested_at, outcome, requested_at, result.data)
     return len(records), new
@@ -91,8 +101,9 @@ def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, er
             update_status(conn, piece_id, requested_at, outcome, requested_at)
 
 
-def refresh_piece_status(conn: Connection, imb: str, when: datetime, outcome: str | None,
-                         piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
+def refresh_piece_status(
+    conn: Connection, imb: str, when: datetime, outcome: str | None, piece_data: dict[str, Any] | None = None
+) -> None:
     piece_id = piece_id_for(conn, imb)
     if piece_id is not None:
         update_status(conn, piece_id, when, outcome, when, piece_data)

@@ -23,8 +23,15 @@ class Plan:
     total: int
 
 
-def plan_refresh(db: Database, now: datetime, mailing: str | None = None, *, window_days: int = 30,
-                 unseen_days: int = 21, min_interval: timedelta = timedelta(minutes=60)) -> Plan:  # fmt: skip
+def plan_refresh(
+    db: Database,
+    now: datetime,
+    mailing: str | None = None,
+    *,
+    window_days: int = 30,
+    unseen_days: int = 21,
+    min_interval: timedelta = timedelta(minutes=60),
+) -> Plan:
     due: list[tuple[datetime, str]] = []
     recent = past = 0
     rows = refresh_candidates(db, mailing)

@@ -51,10 +51,18 @@ class RefreshSummary:
         return text
 
 
-def refresh(db: Database, client: IvClient, imbs: list[str], *, clock: Callable[[], datetime],
-            progress: Progress | None = None, cancel: threading.Event | None = None,
-            max_lookups: int | None = None, workers: int = 4,
-            thread_setup: Callable[[], None] | None = None) -> RefreshSummary:  # fmt: skip
+def refresh(
+    db: Database,
+    client: IvClient,
+    imbs: list[str],
+    *,
+    clock: Callable[[], datetime],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    max_lookups: int | None = None,
+    workers: int = 4,
+    thread_setup: Callable[[], None] | None = None,
+) -> RefreshSummary:
     """Look up ``imbs`` with a few worker threads sharing one client, token and rate limit.
 
     Workers let the quota be used while one of them waits out a backoff; each

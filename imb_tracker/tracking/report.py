@@ -69,8 +69,16 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
         last = max((v.when for v in views), default=None)
         sort = min((v.when for v in views if v.stage in ("carrier_sort", "delivery_implied")), default=None)
         days = (sort - start).total_seconds() / 86400 if sort else None
-        summary = PieceSummary(p["tracking"] + p["routing"], p["name"] or p["company"], p["state"], status.stage,
-                               status.words, first, last, days)  # fmt: skip
+        summary = PieceSummary(
+            imb=p["tracking"] + p["routing"],
+            name=p["name"] or p["company"],
+            state=p["state"],
+            stage=status.stage,
+            words=status.words,
+            first_scan=first,
+            last_scan=last,
+            days_to_carrier_sort=days,
+        )
         report.rows.append(summary)
         report.by_stage[status.stage] += 1
         if first and (report.first_scan is None or first < report.first_scan):
@@ -90,13 +98,17 @@ def report_lines(report: MailingReport) -> list[str]:
     for stage, count in sorted(report.by_stage.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {count:>6,}  {stage}")
     if report.first_scan:
-        lines.append(f"first scan {report.first_scan:%Y-%m-%d %H:%M}, last scan {report.last_scan:%Y-%m-%d %H:%M} "
-                     "(times as reported by USPS)")  # fmt: skip
+        lines.append(
+            f"first scan {report.first_scan:%Y-%m-%d %H:%M}, last scan {report.last_scan:%Y-%m-%d %H:%M} "
+            "(times as reported by USPS)"
+        )
     median = report.median_days()
     if median is not None:
-        lines.append(f"days from mailing to carrier sort: median {median:.1f}, "
-                     f"range {min(report.days_to_carrier_sort):.1f}-{max(report.days_to_carrier_sort):.1f} "
-                     f"({len(report.days_to_carrier_sort):,} pieces)")  # fmt: skip
+        lines.append(
+            f"days from mailing to carrier sort: median {median:.1f}, "
+            f"range {min(report.days_to_carrier_sort):.1f}-{max(report.days_to_carrier_sort):.1f} "
+            f"({len(report.days_to_carrier_sort):,} pieces)"
+        )
         for state, values in sorted(report.by_state.items()):
             lines.append(f"  {state}: median {statistics.median(values):.1f} days ({len(values)} pieces)")
     if report.stalled:
@@ -121,8 +133,16 @@ REPORT_COLUMNS = (
 def report_rows(report: MailingReport) -> Iterable[list[str]]:
     """One row per piece, as ``imb-tracker report --csv`` and the Reports page export write it."""
     for r in report.rows:
-        yield [r.imb, r.name, r.state, r.stage, r.words, str(r.first_scan or ""), str(r.last_scan or ""),
-               f"{r.days_to_carrier_sort:.2f}" if r.days_to_carrier_sort is not None else ""]  # fmt: skip
+        yield [
+            r.imb,
+            r.name,
+            r.state,
+            r.stage,
+            r.words,
+            str(r.first_scan or ""),
+            str(r.last_scan or ""),
+            f"{r.days_to_carrier_sort:.2f}" if r.days_to_carrier_sort is not None else "",
+        ]
 
 
 def histogram(values: list[float], width: float = 1.0) -> list[tuple[str, int]]:

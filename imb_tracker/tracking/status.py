@@ -32,8 +32,15 @@ STAGE_WORDS = {
     "window_passed": "No scans recorded; the USPS tracking window may have passed",
     "unknown": "Scanned by USPS",
 }
-STAGE_ORDER = ["not_seen", "origin", "transit", "destination", "carrier_sort", "expected_delivered",
-               "delivery_implied"]  # fmt: skip
+STAGE_ORDER = [
+    "not_seen",
+    "origin",
+    "transit",
+    "destination",
+    "carrier_sort",
+    "expected_delivered",
+    "delivery_implied",
+]
 RETENTION_DAYS = 30
 _PHASE = re.compile(r"^\s*(phase\s*\d+[a-z]?|f?pars)\b", re.IGNORECASE)
 
@@ -101,8 +108,15 @@ def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
         words = f"{words} ({opcode_table()[code].lower()})" if phase else opcode_table()[code]
     if implied and stage != "delivery_implied":
         words += " — implied by USPS rules, not a scan"
-    facility = ", ".join(p for p in (scan.get("scan_facility_name"), scan.get("scan_facility_city"),
-                                     scan.get("scan_facility_state")) if p)  # fmt: skip
+    facility = ", ".join(
+        p
+        for p in (
+            scan.get("scan_facility_name"),
+            scan.get("scan_facility_city"),
+            scan.get("scan_facility_state"),
+        )
+        if p
+    )
     return ScanView(when, when_text, stage, words, code, facility, implied)
 
 
@@ -127,9 +141,14 @@ def in_order(views: list[ScanView]) -> list[ScanView]:
     return sorted(views, key=lambda v: (v.when, v.opcode))
 
 
-def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | None,
-                 expected_delivery: date | None = None, usps_says_not_found: bool = False,
-                 stalled_days: int = 5) -> PieceStatus:  # fmt: skip
+def piece_status(
+    scans: list[ScanView],
+    now: datetime,
+    mailed_at: datetime | None,
+    expected_delivery: date | None = None,
+    usps_says_not_found: bool = False,
+    stalled_days: int = 5,
+) -> PieceStatus:
     """The headline status of a piece from its stored scans."""
     if not scans:
         if mailed_at is not None and now - mailed_at > timedelta(days=10):
@@ -147,6 +166,10 @@ def piece_status(scans: list[ScanView], now: datetime, mailed_at: datetime | Non
     else:
         window = f"USPS keeps data until about {keeps_until:%Y-%m-%d}"
     if is_stalled(stage, last.when, now, stalled_days):
-        return PieceStatus("stalled", f"{STAGE_WORDS['stalled']} since {last.when_text} ({STAGE_WORDS[stage].lower()})",
-                           last.when, window)  # fmt: skip
+        return PieceStatus(
+            "stalled",
+            f"{STAGE_WORDS['stalled']} since {last.when_text} ({STAGE_WORDS[stage].lower()})",
+            last.when,
+            window,
+        )
     return PieceStatus(stage, STAGE_WORDS.get(stage, last.words), last.when, window)

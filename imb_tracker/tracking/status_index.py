@@ -31,8 +31,14 @@ log = logging.getLogger(__name__)
 NEVER_STALLED = 1_000_000  # days
 
 
-def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str | None = None,
-                  looked_up_at: datetime | None = None, piece_data: dict[str, Any] | None = None) -> None:  # fmt: skip
+def update_status(
+    conn: Connection,
+    piece_id: int,
+    now: datetime,
+    outcome: str | None = None,
+    looked_up_at: datetime | None = None,
+    piece_data: dict[str, Any] | None = None,
+) -> None:
     """Recompute one piece's status from all its stored scans.
 
     ``outcome`` is the latest lookup's (None keeps the previous one, e.g. for a scan file import).
@@ -50,18 +56,36 @@ def update_status(conn: Connection, piece_id: int, now: datetime, outcome: str |
         looked_up_at = previous["looked_up_at"] if previous else None
     views = scan_views(piece_scan_rows(conn, piece_id))
     if not views and outcome not in ("ok", "not_found", "no_data"):
-        stage, words = ("not_seen", STAGE_WORDS["not_seen"]) if previous is None else (
-            previous["stage"], previous["words"])  # fmt: skip
+        stage, words = (
+            ("not_seen", STAGE_WORDS["not_seen"])
+            if previous is None
+            else (previous["stage"], previous["words"])
+        )
     else:
         # Stalled is a matter of time, decided when shown (tracking.status.is_stalled): store the stage
         # the scans reached, never "stalled".
-        status = piece_status(views, now, None, _date(expected), outcome == "not_found" and not views,
-                              stalled_days=NEVER_STALLED)  # fmt: skip
+        status = piece_status(
+            views,
+            now,
+            None,
+            _date(expected),
+            outcome == "not_found" and not views,
+            stalled_days=NEVER_STALLED,
+        )
         words = STAGE_WORDS.get(status.stage, status.words)
         stage = status.stage
-    write_status(conn, piece_id, stage=stage, words=words, last_scan_at=max((v.when for v in views), default=None),
-                 scan_count=len(views), looked_up_at=looked_up_at, last_outcome=outcome, expected_delivery=expected,
-                 piece_payload=payload)  # fmt: skip
+    write_status(
+        conn,
+        piece_id,
+        stage=stage,
+        words=words,
+        last_scan_at=max((v.when for v in views), default=None),
+        scan_count=len(views),
+        looked_up_at=looked_up_at,
+        last_outcome=outcome,
+        expected_delivery=expected,
+        piece_payload=payload,
+    )
 
 
 def _date(text: str) -> date | None:

@@ -205,8 +205,13 @@ def _parse(response: httpx.Response) -> StandardAddress:
     zip4 = str(addr.get("ZIPPlus4") or "")
     dp = str(info.get("deliveryPoint") or "") if dpv == "Y" and len(zip4) == 4 else ""
     return StandardAddress(
-        street=str(addr.get("streetAddress") or ""), secondary=str(addr.get("secondaryAddress") or ""),
-        city=str(addr.get("city") or ""), state=str(addr.get("state") or ""), zip5=str(addr.get("ZIPCode") or ""),
-        zip4=zip4 if len(zip4) == 4 and zip4.isdigit() else "", delivery_point=dp if len(dp) == 2 and dp.isdigit() else "",
-        dpv=dpv, raw=response.text,
-    )  # fmt: skip
+        street=str(addr.get("streetAddress") or ""),
+        secondary=str(addr.get("secondaryAddress") or ""),
+        city=str(addr.get("city") or ""),
+        state=str(addr.get("state") or ""),
+        zip5=str(addr.get("ZIPCode") or ""),
+        zip4=zip4 if len(zip4) == 4 and zip4.isdigit() else "",
+        delivery_point=dp if len(dp) == 2 and dp.isdigit() else "",
+        dpv=dpv,
+        raw=response.text,
+    )

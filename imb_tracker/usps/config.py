@@ -24,15 +24,19 @@ class Environment:
 
 ENVIRONMENTS = {
     "production": Environment(
-        "production", "https://services.usps.com/oauth", "https://iv.usps.com/ivws_api/informedvisapi",
+        "production",
+        "https://services.usps.com/oauth",
+        "https://iv.usps.com/ivws_api/informedvisapi",
         "https://apis.usps.com",
     ),
     # IV-MTR "CAT" and the USPS APIs "TEM" test hosts (iv-api.md §2.2, §3.1).
     "test": Environment(
-        "test", "https://cat-services.usps.com/oauth", "https://qiv.usps.com/ivws_api/informedvisapi",
+        "test",
+        "https://cat-services.usps.com/oauth",
+        "https://qiv.usps.com/ivws_api/informedvisapi",
         "https://apis-tem.usps.com",
     ),
-}  # fmt: skip
+}
 
 
 def sandbox_environment(base_url: str) -> Environment:

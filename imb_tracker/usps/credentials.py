@@ -49,8 +49,10 @@ def load_iv() -> IvCredentials:
         user = keyring.get_password(SERVICE, "iv_username")
         password = keyring.get_password(SERVICE, "iv_password") if user else None
     except keyring_error as exc:
-        raise CredentialsError(f"the system keyring is not available ({type(exc).__name__}); set "
-                               f"{ENV['iv_username']} and {ENV['iv_password']} instead") from None  # fmt: skip
+        raise CredentialsError(
+            f"the system keyring is not available ({type(exc).__name__}); set "
+            f"{ENV['iv_username']} and {ENV['iv_password']} instead"
+        ) from None
     if not user or not password:
         raise CredentialsError(
             "no USPS Business Customer Gateway credentials saved; run: imb-tracker credentials set"
@@ -64,8 +66,10 @@ def save_iv(username: str, password: str) -> None:
         keyring.set_password(SERVICE, "iv_username", username)
         keyring.set_password(SERVICE, "iv_password", password)
     except keyring_error as exc:
-        raise CredentialsError(f"the system keyring refused to store the password ({type(exc).__name__}); on a "
-                               f"headless machine use {ENV['iv_username']} / {ENV['iv_password']}") from None  # fmt: skip
+        raise CredentialsError(
+            f"the system keyring refused to store the password ({type(exc).__name__}); on a "
+            f"headless machine use {ENV['iv_username']} / {ENV['iv_password']}"
+        ) from None
 
 
 def clear_iv() -> bool:

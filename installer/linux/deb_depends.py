@@ -98,8 +98,7 @@ def main() -> int:
         log.warning("%s was not found on the build machine", name)
     glibc = platform.libc_ver()[1]
     parts = [f"libc6 (>= {glibc})" if name == "libc6" and glibc else name for name in sorted(packages)]
-    log.info("%d ELF files use %d system libraries from %d packages", len(elves), len(system),
-             len(packages))  # fmt: skip
+    log.info("%d ELF files use %d system libraries from %d packages", len(elves), len(system), len(packages))
     sys.stdout.write(", ".join(parts) + "\n")
     return 0
 
