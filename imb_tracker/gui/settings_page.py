@@ -88,6 +88,14 @@ class SettingsPage(QWidget):
         f.addRow(row)
         f.addRow(self.login_result)
         f.addRow("&Quota", self.quota)
+        self.min_interval = QSpinBox()
+        self.min_interval.setRange(0, 7 * 24 * 60)
+        self.min_interval.setSuffix(" minutes before a letter is asked about again")
+        self.min_interval.setAccessibleName("Minimum time between lookups of one letter")
+        self.min_interval.setToolTip(
+            "A refresh skips letters looked up this recently (the command line's refresh too)"
+        )
+        f.addRow("&Min. interval", self.min_interval)
         grid.addWidget(usps, 0, 0)
 
         mailer = QGroupBox("Mailer")
@@ -164,7 +172,8 @@ class SettingsPage(QWidget):
         self.stalled.setSuffix(" days without a scan")
         self.stalled.setAccessibleName("Stalled after")
         f.addRow("Stalled after", self.stalled)
-        paths = QLabel(f"Data: {ctx.paths.data}<br>Settings: {ctx.store.path}<br>Logs: {ctx.paths.logs}")
+        paths = QLabel(f"Data: {ctx.paths.data}<br>Settings: {ctx.store.file.path}<br>Logs: {ctx.paths.logs}")
+        paths.setToolTip("The settings file is shared with the command line: imb-tracker settings show")
         paths.setWordWrap(True)
         f.addRow(paths)
         grid.addWidget(tracking, 1, 1)
@@ -191,6 +200,7 @@ class SettingsPage(QWidget):
         s = self.ctx.settings
         self.mode.setCurrentIndex(max(self.mode.findData(s.usps_env), 0))
         self.quota.setValue(s.iv_quota_per_minute)
+        self.min_interval.setValue(s.refresh_min_interval_minutes)
         self.template.setCurrentIndex(max(self.template.findData(s.envelope_template), 0))
         self.position.setCurrentIndex(max(self.position.findData(s.imb_position), 0))
         self.digits.setChecked(s.human_readable)
@@ -249,6 +259,7 @@ class SettingsPage(QWidget):
             return
         s.usps_env = str(self.mode.currentData())
         s.iv_quota_per_minute = self.quota.value()
+        s.refresh_min_interval_minutes = self.min_interval.value()
         s.envelope_template = str(self.template.currentData())
         s.imb_position = str(self.position.currentData())
         s.human_readable = self.digits.isChecked()
