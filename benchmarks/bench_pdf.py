@@ -33,14 +33,12 @@ from itertools import islice
 database = open_database(db)
 start = time.perf_counter()
 if mode == "ours":
-    from imb_tracker.layout.envelopes import EnvelopeOptions, EnvelopePiece, check_envelopes, render_envelopes
+    from imb_tracker.layout.envelopes import EnvelopeOptions, check_envelopes, render_envelopes
     from imb_tracker.layout.templates import envelope_template
     t = envelope_template("10")
     opts = EnvelopeOptions(return_lines=("ACME CHARITY", "PO BOX 100", "SPRINGFIELD IL 62704-0100"))
     def pieces():
-        for r in islice(iter_pieces(database, "bench"), n):
-            yield EnvelopePiece(r["name"], r["company"], r["address1"], r["address2"], r["city"], r["state"],
-                                r["zip"], r["zip4"], r["bars"], r["imb"])
+        return islice(iter_pieces(database, "bench"), n)  # the stored pieces are what the layout draws
     problems = sum(1 for _ in check_envelopes(t, opts, pieces()))
     assert problems == 0, problems
     render_envelopes(t, opts, pieces(), Path(out), n)
@@ -54,11 +52,11 @@ else:
         for k, line in enumerate(("ACME CHARITY", "PO BOX 100", "SPRINGFIELD IL 62704-0100")):
             c.drawString(25.2, 270 - k * 10.35, line)
         c.setFont("Helvetica", 10)
-        lines = [r["name"].upper(), (r["address1"] + " " + r["address2"]).strip().upper(),
-                 f"{r['city'].upper()} {r['state']}  {r['zip']}-{r['zip4']}"]
+        lines = [r.name.upper(), (r.address1 + " " + r.address2).strip().upper(),
+                 f"{r.city.upper()} {r.state}  {r.zip5}-{r.zip4}"]
         for k, line in enumerate(lines):
             c.drawString(270, 120 - k * 12, line)
-        geo = barcode_geometry(r["bars"])
+        geo = barcode_geometry(r.bars)
         p = c.beginPath()
         for b in geo.bars:
             p.rect(270 + b.x, 140 + b.y, b.width, b.height)

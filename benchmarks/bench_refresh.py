@@ -55,7 +55,7 @@ def main() -> None:
         ]
         create_mailing(db, "123456", "bench", recs)
         mark_mailed(db, "bench", srv.sandbox.clock.now())
-        imbs = [str(r["imb"]) for r in iter_pieces(db, "bench")]
+        imbs = [p.imb for p in iter_pieces(db, "bench")]
         for start in range(0, len(imbs), 1000):
             httpx.post(
                 f"{srv.url}/sandbox/pieces",
