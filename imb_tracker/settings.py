@@ -88,30 +88,28 @@ class Settings:
 # ---------------------------------------------------------------- keys for `settings set`
 
 
-def _int(low: int, high: int) -> Any:
-    def parse(key: str, text: str) -> int:
+def _number(kind: type[int] | type[float], low: float, high: float) -> Any:
+    """A parser for a whole number (``int``) or a number (``float``) between ``low`` and ``high``."""
+    what = "a whole number" if kind is int else "a number"
+
+    def parse(key: str, text: str) -> int | float:
         try:
-            value = int(text)
+            value = kind(text)
         except ValueError:
-            raise SettingsError(key, f"{text!r} is not a whole number; give {low}–{high}") from None
-        if not low <= value <= high:
-            raise SettingsError(key, f"{value} is out of range; give {low}–{high}")
-        return value
-
-    return parse
-
-
-def _float(low: float, high: float) -> Any:
-    def parse(key: str, text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise SettingsError(key, f"{text!r} is not a number; give {low:g} to {high:g}") from None
+            raise SettingsError(key, f"{text!r} is not {what}; give {low:g} to {high:g}") from None
         if not low <= value <= high:
             raise SettingsError(key, f"{value:g} is out of range; give {low:g} to {high:g}")
         return value
 
     return parse
+
+
+def _int(low: int, high: int) -> Any:
+    return _number(int, low, high)
+
+
+def _float(low: float, high: float) -> Any:
+    return _number(float, low, high)
 
 
 def _bool(key: str, text: str) -> bool:

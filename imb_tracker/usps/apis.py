@@ -22,7 +22,7 @@ import httpx
 
 from .config import Environment
 from .errors import AuthError, NotFoundError, RateLimitedError, ServiceUnavailableError, UspsError
-from .http import HostRegistry, HostSession, hosts, secret_key
+from .http import HostRegistry, HostSession, registry_for, secret_key
 from .ratelimit import Quota, RateLimiter
 
 log = logging.getLogger(__name__)
@@ -114,14 +114,7 @@ class ApisClient:
         timeout: float | None = None,
     ) -> None:
         self.env = env
-        # A test transport, sleep or timeout gets a registry of its own; the rest share the process's.
-        self._own_registry = registry is None and (transport, sleep, timeout) != (None, None, None)
-        if registry is None:
-            registry = (
-                HostRegistry(transport=transport, sleep=sleep or time.sleep, timeout=timeout or 20.0)
-                if self._own_registry
-                else hosts
-            )
+        registry, self._own_registry = registry_for(registry, transport, sleep, timeout)
         self.registry = registry
         # The token endpoint and Addresses sit on one host but are counted apart: sign-ins are not look-ups.
         self.session = registry.session(

@@ -273,3 +273,21 @@ def secret_key(*parts: str) -> str:
 
 #: The process's sessions: every client made without a test transport shares these.
 hosts = HostRegistry()
+
+
+def registry_for(
+    registry: HostRegistry | None,
+    transport: httpx.BaseTransport | None,
+    sleep: Callable[[float], None] | None,
+    timeout: float | None,
+) -> tuple[HostRegistry, bool]:
+    """The registry a client uses, and whether it is the client's own (to close with it).
+
+    Given one: that.  A test transport, sleep function or timeout: a registry of the client's own.
+    Otherwise the process's :data:`hosts`, shared by every client.
+    """
+    if registry is not None:
+        return registry, False
+    if (transport, sleep, timeout) != (None, None, None):
+        return HostRegistry(transport=transport, sleep=sleep or time.sleep, timeout=timeout or 20.0), True
+    return hosts, False

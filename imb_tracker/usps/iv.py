@@ -25,7 +25,7 @@ import httpx
 
 from .config import Environment
 from .errors import AccessDeniedError, AuthError, ServiceUnavailableError, UspsError
-from .http import HostRegistry, HostSession, hosts, secret_key
+from .http import HostRegistry, HostSession, registry_for, secret_key
 from .ratelimit import Quota, RateLimiter
 
 log = logging.getLogger(__name__)
@@ -207,14 +207,7 @@ class IvClient:
         timeout: float | None = None,
     ) -> None:
         self.env = env
-        # A test transport, sleep or timeout gets a registry of its own; the rest share the process's.
-        self._own_registry = registry is None and (transport, sleep, timeout) != (None, None, None)
-        if registry is None:
-            registry = (
-                HostRegistry(transport=transport, sleep=sleep or time.sleep, timeout=timeout or 20.0)
-                if self._own_registry
-                else hosts
-            )
+        registry, self._own_registry = registry_for(registry, transport, sleep, timeout)
         self.registry = registry
         self.session = registry.session(env.iv_api_url, quota or Quota(per_minute=60), service="USPS IV-MTR")
         auth_session = registry.session(env.iv_auth_url, None, service="the USPS sign-in service")
