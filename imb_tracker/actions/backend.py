@@ -18,23 +18,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imb_tracker.app import AppPaths
 from imb_tracker.errors import CancelledError
-from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
-from imb_tracker.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from imb_tracker.settings import NAMED_MODES, Settings
 from imb_tracker.store import open_database
 from imb_tracker.store.engine import Database, utcnow
 from imb_tracker.store.mailings import iter_pieces, list_mailings
-from imb_tracker.usps.apis import ApisClient
 from imb_tracker.usps.config import Environment, environment, sandbox_environment
 from imb_tracker.usps.credentials import load_api, load_iv
-from imb_tracker.usps.http import hosts
-from imb_tracker.usps.iv import IvClient
 from imb_tracker.usps.ratelimit import Quota
 
 from .errors import ActionError
+
+if TYPE_CHECKING:
+    from imb_tracker.sandbox import SandboxServer
+    from imb_tracker.usps.apis import ApisClient
+    from imb_tracker.usps.iv import IvClient
+
+# The stand-in (http.server) and the HTTP clients (httpx) load when first used, not with this module:
+# every command opens a backend, and ``imb-tracker import`` should not pay for them.
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,8 @@ class UspsBackend:
         self._server: SandboxServer | None = None
         self._demo_days = demo_days_ahead
         if self.demo:
+            from imb_tracker.sandbox import SandboxServer  # noqa: PLC0415 - see the note at the top
+
             self._server = SandboxServer(0).start()
             self._server.sandbox.clock.advance(timedelta(days=demo_days_ahead))
             log.info("demo mode: USPS stand-in at %s", self._server.url)
@@ -131,6 +137,9 @@ class UspsBackend:
 
     def iv_client(self) -> IvClient:
         """A new IV client with the saved (or demo) sign-in; raises CredentialsError when none is saved."""
+        from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME  # noqa: PLC0415
+        from imb_tracker.usps.iv import IvClient  # noqa: PLC0415
+
         if self._server is not None:
             return IvClient(self.environment(), DEMO_USERNAME, DEMO_PASSWORD, quota=self.quota)
         creds = load_iv()
@@ -138,10 +147,15 @@ class UspsBackend:
 
     def iv_client_for(self, username: str, password: str) -> IvClient:
         """A client for credentials typed into a form (Test connection before saving)."""
+        from imb_tracker.usps.iv import IvClient  # noqa: PLC0415
+
         return IvClient(self.environment(), username, password, quota=self.quota)
 
     def apis_client(self) -> ApisClient:
         """An Addresses client with the saved (or demo) API key; demo mode has no hourly quota to keep."""
+        from imb_tracker.sandbox.server import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: PLC0415
+        from imb_tracker.usps.apis import ApisClient  # noqa: PLC0415
+
         if self._server is not None:
             return ApisClient(self.environment(), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, quota=self.quota)
         key, secret = load_api()
@@ -186,6 +200,8 @@ class UspsBackend:
 
     def close(self) -> None:
         if self._server is not None:
+            from imb_tracker.usps.http import hosts  # noqa: PLC0415
+
             hosts.forget(self._server.url)
             self._server.stop()
             self._server = None

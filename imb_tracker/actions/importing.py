@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imb_tracker.imb import stid_table
 from imb_tracker.mail import ListResult, read_list
@@ -26,10 +27,12 @@ from imb_tracker.mail.reader import RawTable, open_list
 from imb_tracker.records import AddressRecord
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
-from imb_tracker.tracking.addresses import CompletionSummary, complete_routing
 
 from .backend import UspsBackend
 from .errors import ActionError
+
+if TYPE_CHECKING:
+    from imb_tracker.tracking.addresses import CompletionSummary
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,8 @@ def save(
     if complete_zip4:
         if backend is None:
             raise ActionError("ZIP+4 completion needs a USPS environment (--usps, or demo mode)")
+        from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415 - httpx only when used
+
         client = backend.apis_client()
         try:
             records, completion = complete_routing(
