@@ -185,3 +185,28 @@ def test_usps_demo_works_in_the_cli_as_in_the_window(tmp_path: Path) -> None:
         "imb-tracker: error: --usps: unknown USPS environment 'nowhere'; use production, test, demo or a "
         "base URL such as http://127.0.0.1:8080"
     )
+
+
+def test_importing_a_list_gives_the_same_pieces(qtbot: QtBot, tmp_path: Path, server: SandboxServer) -> None:
+    """The import wizard and ``imb-tracker import`` make the same mailing from the same list."""
+    from tests.test_gui_app import import_sample
+
+    homes = []
+    for name in ("cli", "gui"):
+        home = tmp_path / name
+        settings = SettingsFile(app_paths(home).ensure().config)
+        for key, value in (("configured", "true"), ("usps_env", server.url), ("default_mailer", "123456")):
+            settings.set(key, value)
+        assert cli(home, "mailer", "add", "--mid", "123456", "--name", "Acme").returncode == 0
+        homes.append(home)
+    made = cli(homes[0], "import", str(SAMPLE), "--mailer", "123456", "--name", "Sample")
+    assert made.returncode == 0, made.stderr
+    window = window_for(qtbot, homes[1])
+    import_sample(qtbot, window, "Sample")
+    window.close()
+    exports = []
+    for home in homes:
+        out = tmp_path / f"{home.name}.csv"
+        assert cli(home, "pieces", "--mailing", "Sample", "--out", str(out)).returncode == 0
+        exports.append(out.read_bytes())
+    assert exports[0] == exports[1] and exports[0].count(b"\n") == 195
