@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -99,6 +100,8 @@ class UspsBackend:
         self.addresses_quota = Quota(per_hour=addresses_per_hour)
         self._server: SandboxServer | None = None
         self._demo_days = demo_days_ahead
+        self._not_yet_followed: Database | None = None  # demo: stored pieces to tell the stand-in about
+        self._follow_lock = threading.Lock()
         if self.demo:
             from imb_tracker.sandbox import SandboxServer  # noqa: PLC0415 - see the note at the top
 
@@ -141,6 +144,7 @@ class UspsBackend:
         from imb_tracker.usps.iv import IvClient  # noqa: PLC0415
 
         if self._server is not None:
+            self._catch_up()
             return IvClient(self.environment(), DEMO_USERNAME, DEMO_PASSWORD, quota=self.quota)
         creds = load_iv()
         return IvClient(self.environment(), creds.username, creds.password, quota=self.quota)
@@ -157,6 +161,7 @@ class UspsBackend:
         from imb_tracker.usps.apis import ApisClient  # noqa: PLC0415
 
         if self._server is not None:
+            self._catch_up()
             return ApisClient(self.environment(), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, quota=self.quota)
         key, secret = load_api()
         return ApisClient(self.environment(), key, secret, quota=self.addresses_quota)
@@ -173,6 +178,19 @@ class UspsBackend:
             raise RuntimeError("time only passes on demand in demo mode")
         self._demo_days += days
         return self._server.sandbox.clock.advance(timedelta(days=days))
+
+    def follow_later(self, db: Database) -> None:
+        """Tell the stand-in about every stored piece before the first lookup (not before a command that
+        only lists mailers: a big demo database takes a while)."""
+        if self._server is not None:
+            with self._follow_lock:
+                self._not_yet_followed = db
+
+    def _catch_up(self) -> None:
+        with self._follow_lock:
+            db, self._not_yet_followed = self._not_yet_followed, None
+            if db is not None:
+                log.info("demo mode: the stand-in follows %d stored piece(s)", self.follow_in_demo(db))
 
     def follow_in_demo(self, db: Database, mailing: str | None = None) -> int:
         """Tell the stand-in about stored pieces, as if they went into the mail when created (or mailed)."""
@@ -232,7 +250,7 @@ def open_workspace(
 
     In demo mode the stand-in starts in the process, the demo database opens with its clock
     (``db_url`` is ignored: demo pieces never go into a real database), and the stand-in
-    is told about every stored piece, as the window's demo mode always did.
+    is told about every stored piece before the first lookup, as the window's demo mode always did.
     """
     chosen = mode or choose_mode(None, settings)
     backend = UspsBackend(
@@ -249,8 +267,7 @@ def open_workspace(
     except BaseException:
         backend.close()
         raise
-    if backend.demo:
-        log.info("demo mode: the stand-in follows %d stored piece(s)", backend.follow_in_demo(db))
+    backend.follow_later(db)  # demo mode: the stand-in hears of the stored pieces before the first lookup
     return Workspace(db, backend, settings)
 
 

@@ -19,7 +19,6 @@ from imb_tracker.layout.envelopes import (
     EnvelopeOptions,
     JobResult,
     check_envelopes,
-    check_template,
     layout_piece,
     render_envelopes,
 )
@@ -263,5 +262,3 @@ def store_letter(
     )
     return summary, next(iter_pieces(db, summary.name))
 
-
-__all__ = ["check_template"]
