@@ -31,6 +31,9 @@ VERSION=$(build/installer/venv/bin/python -c 'import importlib.metadata as m; pr
 DEB=$(ls dist/imb-tracker_"$VERSION"_*.deb)
 TARBALL=$(ls dist/imb-tracker-"$VERSION"-linux-*.tar.xz)
 cat dist/sizes.txt
+# PDFium is opened with ctypes at run time: nothing links to it, so check that the bundle kept it
+ls dist/imb-tracker/_internal/pypdfium2_raw/libpdfium.* >/dev/null 2>&1 \
+  || fail "the bundle has no libpdfium (print preview and printing need it)"
 
 step "desktop entry and AppStream metainfo are valid"
 desktop-file-validate "build/installer/deb/usr/share/applications/$APP_ID.desktop"
