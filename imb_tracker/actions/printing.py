@@ -261,4 +261,3 @@ def store_letter(
         db, mid, title, [record], stid=stid, workstation=workstation, source_file="one letter"
     )
     return summary, next(iter_pieces(db, summary.name))
-

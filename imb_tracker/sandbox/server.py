@@ -17,6 +17,7 @@ import secrets
 import socket
 import threading
 import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,8 +68,8 @@ class Sandbox:
         self._allow_stamp = time.monotonic()
         self.lock = threading.Lock()
         self.stats: dict[str, int] = {}
-        #: monotonic arrival time of every piece and address request (tests check the quota with it)
-        self.arrivals: list[float] = []
+        #: monotonic arrival times of the latest piece and address requests (tests check the quota with it)
+        self.arrivals: deque[float] = deque(maxlen=100_000)
 
     def count(self, key: str) -> None:
         with self.lock:
