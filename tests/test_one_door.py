@@ -210,3 +210,20 @@ def test_importing_a_list_gives_the_same_pieces(qtbot: QtBot, tmp_path: Path, se
         assert cli(home, "pieces", "--mailing", "Sample", "--out", str(out)).returncode == 0
         exports.append(out.read_bytes())
     assert exports[0] == exports[1] and exports[0].count(b"\n") == 195
+
+
+def test_refresh_policy_and_export_names_are_checked(home: Path, tmp_path: Path) -> None:
+    """A quota of 0 would mean no limit at all: refused in one line; CSV goes to any file name asked for."""
+    for flags, says in (
+        (("--quota-per-minute", "0"), "the quota must be more than 0 lookups a minute (got 0)"),
+        (("--workers", "0"), "workers must be 1 to 16 (got 0)"),
+        (("--min-interval-minutes", "-5"), "the minimum interval cannot be negative (got -5 minutes)"),
+    ):
+        run = cli(home, "refresh", *flags)
+        assert run.returncode == 1 and run.stderr.strip().endswith(says), run.stderr
+        assert "Traceback" not in run.stderr
+    out = tmp_path / "pieces.txt"
+    assert cli(home, "pieces", "--mailing", "Spring", "--out", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("mailing,serial,tracking")
+    xlsx = cli(home, "pieces", "--mailing", "Spring", "--format", "xlsx")
+    assert xlsx.returncode == 1 and "give --out FILE.xlsx" in xlsx.stderr

@@ -38,10 +38,16 @@ SCAN_COLUMNS = (
 
 
 def _writer(
-    path: Path, header: tuple[str, ...] | list[str]
+    path: Path, header: tuple[str, ...] | list[str], kind: str | None = None
 ) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
-    """Row writer for .csv or .xlsx (chosen by the file name), and a close function."""
-    if path.suffix.lower() == ".xlsx":
+    """Row writer for a CSV or Excel file, and a close function.
+
+    ``kind`` "csv" or "xlsx"; None reads it from the file name (.csv/.txt or .xlsx, anything else refused).
+    CSV files get a byte-order mark, so a spreadsheet opens them as UTF-8.
+    """
+    if kind is None and path.suffix.lower() not in (".csv", ".txt", ".xlsx"):
+        raise FieldError("file", path.name, "exports are .csv or .xlsx", "end the file name in .csv or .xlsx")
+    if (kind or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")) == "xlsx":
         from openpyxl import Workbook  # noqa: PLC0415
 
         book = Workbook(write_only=True)
@@ -52,8 +58,6 @@ def _writer(
             book.save(path)
 
         return (lambda row: sheet.append(["" if v is None else v for v in row])), close_xlsx
-    if path.suffix.lower() not in (".csv", ".txt"):
-        raise FieldError("file", path.name, "exports are .csv or .xlsx", "end the file name in .csv or .xlsx")
     handle = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the returned function
     writer = csv.writer(handle)
     writer.writerow(header)
@@ -113,7 +117,10 @@ def export_pieces(
             if path:
                 out.close()
         return count
-    write, close = _writer(path, PIECE_COLUMNS) if path else _stream_writer(target, PIECE_COLUMNS)  # type: ignore[arg-type]
+    if path is None:
+        write, close = _stream_writer(target, PIECE_COLUMNS)  # type: ignore[arg-type]
+    else:  # the format was asked for (--format) or read from the name: any file name will do
+        write, close = _writer(path, PIECE_COLUMNS, kind)
     try:
         for piece in iter_pieces(db, mailing):
             row = piece.export_row()

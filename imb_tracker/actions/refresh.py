@@ -19,6 +19,7 @@ from imb_tracker.tracking.planner import Plan, plan_refresh
 from imb_tracker.tracking.refresh import RefreshSummary, refresh
 
 from .backend import UspsBackend
+from .errors import ActionError
 
 #: progress(done, total, imb) -> False to cancel
 Progress = Callable[[int, int, str], bool | None]
@@ -43,7 +44,19 @@ class RefreshPolicy:
         min_interval_minutes: float | None = None,
         workers: int | None = None,
     ) -> RefreshPolicy:
-        """The user's policy, with any of its parts overridden for one run (command-line flags)."""
+        """The user's policy, with any of its parts overridden for one run (command-line flags).
+
+        Raises ActionError for a quota, interval or worker count that makes no sense (a quota of 0
+        would mean no limit at all).
+        """
+        if quota_per_minute is not None and not quota_per_minute > 0:
+            raise ActionError(f"the quota must be more than 0 lookups a minute (got {quota_per_minute:g})")
+        if min_interval_minutes is not None and min_interval_minutes < 0:
+            raise ActionError(
+                f"the minimum interval cannot be negative (got {min_interval_minutes:g} minutes)"
+            )
+        if workers is not None and not 1 <= workers <= 16:
+            raise ActionError(f"workers must be 1 to 16 (got {workers})")
         return cls(
             quota_per_minute if quota_per_minute is not None else settings.iv_quota_per_minute,
             timedelta(
