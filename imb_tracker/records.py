@@ -7,7 +7,7 @@ reads :class:`StoredPiece` back, ``layout`` draws a StoredPiece, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -83,7 +83,11 @@ class StoredPiece:
     id: int | None = None
     created_at: datetime | None = None
     mailed_at: datetime | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def extra(self) -> dict[str, str]:
+        """The list's unmapped columns for this recipient (empty when there were none)."""
+        return dict(self.address.extra or {})
 
     @property
     def imb(self) -> str:

@@ -268,7 +268,6 @@ def _stored(row: RowMapping) -> StoredPiece:
         id=row["id"],
         created_at=row["created_at"],
         mailed_at=row["mailed_at"],
-        extra=extra,
     )
 
 
