@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from imb_tracker.imb import ImbError, encode_tracking
+from imb_tracker.imb import ImbError, decode, encode_tracking
 from imb_tracker.store.engine import Database
-from imb_tracker.store.scans import find_piece, lookups_for, piece_status_row, scans_for
+from imb_tracker.store.scans import find_piece, lookups_for, piece_status_row, pieces_with_serial, scans_for
 from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.report import scan_views
 from imb_tracker.tracking.status import ScanView, in_order, piece_status
@@ -103,17 +103,57 @@ class LookupResult:
     new_scans: int = field(default=0)
 
 
-def resolve(db: Database, key: str) -> tuple[str, dict[str, Any] | None]:
-    """The IMb for ``key`` (a stored piece's serial or IMb, or any full IMb), and the stored piece."""
-    text = "".join(key.split())
-    piece = find_piece(db, text)
-    imb = (piece["tracking"] + piece["routing"]) if piece else text
-    if not imb.isdigit() or len(imb) not in IMB_LENGTHS:
-        raise ActionError(
-            f"{key!r} is not a stored piece, and not a 20, 25, 29 or 31-digit IMb; give the serial "
-            "or the whole IMb as printed"
+class AmbiguousSerialError(ActionError):
+    """A serial that several Mailer IDs have issued: the user has to say which (``candidates``)."""
+
+    def __init__(self, serial: str, candidates: list[tuple[str, str]]) -> None:
+        listed = "; ".join(f"Mailer ID {mid}: {imb}" for mid, imb in candidates)
+        super().__init__(
+            f"serial {serial} was issued under {len(candidates)} Mailer IDs ({listed}); say which "
+            "with --mailer MID, or give the whole IMb"
         )
-    return imb, dict(piece) if piece else None
+        self.candidates = candidates
+
+
+def resolve(db: Database, key: str, mailer: str | None = None) -> tuple[str, dict[str, Any] | None]:
+    """The IMb for ``key``, and the stored piece when there is one.
+
+    ``key`` is exactly one of: a serial (up to 9 digits) of a stored piece, matched exactly, padded
+    to its Mailer ID's width (never the end of another number); a 20-digit tracking code; a 25, 29
+    or 31-digit IMb; or the 65 bar letters.  A serial issued under several Mailer IDs needs
+    ``mailer``; a tracking code or IMb need not be stored.
+    """
+    text = "".join(key.split()).replace("-", "")
+    if len(text) == 65 and set(text.upper()) <= set("ADFT"):
+        try:
+            text = decode(text).fields.payload
+        except ImbError as exc:
+            raise ActionError(f"{key[:20]}… are not readable bars: {exc}") from None
+    if not text.isdigit():
+        raise ActionError(
+            f"{key!r} is not a serial, a 20-digit tracking code, a 25/29/31-digit IMb or 65 bars"
+        )
+    if len(text) <= 9:
+        found = pieces_with_serial(db, int(text), mailer)
+        if not found:
+            whose = f" under Mailer ID {mailer}" if mailer else ""
+            raise ActionError(
+                f"no stored piece has serial {text}{whose}; give the whole IMb to look up a letter "
+                "that is not in this database"
+            )
+        if len(found) > 1:
+            raise AmbiguousSerialError(text, [(str(p["mid"]), p["tracking"] + p["routing"]) for p in found])
+        piece = found[0]
+        return piece["tracking"] + piece["routing"], dict(piece)
+    if len(text) not in IMB_LENGTHS:
+        raise ActionError(
+            f"{key!r} has {len(text)} digits; give a serial (up to 9), the 20-digit tracking code "
+            "or the whole IMb (25, 29 or 31 digits)"
+        )
+    found_imb = find_piece(db, text)
+    if found_imb is not None and len(text) == 20:
+        return found_imb["tracking"] + found_imb["routing"], dict(found_imb)
+    return text, dict(found_imb) if found_imb else None
 
 
 def timeline(
@@ -170,14 +210,20 @@ def timeline(
 
 
 def look_up(
-    db: Database, backend: UspsBackend | None, key: str, *, stalled_days: int, offline: bool = False
+    db: Database,
+    backend: UspsBackend | None,
+    key: str,
+    *,
+    stalled_days: int,
+    offline: bool = False,
+    mailer: str | None = None,
 ) -> LookupResult:
     """Ask USPS about one piece (unless ``offline``), store every scan, and return the timeline.
 
     A USPS failure is logged against the piece and returned in ``error``; the stored
     history is still the answer.  No saved credentials raise CredentialsError.
     """
-    imb, piece = resolve(db, key)
+    imb, piece = resolve(db, key, mailer)
     message, error, new = "stored history only", None, 0
     if not offline and backend is not None:
         client = backend.iv_client()

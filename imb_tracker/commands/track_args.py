@@ -37,8 +37,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "lookup", parents=[db_parent], help="look up one piece's scans now and show its timeline"
     )
     look.add_argument(
-        "key", metavar="IMB_OR_SERIAL", help="the full IMb digits, the 20-digit tracking code, or a serial"
+        "key",
+        metavar="IMB_OR_SERIAL",
+        help="a stored piece's serial (exact), the 20-digit tracking code, the full IMb, or its 65 bars",
     )
+    look.add_argument("--mailer", metavar="MID", help="the Mailer ID, when a serial was issued under several")
     look.add_argument("--json", action="store_true", help="print the timeline as JSON")
     look.add_argument("--offline", action="store_true", help="show the stored history without asking USPS")
     _env(look)

@@ -13,7 +13,7 @@ from imb_tracker.actions.backend import check_sign_in, choose_mode
 from imb_tracker.actions.catalog import clear_iv, import_scan_file, mailing_report, report_lines, save_iv
 from imb_tracker.actions.demo import run_demo
 from imb_tracker.actions.exports import export_report
-from imb_tracker.actions.lookup import Timeline, look_up
+from imb_tracker.actions.lookup import AmbiguousSerialError, Timeline, look_up
 from imb_tracker.actions.refresh import RefreshPolicy, plan, run_refresh
 from imb_tracker.app import app_paths
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
@@ -64,16 +64,25 @@ def print_timeline(t: Timeline, out: TextIO) -> None:
 
 def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
     space = workspace(args)
-    result = look_up(
-        space.db, space.backend, args.key, stalled_days=space.settings.stalled_days, offline=args.offline
-    )
-    if result.error is not None:
+    try:
+        result = look_up(
+            space.db,
+            space.backend,
+            args.key,
+            stalled_days=space.settings.stalled_days,
+            offline=args.offline,
+            mailer=args.mailer,
+        )
+    except AmbiguousSerialError as exc:
+        raise CommandFailedError(str(exc), code=2) from None
+    failed = result.error is not None
+    if failed:
         print(f"imb-tracker: {result.message} (stored history shown)", file=sys.stderr)
     if args.json:
         out.write(json.dumps(result.timeline.as_json(), indent=2) + "\n")
-        return 0
-    print_timeline(result.timeline, out)
-    return 0
+    else:
+        print_timeline(result.timeline, out)
+    return 1 if failed else 0  # the history was shown, but USPS was not asked successfully
 
 
 def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:

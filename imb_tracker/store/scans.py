@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, and_, func, insert, select
 
 from .engine import Database
-from .schema import lookups, mailings, piece_status, pieces, scans
+from .schema import lookups, mailers, mailings, piece_status, pieces, scans
 
 
 @dataclass(frozen=True)
@@ -173,32 +173,46 @@ def lookup_counts(db: Database) -> dict[str, int]:
         }
 
 
-def find_piece(db: Database, key: str) -> RowMapping | None:
-    """A piece by full IMb, 20-digit tracking code, or serial (newest match)."""
-    key = key.strip()
-    cond = (
-        and_(pieces.c.tracking == key[:20], pieces.c.routing == key[20:])
-        if len(key) > 20
-        else pieces.c.tracking == key
-        if len(key) == 20
-        else func.substr(pieces.c.tracking, 21 - len(key), len(key)) == key
-    )
-    with db.read() as conn:
-        return (
-            conn.execute(
-                select(
-                    pieces,
-                    mailings.c.name.label("mailing"),
-                    mailings.c.mailed_at,
-                    mailings.c.created_at.label("mailing_created"),
-                )
-                .join(mailings, mailings.c.id == pieces.c.mailing_id)
-                .where(cond)
-                .order_by(pieces.c.id.desc())
-            )
-            .mappings()
-            .first()
+def _piece_query() -> Any:
+    return (
+        select(
+            pieces,
+            mailings.c.name.label("mailing"),
+            mailings.c.mailed_at,
+            mailings.c.created_at.label("mailing_created"),
+            mailers.c.mid,
         )
+        .join(mailings, mailings.c.id == pieces.c.mailing_id)
+        .join(mailers, mailers.c.id == mailings.c.mailer_id)
+        .order_by(pieces.c.id.desc())
+    )
+
+
+def find_piece(db: Database, imb: str) -> RowMapping | None:
+    """The piece carrying exactly this IMb (20-digit tracking code, or tracking + routing), newest first.
+
+    Never a partial match: a short key is a serial, for :func:`pieces_with_serial`.
+    """
+    key = imb.strip()
+    if len(key) < 20:
+        return None
+    cond = pieces.c.tracking == key[:20]
+    if len(key) > 20:
+        cond = and_(cond, pieces.c.routing == key[20:])
+    with db.read() as conn:
+        return conn.execute(_piece_query().where(cond)).mappings().first()
+
+
+def pieces_with_serial(db: Database, serial: int, mid: str | None = None) -> list[RowMapping]:
+    """The newest piece with exactly this serial for each Mailer ID (or for ``mid`` only)."""
+    query = _piece_query().where(pieces.c.serial == serial)
+    if mid is not None:
+        query = query.where(mailers.c.mid == mid)
+    newest: dict[str, RowMapping] = {}
+    with db.read() as conn:
+        for row in conn.execute(query).mappings():
+            newest.setdefault(str(row["mid"]), row)  # rows come newest first
+    return list(newest.values())
 
 
 def piece_scan_rows(conn: Connection, piece_id: int) -> list[RowMapping]:
