@@ -116,12 +116,33 @@ def test_from_payload_and_human_readable() -> None:
     assert info.value.field == "tracking"
 
 
-def test_clean_zip() -> None:
-    assert clean_zip("62704-1234") == "627041234"
-    assert clean_zip(" 62704 1234 01 ") == "62704123401"
-    assert clean_zip("") == ""
-    with pytest.raises(FieldError):
-        make(routing=clean_zip("62704-12x4"))
+@pytest.mark.parametrize(
+    ("typed", "routing"),
+    [
+        ("62704", "62704"),
+        ("62704-1234", "627041234"),
+        ("62704 1234", "627041234"),
+        ("627041234", "627041234"),
+        ("62704123401", "62704123401"),
+        ("62704-1234-01", "62704123401"),
+        (" 62704-1234 ", "627041234"),
+        ("", ""),
+    ],
+)
+def test_clean_zip_takes_the_shapes_people_write(typed: str, routing: str) -> None:
+    assert clean_zip(typed) == routing
+    make(routing=clean_zip(typed))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0123456789 1", "62704 1234 01", "62704-12x4", "6270-41234", "62704--1234", "62704-123401", "6 2704"],
+)
+def test_clean_zip_leaves_other_shapes_for_the_routing_check_to_refuse(typed: str) -> None:
+    """Issue 14: an interior space is not a separator (USPS encoder test set, row 192)."""
+    with pytest.raises(FieldError) as info:
+        make(routing=clean_zip(typed))
+    assert info.value.field == "routing"
 
 
 def test_fields_are_frozen_and_encodable() -> None:

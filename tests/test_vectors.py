@@ -103,3 +103,29 @@ def test_intermediate_values_match_the_spec(row_number: int) -> None:
     if fcs & 0x400:
         cws[0] += 659
     assert cws == want_codewords
+
+
+def test_the_whole_usps_set_through_encode_stdin() -> None:
+    """Issue 14 done-when: 10,000 of 10,000 rows right through ``imb-tracker encode -`` (row 192,
+    routing ``0123456789 1`` with an interior space, used to be accepted as 01234567891)."""
+    import subprocess
+    import sys
+
+    rows = read_usps_rows()
+    lines = "".join(f"{tracking},{routing}\n" for _rid, tracking, routing, _bars, _code, _msg in rows)
+    run = subprocess.run(
+        [sys.executable, "-m", "imb_tracker", "encode", "-"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    answers = run.stdout.splitlines()
+    assert len(answers) == len(rows) == 10_000
+    right = sum(
+        (answer == bars) if code == "00" else answer.startswith("error: ")
+        for (_rid, _t, _r, bars, code, _m), answer in zip(rows, answers, strict=True)
+    )
+    assert right == 10_000
+    assert run.returncode == 1  # some lines (the error rows) could not be encoded

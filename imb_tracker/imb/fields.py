@@ -8,6 +8,7 @@ which silently aliases barcode ID ``05`` to ``10``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import FieldError
@@ -151,14 +152,24 @@ def validate_tracking(value: object) -> str:
     return text
 
 
-def clean_zip(text: str) -> str:
-    """Turn a ZIP as people write it (``62704-1234``, ``62704 1234 01``) into routing digits.
+_ZIP4 = re.compile(r"(\d{5})[- ](\d{4})")
+_ZIP4_DP = re.compile(r"(\d{5})-(\d{4})-(\d{2})")
 
-    Only separators between digit groups are removed; anything else is left in
-    place so that :func:`validate_routing` reports it.
+
+def clean_zip(text: str) -> str:
+    """Turn a ZIP as people write it into routing digits, for exactly these shapes.
+
+    ``12345``, ``12345-6789``, ``12345 6789``, ``123456789``, ``12345678901`` and
+    ``12345-6789-01`` (and nothing, for no routing).  Anything else is returned as
+    typed (outer spaces aside), so :func:`validate_routing` refuses it with its
+    reason: the USPS encoder test set expects ``0123456789 1`` to be an error.
     """
-    parts = text.strip().replace("-", " ").split()
-    return "".join(parts)
+    stripped = text.strip()
+    for shape in (_ZIP4, _ZIP4_DP):
+        found = shape.fullmatch(stripped)
+        if found:
+            return "".join(found.groups())
+    return stripped
 
 
 def split_tracking(tracking: str) -> tuple[str, str, str, str]:
