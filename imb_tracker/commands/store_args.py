@@ -42,9 +42,21 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "--window-days",
         type=int,
         default=90,
-        help="days before a serial may be reused (default 90, at least 45)",
+        help="days before a serial may be reused (default 90; 45 to 3650)",
     )
     add.set_defaults(func=lazy("cmd_mailer_add"))
+    upd = msub.add_parser(
+        "update",
+        parents=[db_parent],
+        help="change a Mailer ID's name, CRID, default STID or uniqueness window",
+        description="Change what was set with 'mailer add'; the Mailer ID and the serials issued stay.",
+    )
+    upd.add_argument("--mid", required=True)
+    upd.add_argument("--name", help="who mails under this MID")
+    upd.add_argument("--crid", help="Customer Registration ID")
+    upd.add_argument("--stid", help="default service type ID")
+    upd.add_argument("--window-days", type=int, help="days before a serial may be reused (45 to 3650)")
+    upd.set_defaults(func=lazy("cmd_mailer_update"))
     lst = msub.add_parser("list", parents=[db_parent], help="list Mailer IDs and free serials")
     lst.set_defaults(func=lazy("cmd_mailer_list"))
     rng = msub.add_parser(

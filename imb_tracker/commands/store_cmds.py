@@ -17,6 +17,7 @@ from imb_tracker.actions.catalog import (
     report_text,
     serial_status,
     set_workstation_range,
+    update_mailer,
 )
 from imb_tracker.actions.exports import export_pieces
 from imb_tracker.imb import stid_table
@@ -48,6 +49,21 @@ def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
     )
     for warning in stid_table().warnings(mailer.default_stid):
         print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_mailer_update(args: argparse.Namespace, out: TextIO) -> int:
+    if args.name is None and args.crid is None and args.stid is None and args.window_days is None:
+        raise CommandFailedError(
+            "mailer update: give at least one of --name, --crid, --stid, --window-days", 2
+        )
+    mailer = update_mailer(
+        open_db(args), args.mid, name=args.name, crid=args.crid, stid=args.stid, window_days=args.window_days
+    )
+    out.write(
+        f"updated Mailer ID {mailer.mid} ({mailer.name}): STID {mailer.default_stid}, CRID {mailer.crid or '-'}, "
+        f"uniqueness window {mailer.window_days} days\n"
+    )
     return 0
 
 

@@ -118,7 +118,19 @@ def validate_crid(crid: str | None) -> str | None:
     return text or None
 
 
+#: Ten years: far beyond any advice, and far from the date arithmetic's limits (a million days
+#: overflowed every later command, with no way to change the window back).
+MAX_WINDOW_DAYS = 3650
+
+
 def _check_window(days: int) -> int:
+    if days > MAX_WINDOW_DAYS:
+        raise FieldError(
+            "window_days",
+            days,
+            f"the uniqueness window can be at most {MAX_WINDOW_DAYS} days (ten years; got {days})",
+            f"{DEFAULT_WINDOW_DAYS} days is the usual advice",
+        )
     if days < MIN_WINDOW_DAYS:
         raise FieldError(
             "window_days",

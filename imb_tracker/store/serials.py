@@ -27,7 +27,7 @@ from imb_tracker.imb import FieldError
 
 from .engine import Database
 from .errors import NotFoundError, RangeExhaustedError
-from .mailers import KINDS, _mailer_row, pool_row, serial_capacity
+from .mailers import KINDS, MAX_WINDOW_DAYS, _mailer_row, pool_row, serial_capacity
 from .schema import serial_blocks, serial_pools
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def reserve(
             pool = _select_pool(conn, mailer["id"], kind, workstation, lock=True)
             assert pool is not None
         now = db.clock()
-        window = timedelta(days=mailer["window_days"])
+        window = timedelta(days=min(int(mailer["window_days"]), MAX_WINDOW_DAYS))  # older files: no overflow
         busy_rows = conn.execute(
             select(
                 serial_blocks.c.first_serial, serial_blocks.c.last_serial, serial_blocks.c.reserved_at
@@ -206,7 +206,8 @@ def serial_status(db: Database, mid: str, kind: str = "piece", workstation: str 
             select(serial_blocks.c.first_serial, serial_blocks.c.last_serial).where(
                 serial_blocks.c.mailer_id == mailer["id"],
                 serial_blocks.c.kind == kind,
-                serial_blocks.c.reserved_at > now - timedelta(days=mailer["window_days"]),
+                serial_blocks.c.reserved_at
+                > now - timedelta(days=min(int(mailer["window_days"]), MAX_WINDOW_DAYS)),
                 serial_blocks.c.last_serial >= pool["first_serial"],
                 serial_blocks.c.first_serial <= pool["last_serial"],
             )
