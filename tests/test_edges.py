@@ -58,3 +58,54 @@ def test_a_file_with_a_million_day_window_still_works_and_can_be_mended(tmp_path
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
     mended = cli("mailer", "update", "--db", str(path), "--mid", "123456", "--window-days", "90")
     assert mended.returncode == 0 and "uniqueness window 90 days" in mended.stdout
+
+
+HOSTILE = [
+    '=HYPERLINK("http://x.example","click")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    '=WEBSERVICE("http://x")',
+]
+
+
+def test_exports_are_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
+    """Before: 60 of 80 hostile cells were written unescaped to CSV, and XLSX made real formula cells."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    from imb_tracker.actions.exports import export_pieces
+    from imb_tracker.mail import read_list
+
+    listed = tmp_path / "hostile.csv"
+    with open(listed, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Name", "Company", "Address", "City", "State", "ZIP", "Notes"])
+        for i, bad in enumerate(HOSTILE):
+            writer.writerow([bad, bad, f"{i + 1} Main St", "Austin", "TX", "01234", bad])
+    result = read_list(listed)
+    assert len(result.records) == len(HOSTILE)
+    warned = {p.row for p in result.problems if "looks like a spreadsheet formula" in p.problem}
+    assert len(warned) == len(HOSTILE)  # every row warned ("-2+3" was missed before)
+    db = open_database(str(tmp_path / "h.db"))
+    add_mailer(db, "123456", "A")
+    create_mailing(db, "123456", "M", result.records)
+    out = tmp_path / "pieces.csv"
+    export_pieces(db, out, "M")
+    with open(out, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(r["name"].startswith("'") for r in rows)
+    assert all(not r[k].startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for k in r)
+    assert rows[0]["serial"] == "000000001" and rows[0]["zip"] == "01234"
+    book = tmp_path / "pieces.xlsx"
+    export_pieces(db, book, "M")
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type == "s" for c in cells if c.value not in (None, ""))
+    header = [c.value for c in next(sheet.iter_rows())]
+    first = {h: c.value for h, c in zip(header, next(sheet.iter_rows(min_row=2)), strict=True)}
+    assert first["serial"] == "000000001" and first["zip"] == "01234" and first["name"] == HOSTILE[0]

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from imb_tracker.cells import csv_row
 from imb_tracker.imb import FieldError
 from imb_tracker.records import PIECE_COLUMNS
 from imb_tracker.store.engine import Database
@@ -49,6 +50,7 @@ def _writer(
         raise FieldError("file", path.name, "exports are .csv or .xlsx", "end the file name in .csv or .xlsx")
     if (kind or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")) == "xlsx":
         from openpyxl import Workbook  # noqa: PLC0415
+        from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(path.stem[:31] or "export")
@@ -57,11 +59,20 @@ def _writer(
         def close_xlsx() -> None:
             book.save(path)
 
-        return (lambda row: sheet.append(["" if v is None else v for v in row])), close_xlsx
+        def append(row: list[Any]) -> None:
+            # every cell a string: nothing becomes a formula, and serials, ZIPs and IMbs keep their zeros
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+                cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
+
+        return append, close_xlsx
     handle = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the returned function
     writer = csv.writer(handle)
     writer.writerow(header)
-    return writer.writerow, handle.close
+    return (lambda row: writer.writerow(csv_row(row))), handle.close
 
 
 FORMATS = ("csv", "xlsx", "json")
@@ -139,7 +150,7 @@ def _stream_writer(
 ) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    return writer.writerow, out.flush
+    return (lambda row: writer.writerow(csv_row(row))), out.flush
 
 
 def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str | None = None) -> int:
@@ -177,7 +188,7 @@ def export_report(db: Database, mailing: str, now: datetime, stalled_days: int, 
     writer.writerow(REPORT_COLUMNS)
     count = 0
     for row in report_rows(mailing_report(db, mailing, now, stalled_days)):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         count += 1
     return count
 

@@ -36,6 +36,7 @@ from imb_tracker.actions.catalog import (
     report_lines,
     report_rows,
 )
+from imb_tracker.cells import csv_row
 from imb_tracker.tracking.report import MailingReport
 
 from .charts import BarChart
@@ -230,4 +231,4 @@ def write_report_csv(report: MailingReport, path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
-        writer.writerows(report_rows(report))
+        writer.writerows(csv_row(row) for row in report_rows(report))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from imb_tracker.cells import csv_row
+
 from .validate import ListResult
 
 
@@ -33,5 +35,5 @@ def report_csv(result: ListResult) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["row", "column", "severity", "problem", "suggested fix"])
     for p in result.problems:
-        writer.writerow([p.row, p.column, p.severity, p.problem, p.fix])
+        writer.writerow(csv_row([p.row, p.column, p.severity, p.problem, p.fix]))
     return buffer.getvalue()

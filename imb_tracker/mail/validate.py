@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imb_tracker.cells import FORMULA_START
+
 from .columns import FIELDS, apply_overrides, detect_mapping, parse_map_options
 from .reader import RawTable, open_list
 from .records import AddressRecord, ListError, Problem
@@ -19,8 +21,7 @@ from .states import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
 
 MAX_LINE = 100  # longer than any real address line: refused
 SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
-FORMULA_START = ("=", "+", "@")
-_SPECIAL_FIRST = frozenset("=+@ \t\n\r")  # first characters that need the slow path
+_SPECIAL_FIRST = frozenset("=+-@ \t\n\r")  # first characters that need the slow path
 
 
 @dataclass
