@@ -109,3 +109,18 @@ def test_exports_are_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
     header = [c.value for c in next(sheet.iter_rows())]
     first = {h: c.value for h, c in zip(header, next(sheet.iter_rows(min_row=2)), strict=True)}
     assert first["serial"] == "000000001" and first["zip"] == "01234" and first["name"] == HOSTILE[0]
+
+
+def test_system_deps_waits_for_apt_and_installs_venv() -> None:
+    """Before: it failed at once when another apt held the lock, and stock Debian lacked python3-venv."""
+    script = (Path(__file__).resolve().parents[1] / "tools" / "system-deps.sh").read_text(encoding="utf-8")
+    assert "DPkg::Lock::Timeout=300" in script and script.count('"${LOCK_WAIT[@]}"') == 2
+    assert "python3-venv" in script
+    run = subprocess.run(
+        ["bash", "-n", "tools/system-deps.sh"],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr

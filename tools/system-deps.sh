@@ -8,6 +8,7 @@ PACKAGES=(
   libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-randr0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-xinerama0
   xvfb xauth x11-apps fonts-dejavu-core
+  python3-venv  # stock Debian and Ubuntu lack it, and tools/setup-venv.sh needs it
 )
 # shellcheck disable=SC2206
 PACKAGES+=(${IMB_EXTRA_PACKAGES:-})
@@ -28,5 +29,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "system-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Wait (up to 5 minutes) for another apt (unattended upgrades, a second shell) instead of failing at once.
+LOCK_WAIT=(-o DPkg::Lock::Timeout=300)
+$SUDO apt-get "${LOCK_WAIT[@]}" update -qq
+$SUDO apt-get "${LOCK_WAIT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
