@@ -124,3 +124,66 @@ def test_system_deps_waits_for_apt_and_installs_venv() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_an_answer_of_any_shape_never_kills_a_refresh_worker(tmp_path: Path) -> None:
+    """Before: a number as mail_phase crashed the storing transaction and killed the worker silently (the
+    piece not logged, the summary short, exit 0); deeply nested JSON did the same."""
+    from datetime import timedelta
+
+    import httpx
+    from sqlalchemy import select
+
+    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.store.mailings import iter_pieces, mark_mailed
+    from imb_tracker.store.schema import lookups, scans
+    from imb_tracker.tracking.refresh import refresh
+    from imb_tracker.usps.config import sandbox_environment
+    from imb_tracker.usps.iv import IvClient
+    from imb_tracker.usps.ratelimit import Quota
+
+    with SandboxServer(0) as srv:
+        db = open_database(str(tmp_path / "r.db"), clock=srv.sandbox.clock.now)
+        add_mailer(db, "123456", "A")
+        recs = [
+            AddressRecord(
+                row=i + 2,
+                name=f"P{i}",
+                company="",
+                address1=f"{i} Main St",
+                address2="",
+                city="Austin",
+                state="TX",
+                zip5="78701",
+            )
+            for i in range(6)
+        ]
+        create_mailing(db, "123456", "M", recs)
+        mark_mailed(db, "M", srv.sandbox.clock.now() - timedelta(days=3))
+        imbs = [p.imb for p in iter_pieces(db, "M")]
+        mailed = (srv.sandbox.clock.now() - timedelta(days=3)).isoformat()
+        httpx.post(
+            f"{srv.url}/sandbox/pieces",
+            json={"pieces": [{"imb": i, "mailed_at": mailed} for i in imbs]},
+            timeout=30,
+        ).raise_for_status()
+        httpx.post(
+            f"{srv.url}/sandbox/faults", json={"next": ["badtype", "deep"]}, timeout=30
+        ).raise_for_status()
+        client = IvClient(
+            sandbox_environment(srv.url),
+            DEMO_USERNAME,
+            DEMO_PASSWORD,
+            quota=Quota(per_minute=100_000),
+            sleep=lambda _s: None,
+        )
+        summary = refresh(db, client, imbs, clock=srv.sandbox.clock.now, workers=1)
+        client.close()
+    assert summary.requested == 6  # every piece accounted for
+    assert summary.found + summary.not_found + summary.failed == 6
+    assert summary.failed == 1 and summary.errors == {"unexpected_answer": 1}  # the nesting, with its reason
+    with db.read() as conn:
+        logged = {r.imb: r.outcome for r in conn.execute(select(lookups.c.imb, lookups.c.outcome))}
+        odd = conn.execute(select(scans).where(scans.c.imb == imbs[0])).mappings().all()
+    assert set(logged) == set(imbs) and logged[imbs[1]] == "unexpected_answer"
+    assert len(odd) == 1 and '"mail_phase": 42' in odd[0]["raw_payload"]  # the odd answer stored, raw

@@ -112,7 +112,7 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
         progress=lambda done, total, _imb: line(done, total),
     )
     out.write(summary.line() + "\n")
-    return 1 if summary.stopped_reason else 0
+    return 1 if summary.stopped_reason or summary.failed else 0  # any piece failed: a script should know
 
 
 def cmd_scans_import(args: argparse.Namespace, out: TextIO) -> int:

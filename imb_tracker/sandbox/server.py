@@ -309,6 +309,20 @@ class Handler(BaseHTTPRequestHandler):
             self._json(
                 429, {"message": "Too Many Requests"}, {"Retry-After": format_datetime(when, usegmt=True)}
             )
+        elif fault == "badtype":  # valid JSON, unexpected types: numbers where USPS sends text
+            scan = {
+                "scan_date_time": "2026-12-01T10:00:00",
+                "scan_event_code": 919,
+                "mail_phase": 42,
+                "scan_facility_zip": 62704,
+                "machine_name": ["A", 1],
+                "handling_event_type": None,
+            }
+            self._json(
+                200, {"message": None, "data": {"imb": None, "expected_delivery_date": 7, "scans": [scan]}}
+            )
+        elif fault == "deep":  # valid JSON nested far deeper than any parser allows
+            self._send(200, b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
         elif fault == "429n":
             self._json(429, {"message": "Too Many Requests"})
         elif fault == "401":

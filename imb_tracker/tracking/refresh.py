@@ -81,8 +81,26 @@ def refresh(
     def stopped() -> bool:
         return stop.is_set() or (cancel is not None and cancel.is_set())
 
-    def work() -> None:
+    def record_failure(imb: str, requested_at: datetime, kind: str, error: str) -> None:
+        """A failed piece: logged against it (for the next run) and counted with its reason."""
+        try:
+            log_failure(db, imb, requested_at, kind, error)
+        except Exception:  # the log itself could not be written: still counted, and in the app's log
+            log.exception("could not log the failed lookup of %s", imb)
+        with lock:
+            summary.failed += 1
+            summary.requested += 1
+            summary.errors[kind] = summary.errors.get(kind, 0) + 1
+
+    def finish(imb: str) -> None:
         nonlocal done
+        with lock:
+            done += 1
+            if progress is not None and progress(done, len(todo), imb) is False:
+                summary.cancelled = True
+                stop.set()
+
+    def work() -> None:
         if thread_setup is not None:  # e.g. the GUI lowers the workers' CPU priority
             thread_setup()
         while not stopped():
@@ -106,14 +124,20 @@ def refresh(
                 stop.set()
                 return
             except UspsError as exc:
-                kind = type(exc).__name__
-                log_failure(db, imb, requested_at, kind, str(exc))
-                with lock:
-                    summary.failed += 1
-                    summary.requested += 1
-                    summary.errors[kind] = summary.errors.get(kind, 0) + 1
+                record_failure(imb, requested_at, type(exc).__name__, str(exc))
+            except (
+                Exception
+            ) as exc:  # an answer of a shape nobody expected: this piece fails, the run goes on
+                log.exception("lookup of %s failed unexpectedly", imb)
+                record_failure(imb, requested_at, "unexpected_answer", f"{type(exc).__name__}: {exc}")
             else:
-                returned, new = ingest_result(db, result, requested_at)
+                try:
+                    returned, new = ingest_result(db, result, requested_at)
+                except Exception as exc:  # USPS's answer could not be stored as scans: logged, not lost
+                    log.exception("the answer for %s could not be stored", imb)
+                    record_failure(imb, requested_at, "unreadable_answer", f"{type(exc).__name__}: {exc}")
+                    finish(imb)
+                    continue
                 with lock:
                     summary.scans_returned += returned
                     summary.new_scans += new
@@ -122,11 +146,7 @@ def refresh(
                         summary.found += 1
                     else:
                         summary.not_found += 1
-            with lock:
-                done += 1
-                if progress is not None and progress(done, len(todo), imb) is False:
-                    summary.cancelled = True
-                    stop.set()
+            finish(imb)
 
     threads = [
         threading.Thread(target=work, name=f"refresh-{i}", daemon=True)

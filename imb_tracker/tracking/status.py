@@ -71,9 +71,13 @@ def opcode_table() -> dict[str, str]:
     return {r["opcode"]: r["words"] for r in _rows("opcodes.csv")}
 
 
-def phase_of(mail_phase: str | None) -> PhaseInfo | None:
-    """The table row for a mail-phase string, tolerant of 'Phase 3c- …' spacing variants."""
-    if not mail_phase:
+def phase_of(mail_phase: object) -> PhaseInfo | None:
+    """The table row for a mail-phase string, tolerant of 'Phase 3c- …' spacing variants.
+
+    Anything that is not a string (a number, a list: USPS answers are not always what they say) has no
+    phase, rather than stopping the scan from being stored.
+    """
+    if not mail_phase or not isinstance(mail_phase, str):
         return None
     match = _PHASE.match(mail_phase)
     if not match:
@@ -102,7 +106,8 @@ def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
         phase is not None and phase.stage == "delivery_implied"
     )
     stage = phase.stage if phase else "unknown"
-    words = phase.words if phase else (str(scan.get("mail_phase") or "") or "Scanned by USPS")
+    raw_phase = scan.get("mail_phase")
+    words = phase.words if phase else ((raw_phase if isinstance(raw_phase, str) else "") or "Scanned by USPS")
     code = str(scan.get("scan_event_code") or "")
     if code in opcode_table():
         words = f"{words} ({opcode_table()[code].lower()})" if phase else opcode_table()[code]
