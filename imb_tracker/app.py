@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from imb_tracker.errors import redact
 from imb_tracker.imb.resources import resource_dir, resource_path
 
 APP_NAME = "imb-tracker"
@@ -54,6 +55,13 @@ def app_paths(dev_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     )
 
 
+class RedactingFormatter(logging.Formatter):
+    """Log lines with bearer tokens, passwords and client secrets taken out (a server may echo them)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def configure_logging(verbosity: int = 0, log_dir: Path | None = None) -> None:
     """Warnings to stderr (info/debug with -v/-vv) and, if given, everything to a rotating file."""
     root = logging.getLogger()
@@ -62,7 +70,7 @@ def configure_logging(verbosity: int = 0, log_dir: Path | None = None) -> None:
     root.setLevel(logging.DEBUG)
     console = logging.StreamHandler()
     console.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG))
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    console.setFormatter(RedactingFormatter("%(levelname)s: %(message)s"))
     root.addHandler(console)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -70,6 +78,6 @@ def configure_logging(verbosity: int = 0, log_dir: Path | None = None) -> None:
             log_dir / "imb-tracker.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
         file_handler.setLevel(logging.INFO)
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        file_handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(file_handler)
     configure_logging._done = True  # type: ignore[attr-defined]

@@ -187,3 +187,42 @@ def test_an_answer_of_any_shape_never_kills_a_refresh_worker(tmp_path: Path) -> 
         odd = conn.execute(select(scans).where(scans.c.imb == imbs[0])).mappings().all()
     assert set(logged) == set(imbs) and logged[imbs[1]] == "unexpected_answer"
     assert len(odd) == 1 and '"mail_phase": 42' in odd[0]["raw_payload"]  # the odd answer stored, raw
+
+
+def test_a_token_echoed_by_the_server_is_never_stored_or_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Before: server error text went verbatim into lookups.error, bearer token included."""
+    import logging
+
+    import httpx
+    from sqlalchemy import select
+
+    from imb_tracker.app import RedactingFormatter
+    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.store.schema import lookups
+    from imb_tracker.tracking.refresh import refresh
+    from imb_tracker.usps.config import sandbox_environment
+    from imb_tracker.usps.iv import IvClient
+    from imb_tracker.usps.ratelimit import Quota
+
+    imb = "0027012345600000123420500000599"
+    with SandboxServer(0) as srv:
+        db = open_database(str(tmp_path / "t.db"), clock=srv.sandbox.clock.now)
+        httpx.post(f"{srv.url}/sandbox/faults", json={"next": ["echo"]}, timeout=30).raise_for_status()
+        client = IvClient(
+            sandbox_environment(srv.url),
+            DEMO_USERNAME,
+            DEMO_PASSWORD,
+            quota=Quota(per_minute=100_000),
+            sleep=lambda _s: None,
+        )
+        token = client.token().access
+        summary = refresh(db, client, [imb], clock=srv.sandbox.clock.now, workers=1)
+        client.close()
+    assert summary.failed == 1
+    with db.read() as conn:
+        errors = [r[0] for r in conn.execute(select(lookups.c.error))]
+    assert errors and "Bearer [redacted]" in errors[0] and token not in errors[0]
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "USPS said: Bearer %s", (token,), None)
+    assert token not in RedactingFormatter("%(message)s").format(record)

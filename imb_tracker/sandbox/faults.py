@@ -23,6 +23,7 @@ KINDS = {
     "429date",
     "badtype",
     "deep",
+    "echo",
     "500",
     "502",
     "503",

@@ -321,6 +321,9 @@ class Handler(BaseHTTPRequestHandler):
             self._json(
                 200, {"message": None, "data": {"imb": None, "expected_delivery_date": 7, "scans": [scan]}}
             )
+        elif fault == "echo":  # an error text that echoes the request's token back
+            echoed = self.headers.get("Authorization") or ""
+            self._json(400, {"message": f"malformed request (Authorization: {echoed})"})
         elif fault == "deep":  # valid JSON nested far deeper than any parser allows
             self._send(200, b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
         elif fault == "429n":

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, func, insert, select
 
+from imb_tracker.errors import redact
+
 from .engine import Database
 from .schema import lookups, mailers, mailings, piece_status, pieces, scans
 
@@ -106,7 +108,7 @@ def log_lookup(
             outcome=outcome,
             http_status=http_status,
             scan_count=scan_count,
-            error=error[:2000],
+            error=redact(error)[:2000],
         )
     )
 
