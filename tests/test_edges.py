@@ -226,3 +226,51 @@ def test_a_token_echoed_by_the_server_is_never_stored_or_logged(
     assert errors and "Bearer [redacted]" in errors[0] and token not in errors[0]
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "USPS said: Bearer %s", (token,), None)
     assert token not in RedactingFormatter("%(message)s").format(record)
+
+
+def test_answers_for_another_barcode_redirects_and_retyped_codes(tmp_path: Path) -> None:
+    """Before: scans of an answer naming another IMb were stored on the asked-for piece, a 3xx was read as
+    'no data', and "066" then 66 for the same scan made a duplicate row."""
+    import httpx
+
+    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.store.scans import scans_for
+    from imb_tracker.tracking.ingest import to_records
+    from imb_tracker.usps.config import sandbox_environment
+    from imb_tracker.usps.errors import ServiceUnavailableError
+    from imb_tracker.usps.iv import IvClient, MismatchedAnswerError
+    from imb_tracker.usps.ratelimit import Quota
+
+    imb = "0027012345600000123420500000599"
+    with SandboxServer(0) as srv:
+        client = IvClient(
+            sandbox_environment(srv.url),
+            DEMO_USERNAME,
+            DEMO_PASSWORD,
+            quota=Quota(per_minute=100_000),
+            sleep=lambda _s: None,
+        )
+        httpx.post(f"{srv.url}/sandbox/faults", json={"next": ["otherimb"]}, timeout=30).raise_for_status()
+        with pytest.raises(MismatchedAnswerError, match="another barcode"):
+            client.lookup(imb)
+        httpx.post(f"{srv.url}/sandbox/faults", json={"next": ["redirect"]}, timeout=30).raise_for_status()
+        with pytest.raises(ServiceUnavailableError, match="redirected"):
+            client.lookup(imb)
+        assert client.lookup(imb).found  # and then the real answer
+        client.close()
+    as_text = {
+        "scan_date_time": "2026-12-01T10:00:00",
+        "scan_event_code": "066",
+        "scan_facility_zip": "01234",
+    }
+    as_numbers = {**as_text, "scan_event_code": 66, "scan_facility_zip": 1234}
+    (first,), _ = to_records(imb, [as_text], "api")
+    (second,), _ = to_records(imb, [as_numbers], "api")
+    assert first.dedupe_key == second.dedupe_key and second.op_code == "066"
+    db = open_database(str(tmp_path / "d.db"))
+    from imb_tracker.store.scans import store_scans
+
+    with db.write() as conn:
+        assert store_scans(conn, [first], first.scan_time) == 1
+        assert store_scans(conn, [second], second.scan_time) == 0
+    assert len(scans_for(db, imb)) == 1

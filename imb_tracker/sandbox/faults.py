@@ -24,6 +24,8 @@ KINDS = {
     "badtype",
     "deep",
     "echo",
+    "otherimb",
+    "redirect",
     "500",
     "502",
     "503",

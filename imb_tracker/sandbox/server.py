@@ -321,6 +321,15 @@ class Handler(BaseHTTPRequestHandler):
             self._json(
                 200, {"message": None, "data": {"imb": None, "expected_delivery_date": 7, "scans": [scan]}}
             )
+        elif fault == "otherimb":  # an answer naming another barcode than the one asked for
+            scan = {
+                "scan_date_time": "2026-12-01T10:00:00",
+                "scan_event_code": "919",
+                "mail_phase": "Phase 4c",
+            }
+            self._json(200, {"message": None, "data": {"imb": "0027099999900000000162704", "scans": [scan]}})
+        elif fault == "redirect":
+            self._json(302, {"message": "moved"}, {"Location": "https://example.invalid/"})
         elif fault == "echo":  # an error text that echoes the request's token back
             echoed = self.headers.get("Authorization") or ""
             self._json(400, {"message": f"malformed request (Authorization: {echoed})"})

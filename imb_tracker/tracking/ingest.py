@@ -42,6 +42,19 @@ def parse_time(text: str) -> datetime | None:
     return None
 
 
+def _digits_text(value: object, width: int) -> str:
+    """A code as text, the same whether USPS sent it as text or as a number ("066" and 66 are one code).
+
+    The duplicate key is built from these, so a type change between two answers is not a new scan.
+    """
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value).zfill(width)
+    text = str(value).strip()
+    return text.zfill(width) if text.isdigit() and len(text) < width else text
+
+
 def dedupe_key(imb: str, when_text: str, opcode: str, facility_zip: str, machine: str) -> str:
     return hashlib.sha256("|".join((imb, when_text, opcode, facility_zip, machine)).encode()).hexdigest()
 
@@ -57,8 +70,8 @@ def to_records(imb: str, raw_scans: Iterable[Mapping[str, Any]], source: str) ->
         if when is None or not scan_imb:
             unusable += 1
             continue
-        opcode = str(scan.get("scan_event_code") or "").strip()
-        facility_zip = str(scan.get("scan_facility_zip") or "").strip()
+        opcode = _digits_text(scan.get("scan_event_code"), 3)
+        facility_zip = _digits_text(scan.get("scan_facility_zip"), 5)
         machine = str(scan.get("machine_name") or "").strip()
         records.append(
             ScanRecord(

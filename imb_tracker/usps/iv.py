@@ -85,6 +85,10 @@ def _error_text(response: httpx.Response) -> str:
     return response.text[:200]
 
 
+class MismatchedAnswerError(UspsError):
+    """USPS's answer names another IMb than the one asked for: its scans belong to no piece we know."""
+
+
 class IvSignIn:
     """The Business Customer Gateway sign-in of one account: one token, renewed by one thread at a time.
 
@@ -252,6 +256,10 @@ class IvClient:
             return PieceResult(imb, False, None, 404, text, "not found")
         if response.status_code >= 400:
             raise UspsError(f"USPS refused the lookup (HTTP {response.status_code}: {_error_text(response)})")
+        if response.status_code >= 300:  # a redirect is not an answer (httpx does not follow one)
+            raise ServiceUnavailableError(
+                f"USPS redirected the lookup (HTTP {response.status_code}) instead of answering; try again later"
+            )
         if not text.strip():
             return PieceResult(
                 imb, False, None, response.status_code, text, "no data yet", outcome=Outcome.NO_DATA
@@ -268,6 +276,12 @@ class IvClient:
         if not isinstance(data, dict):
             message = str(body.get("message") or "no data")
             return PieceResult(imb, False, None, response.status_code, text, message)
+        answered = data.get("imb")
+        if isinstance(answered, str) and answered.strip() and answered.strip() != imb:
+            raise MismatchedAnswerError(
+                f"USPS answered for another barcode ({answered.strip()[:31]}) than the one asked for; its scans "
+                "were not stored"
+            )
         scans = [s for s in (data.get("scans") or []) if isinstance(s, dict)]
         return PieceResult(imb, True, data, response.status_code, text, str(body.get("message") or ""), scans)
 
