@@ -274,3 +274,37 @@ def test_answers_for_another_barcode_redirects_and_retyped_codes(tmp_path: Path)
         assert store_scans(conn, [first], first.scan_time) == 1
         assert store_scans(conn, [second], second.scan_time) == 0
     assert len(scans_for(db, imb)) == 1
+
+
+def test_a_sign_in_outage_backs_off_once_for_the_whole_run(tmp_path: Path) -> None:
+    """Before: 24 password POSTs in one second, one per piece, with Retry-After: 30 ignored."""
+    import httpx
+
+    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.tracking.refresh import refresh
+    from imb_tracker.usps.config import sandbox_environment
+    from imb_tracker.usps.errors import SignInUnavailableError
+    from imb_tracker.usps.iv import IvClient
+    from imb_tracker.usps.ratelimit import Quota
+
+    imbs = [f"002701234560000012{i:02d}62704" for i in range(24)]
+    with SandboxServer(0) as srv:
+        httpx.post(
+            f"{srv.url}/sandbox/faults", json={"sign_in_outage": 100, "retry_after": 30}, timeout=30
+        ).raise_for_status()
+        db = open_database(str(tmp_path / "o.db"), clock=srv.sandbox.clock.now)
+        client = IvClient(
+            sandbox_environment(srv.url),
+            DEMO_USERNAME,
+            DEMO_PASSWORD,
+            quota=Quota(per_minute=100_000),
+            sleep=lambda _s: None,
+        )
+        summary = refresh(db, client, imbs, clock=srv.sandbox.clock.now, workers=4)
+        assert srv.sandbox.stats["authenticate"] == 1  # one password POST for the whole run
+        assert "sign-in service is unavailable" in summary.stopped_reason and "30 s" in summary.stopped_reason
+        with pytest.raises(SignInUnavailableError) as info:
+            client.lookup(imbs[0])  # still inside the 30 s: no new POST
+        assert info.value.retry_after == 30
+        assert srv.sandbox.stats["authenticate"] == 1
+        client.close()

@@ -68,6 +68,7 @@ class Sandbox:
         self._allow_stamp = time.monotonic()
         self.lock = threading.Lock()
         self.stats: dict[str, int] = {}
+        self.sign_in_outage = 0  # the next N sign-ins answer 503 with Retry-After
         #: monotonic arrival times of the latest piece and address requests (tests check the quota with it)
         self.arrivals: deque[float] = deque(maxlen=100_000)
 
@@ -212,6 +213,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _authenticate(self, body: dict[str, Any]) -> None:
         self.box.count("authenticate")
+        with self.box.lock:
+            down = self.box.sign_in_outage > 0
+            self.box.sign_in_outage -= 1 if down else 0
+        if down:  # a sign-in outage (POST /sandbox/faults {"sign_in_outage": N})
+            self._json(
+                503, {"error": "temporarily_unavailable"}, {"Retry-After": f"{self.box.faults.retry_after:g}"}
+            )
+            return
         expected = {
             "grant_type": "authorization",
             "response_type": "token",
@@ -475,6 +484,9 @@ class Handler(BaseHTTPRequestHandler):
             self.box.faults.retry_after = float(body["retry_after"])
         if "hang_seconds" in body:
             self.box.faults.hang_seconds = float(body["hang_seconds"])
+        if "sign_in_outage" in body:
+            with self.box.lock:
+                self.box.sign_in_outage = int(body["sign_in_outage"])
         self._json(200, {"queued": len(self.box.faults.queue)})
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from queue import Empty, Queue
 
 from imb_tracker.store.engine import Database
-from imb_tracker.usps.errors import AuthError, CancelledError, UspsError
+from imb_tracker.usps.errors import AuthError, CancelledError, SignInUnavailableError, UspsError
 from imb_tracker.usps.iv import IvClient
 
 from .ingest import ingest_result, log_failure
@@ -115,8 +115,9 @@ def refresh(
                 with lock:
                     summary.cancelled = True
                 return
-            except AuthError as exc:
-                log_failure(db, imb, requested_at, "auth_error", str(exc))
+            except (AuthError, SignInUnavailableError) as exc:  # every further lookup would fail alike
+                kind = "auth_error" if isinstance(exc, AuthError) else "sign_in_unavailable"
+                log_failure(db, imb, requested_at, kind, str(exc))
                 with lock:
                     summary.failed += 1
                     summary.requested += 1

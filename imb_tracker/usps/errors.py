@@ -40,6 +40,14 @@ class RateLimitedError(UspsError):
 
 
 class ServiceUnavailableError(UspsError):
-    """USPS answered with an error page, a 5xx, garbage, or not at all."""
+    """USPS answered with an error page, a 5xx, garbage, or not at all; ``retry_after`` when it said."""
 
     retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SignInUnavailableError(ServiceUnavailableError):
+    """The sign-in service is down: every lookup would fail the same way until ``retry_after`` has passed."""

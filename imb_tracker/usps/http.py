@@ -187,7 +187,7 @@ class HostSession:
                             f"{self.service} says too many requests; wait before trying again", retry_after
                         )
                     raise ServiceUnavailableError(
-                        f"{self.service} is unavailable (HTTP {status}); try again later"
+                        f"{self.service} is unavailable (HTTP {status}); try again later", retry_after
                     )
                 if status == 429 and self.limiter is not None:
                     self.limiter.throttled(retry_after)
@@ -220,7 +220,9 @@ class HostRegistry:
         self._sleep = sleep
         self._timeout = timeout
 
-    def session(self, base_url: str, quota: Quota | None, *, service: str = "USPS") -> HostSession:
+    def session(
+        self, base_url: str, quota: Quota | None, *, service: str = "USPS", attempts: int | None = None
+    ) -> HostSession:
         """The one session for ``base_url`` (made on first use; a different quota replaces the old one)."""
         key = base_url.rstrip("/")
         with self._lock:
@@ -233,6 +235,7 @@ class HostRegistry:
                     transport=self._transport,
                     sleep=self._sleep,
                     timeout=self._timeout,
+                    policy=RetryPolicy(attempts=attempts) if attempts else None,
                 )
                 self._sessions[key] = found
             elif quota is not None:

@@ -24,7 +24,14 @@ from typing import Any
 import httpx
 
 from .config import Environment
-from .errors import AccessDeniedError, AuthError, ServiceUnavailableError, UspsError
+from .errors import (
+    AccessDeniedError,
+    AuthError,
+    RateLimitedError,
+    ServiceUnavailableError,
+    SignInUnavailableError,
+    UspsError,
+)
 from .http import HostRegistry, HostSession, registry_for, secret_key
 from .ratelimit import Quota, RateLimiter
 
@@ -32,6 +39,7 @@ log = logging.getLogger(__name__)
 
 CLIENT_ID = "687b8a36-db61-42f7-83f7-11c79bf7785e"  # public IV API client id (iv-api.md §2.3)
 SCOPE = "user.info.ereg,iv1.apis"
+SIGN_IN_BACKOFF_S = 30.0  # after a sign-in outage that gave no Retry-After
 
 
 @dataclass
@@ -103,6 +111,7 @@ class IvSignIn:
         self._token: Token | None = None
         self._lock = threading.Lock()
         self._rejected: AuthError | None = None  # USPS refused these credentials: do not ask again
+        self._outage: tuple[float, SignInUnavailableError] | None = None  # (until: monotonic, the error)
         self.sign_ins = 0  # how many times we authenticated or refreshed (for tests and the log)
 
     def __repr__(self) -> str:  # never show the password
@@ -122,6 +131,20 @@ class IvSignIn:
             raise ServiceUnavailableError("USPS sign-in answered without a usable token") from None
 
     def _authenticate(self) -> Token:
+        try:
+            return self._sign_in()
+        except (ServiceUnavailableError, RateLimitedError) as exc:
+            # Every thread and every piece would fail the same way: back off once, for everyone,
+            # for as long as USPS asked (30 s when it did not say), and send no password meanwhile.
+            wait = exc.retry_after if exc.retry_after is not None else SIGN_IN_BACKOFF_S
+            error = SignInUnavailableError(
+                f"the USPS sign-in service is unavailable ({exc}); not trying again for {wait:.0f} s", wait
+            )
+            self._outage = (time.monotonic() + wait, error)
+            log.warning("%s", error)
+            raise error from None
+
+    def _sign_in(self) -> Token:
         payload = {
             "username": self.username,
             "password": self._password,
@@ -171,6 +194,11 @@ class IvSignIn:
             if self._rejected is not None:
                 raise self._rejected
             now = time.monotonic()
+            if self._outage is not None:
+                until, error = self._outage
+                if now < until:
+                    raise error
+                self._outage = None
             current = self._token
             if current is not None and not force_new and current.fresh(now):
                 return current
@@ -214,7 +242,8 @@ class IvClient:
         registry, self._own_registry = registry_for(registry, transport, sleep, timeout)
         self.registry = registry
         self.session = registry.session(env.iv_api_url, quota or Quota(per_minute=60), service="USPS IV-MTR")
-        auth_session = registry.session(env.iv_auth_url, None, service="the USPS sign-in service")
+        # A sign-in that fails is not retried on the spot: the outage is remembered for the whole run.
+        auth_session = registry.session(env.iv_auth_url, None, service="the USPS sign-in service", attempts=1)
         key = (env.iv_auth_url, username, secret_key(username, password))
         self.auth: IvSignIn = registry.authenticator(key, lambda: IvSignIn(auth_session, username, password))
 
