@@ -308,3 +308,41 @@ def test_a_sign_in_outage_backs_off_once_for_the_whole_run(tmp_path: Path) -> No
         assert info.value.retry_after == 30
         assert srv.sandbox.stats["authenticate"] == 1
         client.close()
+
+
+def test_the_limiter_keeps_every_rolling_minute_within_the_quota() -> None:
+    """Before: 62 requests in a rolling 60 s at a 60/min quota, and up to 70 after an idle spell."""
+    from imb_tracker.usps.ratelimit import Quota, RateLimiter
+
+    now = [1000.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(Quota(per_minute=60), clock=lambda: now[0], sleep=sleep)
+    sent: list[float] = []
+    for burst in range(4):  # bursts of demand with idle spells between them
+        for _ in range(90):
+            limiter.acquire()
+            sent.append(now[0])
+        now[0] += 45.0 if burst % 2 else 300.0  # idle: the bucket fills to ten seconds' worth
+    assert len(sent) == 360
+    worst = max(sum(1 for t in sent if start <= t < start + 60.0) for start in sent)
+    assert worst <= 60
+    # and it still delivers the quota: a long run at full demand averages 60 a minute
+    span = sent[89] - sent[0]
+    assert 60 <= 90 / (span / 60) <= 62
+
+
+def test_the_hour_quota_holds_in_any_rolling_hour() -> None:
+    from imb_tracker.usps.ratelimit import Quota, RateLimiter
+
+    now = [0.0]
+    limiter = RateLimiter(
+        Quota(per_hour=60), clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s)
+    )
+    sent = []
+    for _ in range(150):
+        limiter.acquire()
+        sent.append(now[0])
+    assert max(sum(1 for t in sent if s <= t < s + 3600) for s in sent) <= 60

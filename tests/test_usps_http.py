@@ -77,11 +77,12 @@ def test_100_lookups_on_4_threads_sign_in_once_and_keep_to_the_quota(server: San
     assert seen["authenticate"] == 1 and seen.get("refresh", 0) == 0
     assert seen.get("status_429", 0) == 0
     rate = QUOTA_PER_MINUTE / 60
-    # the limiter's first burst is two seconds' worth; two requests of slack for the jitter between
-    # sending and arriving on loopback
-    assert max_over_bucket(server.sandbox.arrivals, rate, burst=2 * rate + 2) <= 0
+    # the limiter's first burst is two seconds' worth; a quarter second's worth of slack for the jitter
+    # between sending and arriving on a loaded machine (arrivals bunch when the server thread waits)
+    slack = rate / 4
+    assert max_over_bucket(server.sandbox.arrivals, rate, burst=2 * rate + slack) <= 0
     span = max(server.sandbox.arrivals) - min(server.sandbox.arrivals)
-    assert span >= (100 - 2 * rate - 2) / rate * 0.9  # paced, not sent at once
+    assert span >= (100 - 2 * rate - slack) / rate * 0.9  # paced, not sent at once
     registry.close()
 
 
