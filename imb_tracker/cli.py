@@ -317,6 +317,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("imb-tracker: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a folder that does not exist, a directory given as a file, a full disk …
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"imb-tracker: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a traceback on the user's screen; the whole story goes to the log
+        log.info("unexpected error in %s", args.command, exc_info=True)  # the log file, not the screen
+        logs = app_paths(args.dev_dir).logs / "imb-tracker.log"
+        print(
+            f"imb-tracker: unexpected error: {type(exc).__name__}: {exc} (details in {logs}); "
+            "please report it",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -346,3 +346,50 @@ def test_the_hour_quota_holds_in_any_rolling_hour() -> None:
         limiter.acquire()
         sent.append(now[0])
     assert max(sum(1 for t in sent if s <= t < s + 3600) for s in sent) <= 60
+
+
+def test_no_traceback_for_files_that_cannot_be_written_or_read(tmp_path: Path) -> None:
+    """Before: FileNotFoundError, IsADirectoryError, OSError and PIL's UnidentifiedImageError reached the
+    screen as tracebacks, and --report pointed at the list overwrote the list."""
+    sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_list.csv"
+    listed = tmp_path / "list.csv"
+    listed.write_bytes(sample.read_bytes())
+    db = str(tmp_path / "x.db")
+    assert cli("mailer", "add", "--db", db, "--mid", "123456", "--name", "A").returncode == 0
+    assert cli("import", str(listed), "--db", db, "--mailer", "123456", "--name", "M").returncode == 0
+    bad_logo = tmp_path / "logo.png"
+    bad_logo.write_text("not an image", encoding="utf-8")
+    cases = [
+        (
+            ("pieces", "--db", db, "--mailing", "M", "--out", str(tmp_path / "no" / "such" / "p.csv")),
+            "No such file or directory",
+        ),
+        (("pieces", "--db", db, "--mailing", "M", "--out", str(tmp_path)), "Is a directory"),
+        (("print", "calibration", "--out", "/dev/full"), "No space left on device"),
+        (
+            (
+                "print",
+                "envelopes",
+                "--db",
+                db,
+                "--mailing",
+                "M",
+                "--out",
+                str(tmp_path / "e.pdf"),
+                "--logo",
+                str(bad_logo),
+            ),
+            "cannot identify image file",
+        ),
+        (
+            ("import", str(listed), "--db", db, "--mailer", "123456", "--name", "N", "--report", str(listed)),
+            "is the list being imported",
+        ),
+        (("mailings", "--db", "mysql://u:p@localhost/db"), "imb-tracker: "),
+    ]
+    for args, says in cases:
+        run = cli(*args)
+        assert run.returncode != 0, args
+        assert "Traceback" not in run.stderr and says in run.stderr, (args, run.stderr)
+        assert len(run.stderr.strip().splitlines()) <= 3, run.stderr
+    assert listed.read_bytes() == sample.read_bytes()  # the list is untouched

@@ -62,6 +62,16 @@ class ImportResult:
         )
 
 
+def check_outputs(list_path: str | Path, *outputs: str | Path | None) -> None:
+    """Refuse an output file (``--report``, ``--out``) that is the list being imported: it would be overwritten."""
+    source = Path(list_path).resolve()
+    for out in outputs:
+        if out and Path(out).resolve() == source:
+            raise ActionError(
+                f"{out} is the list being imported; writing there would overwrite it — give another file name"
+            )
+
+
 def check_name(db: Database, mid: str, name: str) -> None:
     """Refuse a mailing name in use, or an unknown Mailer ID, before the list is read."""
     check_new_mailing(db, mid, name)

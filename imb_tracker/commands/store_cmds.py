@@ -102,6 +102,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     path = Path(args.list_file)
     space = workspace(args)
     db = space.db
+    importing.check_outputs(path, args.report)
     importing.check_name(db, args.mailer, args.name)
     print(f"reading {path} …", file=sys.stderr)
     try:

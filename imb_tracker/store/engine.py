@@ -87,7 +87,13 @@ def make_engine(url: str) -> Engine:
             if not folder.exists():
                 folder.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": SQLITE_TIMEOUT_S, "check_same_thread": False}
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except ImportError as exc:  # mysql://, oracle:// …: a driver this app does not bring
+        raise StoreError(
+            f"no database driver for {parsed.drivername!r} ({exc}); IMb Tracker works with a SQLite file "
+            "or PostgreSQL (postgresql+psycopg://user@host/db)"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)

@@ -86,7 +86,8 @@ def refresh(
         try:
             log_failure(db, imb, requested_at, kind, error)
         except Exception:  # the log itself could not be written: still counted, and in the app's log
-            log.exception("could not log the failed lookup of %s", imb)
+            log.warning("could not log the failed lookup of %s", imb)
+            log.info("why the failure could not be logged", exc_info=True)
         with lock:
             summary.failed += 1
             summary.requested += 1
@@ -129,13 +130,15 @@ def refresh(
             except (
                 Exception
             ) as exc:  # an answer of a shape nobody expected: this piece fails, the run goes on
-                log.exception("lookup of %s failed unexpectedly", imb)
+                log.warning("lookup of %s failed unexpectedly: %s: %s", imb, type(exc).__name__, exc)
+                log.info("the unexpected failure of %s", imb, exc_info=True)  # the traceback: log file only
                 record_failure(imb, requested_at, "unexpected_answer", f"{type(exc).__name__}: {exc}")
             else:
                 try:
                     returned, new = ingest_result(db, result, requested_at)
                 except Exception as exc:  # USPS's answer could not be stored as scans: logged, not lost
-                    log.exception("the answer for %s could not be stored", imb)
+                    log.warning("the answer for %s could not be stored: %s: %s", imb, type(exc).__name__, exc)
+                    log.info("why the answer for %s could not be stored", imb, exc_info=True)
                     record_failure(imb, requested_at, "unreadable_answer", f"{type(exc).__name__}: {exc}")
                     finish(imb)
                     continue
