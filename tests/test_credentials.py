@@ -63,3 +63,23 @@ def test_environment_wins_for_headless_use(memory: MemoryKeyring, monkeypatch: p
     monkeypatch.setenv("IMB_TRACKER_IV_USERNAME", "env-user")
     monkeypatch.setenv("IMB_TRACKER_IV_PASSWORD", "b")
     assert load_iv() == IvCredentials("env-user", "b")
+
+
+def test_a_plaintext_keyring_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: with keyrings.alt present, the password was stored base64 in a file while the app said
+    'saved in the system keyring'."""
+
+    class PlaintextKeyring(MemoryKeyring):
+        pass
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    previous = keyring.get_keyring()
+    weak = PlaintextKeyring()
+    keyring.set_keyring(weak)
+    try:
+        with pytest.raises(CredentialsError, match=r"keyrings\.alt\.file\.PlaintextKeyring") as info:
+            save_iv("user", "secret")
+        assert "IMB_TRACKER_IV_USERNAME" in str(info.value)
+        assert weak.store == {}  # nothing written
+    finally:
+        keyring.set_keyring(previous)

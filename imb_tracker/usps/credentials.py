@@ -60,8 +60,34 @@ def load_iv() -> IvCredentials:
     return IvCredentials(user, password)
 
 
+#: keyring backends that keep the secret where anyone who can read the user's files can read it
+INSECURE_BACKENDS = (
+    "keyrings.alt.file.PlaintextKeyring",
+    "keyring.backends.null.Keyring",
+    "keyrings.alt.file.EncryptedKeyring",
+)
+
+
+def insecure_backend(backend: object) -> str | None:
+    """The insecure backend passwords would be written to, by its name, or None.
+
+    A chainer backend writes to its first (highest-priority) backend, so that is the one judged.
+    """
+    chain = getattr(backend, "backends", None)
+    target = chain[0] if chain else backend
+    name = f"{type(target).__module__}.{type(target).__name__}"
+    return name if name in INSECURE_BACKENDS or name.startswith("keyrings.alt.") else None
+
+
 def save_iv(username: str, password: str) -> None:
     keyring, keyring_error = _keyring()
+    weak = insecure_backend(keyring.get_keyring())
+    if weak is not None:
+        raise CredentialsError(
+            f"the only keyring here is {weak}, which keeps passwords readable in a file; nothing was saved. "
+            f"Install the desktop's keyring (GNOME Keyring, KWallet), or set {ENV['iv_username']} and "
+            f"{ENV['iv_password']} instead"
+        )
     try:
         keyring.set_password(SERVICE, "iv_username", username)
         keyring.set_password(SERVICE, "iv_password", password)
