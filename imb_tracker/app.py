@@ -7,6 +7,7 @@ tests use that so they never touch a user's real data).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -32,9 +33,12 @@ class AppPaths:
     logs: Path
 
     def ensure(self) -> AppPaths:
-        """Create the folders (on first use, not at import)."""
+        """Create the folders (on first use, not at import), readable by this user only (0700).
+
+        They hold addresses, the lookup log and settings; nobody else on the computer needs them.
+        """
         for folder in (self.data, self.config, self.cache, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
 
 
@@ -73,11 +77,13 @@ def configure_logging(verbosity: int = 0, log_dir: Path | None = None) -> None:
     console.setFormatter(RedactingFormatter("%(levelname)s: %(message)s"))
     root.addHandler(console)
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
             log_dir / "imb-tracker.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
         file_handler.setLevel(logging.INFO)
         file_handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        with contextlib.suppress(OSError):  # the log holds names and addresses: this user's only
+            os.chmod(log_dir / "imb-tracker.log", 0o600)
         root.addHandler(file_handler)
     configure_logging._done = True  # type: ignore[attr-defined]

@@ -393,3 +393,20 @@ def test_no_traceback_for_files_that_cannot_be_written_or_read(tmp_path: Path) -
         assert "Traceback" not in run.stderr and says in run.stderr, (args, run.stderr)
         assert len(run.stderr.strip().splitlines()) <= 3, run.stderr
     assert listed.read_bytes() == sample.read_bytes()  # the list is untouched
+
+
+def test_the_users_files_are_the_users_only(tmp_path: Path) -> None:
+    """Before: the database, log and settings were 0644 in 0755 folders."""
+    import stat
+
+    home = tmp_path / "home"
+    assert cli("--dev-dir", str(home), "mailer", "add", "--mid", "123456", "--name", "A").returncode == 0
+    assert cli("--dev-dir", str(home), "settings", "set", "stalled_days", "7").returncode == 0
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    for folder in ("data", "config", "cache", "logs"):
+        assert mode(home / folder) == 0o700, folder
+    for file in ("data/imb-tracker.db", "logs/imb-tracker.log", "config/settings.json"):
+        assert mode(home / file) == 0o600, file

@@ -85,7 +85,9 @@ def make_engine(url: str) -> Engine:
         if database and database != ":memory:":
             folder = Path(database).parent
             if not folder.exists():
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not Path(database).exists():  # a new file: this user's only (SQLite's -wal/-shm follow it)
+                os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
         kwargs["connect_args"] = {"timeout": SQLITE_TIMEOUT_S, "check_same_thread": False}
     try:
         engine = create_engine(url, **kwargs)
