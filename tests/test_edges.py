@@ -11,11 +11,26 @@ from sqlalchemy import update
 
 from imb_tracker.imb import FieldError
 from imb_tracker.records import AddressRecord
+from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
 from imb_tracker.store import open_database
 from imb_tracker.store.mailers import add_mailer, update_mailer
 from imb_tracker.store.mailings import create_mailing
 from imb_tracker.store.schema import mailers
 from imb_tracker.store.serials import serial_status
+from imb_tracker.usps.config import sandbox_environment
+from imb_tracker.usps.iv import IvClient
+from imb_tracker.usps.ratelimit import Quota
+
+
+def stand_in_client(srv: SandboxServer) -> IvClient:
+    """An IV client for the stand-in, with no quota to speak of and no real sleeping between retries."""
+    return IvClient(
+        sandbox_environment(srv.url),
+        DEMO_USERNAME,
+        DEMO_PASSWORD,
+        quota=Quota(per_minute=100_000),
+        sleep=lambda _s: None,
+    )
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -134,13 +149,10 @@ def test_an_answer_of_any_shape_never_kills_a_refresh_worker(tmp_path: Path) -> 
     import httpx
     from sqlalchemy import select
 
-    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.sandbox import SandboxServer
     from imb_tracker.store.mailings import iter_pieces, mark_mailed
     from imb_tracker.store.schema import lookups, scans
     from imb_tracker.tracking.refresh import refresh
-    from imb_tracker.usps.config import sandbox_environment
-    from imb_tracker.usps.iv import IvClient
-    from imb_tracker.usps.ratelimit import Quota
 
     with SandboxServer(0) as srv:
         db = open_database(str(tmp_path / "r.db"), clock=srv.sandbox.clock.now)
@@ -170,13 +182,7 @@ def test_an_answer_of_any_shape_never_kills_a_refresh_worker(tmp_path: Path) -> 
         httpx.post(
             f"{srv.url}/sandbox/faults", json={"next": ["badtype", "deep"]}, timeout=30
         ).raise_for_status()
-        client = IvClient(
-            sandbox_environment(srv.url),
-            DEMO_USERNAME,
-            DEMO_PASSWORD,
-            quota=Quota(per_minute=100_000),
-            sleep=lambda _s: None,
-        )
+        client = stand_in_client(srv)
         summary = refresh(db, client, imbs, clock=srv.sandbox.clock.now, workers=1)
         client.close()
     assert summary.requested == 6  # every piece accounted for
@@ -199,24 +205,15 @@ def test_a_token_echoed_by_the_server_is_never_stored_or_logged(
     from sqlalchemy import select
 
     from imb_tracker.app import RedactingFormatter
-    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.sandbox import SandboxServer
     from imb_tracker.store.schema import lookups
     from imb_tracker.tracking.refresh import refresh
-    from imb_tracker.usps.config import sandbox_environment
-    from imb_tracker.usps.iv import IvClient
-    from imb_tracker.usps.ratelimit import Quota
 
     imb = "0027012345600000123420500000599"
     with SandboxServer(0) as srv:
         db = open_database(str(tmp_path / "t.db"), clock=srv.sandbox.clock.now)
         httpx.post(f"{srv.url}/sandbox/faults", json={"next": ["echo"]}, timeout=30).raise_for_status()
-        client = IvClient(
-            sandbox_environment(srv.url),
-            DEMO_USERNAME,
-            DEMO_PASSWORD,
-            quota=Quota(per_minute=100_000),
-            sleep=lambda _s: None,
-        )
+        client = stand_in_client(srv)
         token = client.token().access
         summary = refresh(db, client, [imb], clock=srv.sandbox.clock.now, workers=1)
         client.close()
@@ -233,23 +230,15 @@ def test_answers_for_another_barcode_redirects_and_retyped_codes(tmp_path: Path)
     'no data', and "066" then 66 for the same scan made a duplicate row."""
     import httpx
 
-    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.sandbox import SandboxServer
     from imb_tracker.store.scans import scans_for
     from imb_tracker.tracking.ingest import to_records
-    from imb_tracker.usps.config import sandbox_environment
     from imb_tracker.usps.errors import ServiceUnavailableError
-    from imb_tracker.usps.iv import IvClient, MismatchedAnswerError
-    from imb_tracker.usps.ratelimit import Quota
+    from imb_tracker.usps.iv import MismatchedAnswerError
 
     imb = "0027012345600000123420500000599"
     with SandboxServer(0) as srv:
-        client = IvClient(
-            sandbox_environment(srv.url),
-            DEMO_USERNAME,
-            DEMO_PASSWORD,
-            quota=Quota(per_minute=100_000),
-            sleep=lambda _s: None,
-        )
+        client = stand_in_client(srv)
         httpx.post(f"{srv.url}/sandbox/faults", json={"next": ["otherimb"]}, timeout=30).raise_for_status()
         with pytest.raises(MismatchedAnswerError, match="another barcode"):
             client.lookup(imb)
@@ -280,12 +269,9 @@ def test_a_sign_in_outage_backs_off_once_for_the_whole_run(tmp_path: Path) -> No
     """Before: 24 password POSTs in one second, one per piece, with Retry-After: 30 ignored."""
     import httpx
 
-    from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
+    from imb_tracker.sandbox import SandboxServer
     from imb_tracker.tracking.refresh import refresh
-    from imb_tracker.usps.config import sandbox_environment
     from imb_tracker.usps.errors import SignInUnavailableError
-    from imb_tracker.usps.iv import IvClient
-    from imb_tracker.usps.ratelimit import Quota
 
     imbs = [f"002701234560000012{i:02d}62704" for i in range(24)]
     with SandboxServer(0) as srv:
@@ -293,13 +279,7 @@ def test_a_sign_in_outage_backs_off_once_for_the_whole_run(tmp_path: Path) -> No
             f"{srv.url}/sandbox/faults", json={"sign_in_outage": 100, "retry_after": 30}, timeout=30
         ).raise_for_status()
         db = open_database(str(tmp_path / "o.db"), clock=srv.sandbox.clock.now)
-        client = IvClient(
-            sandbox_environment(srv.url),
-            DEMO_USERNAME,
-            DEMO_PASSWORD,
-            quota=Quota(per_minute=100_000),
-            sleep=lambda _s: None,
-        )
+        client = stand_in_client(srv)
         summary = refresh(db, client, imbs, clock=srv.sandbox.clock.now, workers=4)
         assert srv.sandbox.stats["authenticate"] == 1  # one password POST for the whole run
         assert "sign-in service is unavailable" in summary.stopped_reason and "30 s" in summary.stopped_reason
