@@ -106,8 +106,6 @@ class HostSession:
         self.policy = policy or RetryPolicy()
         self.http = httpx.Client(timeout=timeout, transport=transport, headers={"User-Agent": "IMb-Tracker"})
         self._sleep = sleep
-        self.requests = 0  # sent, retries included (for tests and the log)
-        self._count_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"HostSession({self.base_url!r})"
@@ -150,8 +148,6 @@ class HostSession:
             seen: object = None
             if auth is not None:
                 headers["Authorization"], seen = auth.authorization()
-            with self._count_lock:
-                self.requests += 1
             try:
                 response = self.http.request(method, url, headers=headers, **kwargs)
             except httpx.TimeoutException:
@@ -255,10 +251,10 @@ class HostRegistry:
         """Drop and close every session and sign-in under ``base_url`` (a stand-in that stopped)."""
         prefix = base_url.rstrip("/")
         with self._lock:
-            gone = [k for k in self._sessions if k.startswith(prefix)]
+            gone = [k for k in self._sessions if _under(k, prefix)]
             for name in gone:
                 self._sessions.pop(name).close()
-            for key in [key for key in self._auth if key[0].startswith(prefix)]:
+            for key in [key for key in self._auth if _under(key[0], prefix)]:
                 del self._auth[key]
 
     def close(self) -> None:
@@ -267,6 +263,11 @@ class HostRegistry:
                 session.close()
             self._sessions.clear()
             self._auth.clear()
+
+
+def _under(url: str, base: str) -> bool:
+    """``url`` is ``base`` or a path below it (a stand-in on port 4321 is not the one on 43210)."""
+    return url == base or url.startswith(base + "/")
 
 
 def secret_key(*parts: str) -> str:
