@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TextIO
 
 from imb_tracker import __version__
@@ -294,6 +294,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     func = getattr(args, "func", cmd_gui)
     try:
+        return _run(func, args)
+    finally:
+        # the command's database and USPS sessions end with the command, also when main() is called
+        # again in the same process (a script, the test suite)
+        common = sys.modules.get("imb_tracker.commands.common")
+        if common is not None:
+            common.close_workspaces()
+
+
+def _run(func: Callable[[argparse.Namespace, TextIO], int], args: argparse.Namespace) -> int:
+    """The command, with every error it can raise turned into one line on stderr and an exit code."""
+    try:
         return int(func(args, sys.stdout))
     except CliError as exc:
         print(f"imb-tracker: {exc}", file=sys.stderr)
@@ -323,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:  # never a traceback on the user's screen; the whole story goes to the log
         log.info("unexpected error in %s", args.command, exc_info=True)  # the log file, not the screen
+        from imb_tracker.app import app_paths  # noqa: PLC0415
+
         logs = app_paths(args.dev_dir).logs / "imb-tracker.log"
         print(
             f"imb-tracker: unexpected error: {type(exc).__name__}: {exc} (details in {logs}); "

@@ -258,3 +258,47 @@ def test_a_window_closed_before_setup_leaves_the_columns_alone(qtbot: QtBot, tmp
     window = start_deferred(qtbot, home)
     assert header_is_whole(window)
     window.close()
+
+
+def test_import_wizard_chooses_the_sheet_and_the_delimiter(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    set_up_demo(qtbot, window)
+    header = ["Name", "Address", "City", "State", "ZIP"]
+    book = openpyxl.Workbook()
+    book.active.title = "Spring"
+    book.active.append(header)
+    book.active.append(["Ann Lee", "5 Elm St", "Hartford", "CT", "06103"])
+    fall = book.create_sheet("Fall")
+    fall.append(header)
+    for i in range(3):
+        fall.append([f"Bo Park {i}", "9 Oak Ave", "Austin", "TX", "78701"])
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    wizard = window.import_list()
+    qtbot.addWidget(wizard)
+    wizard.file_page.path.setText(str(path))
+    wizard.file_page.name.setText("Two sheets")
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.sheet.isVisibleTo(page) and not page.delimiter.isVisibleTo(page)
+    assert page.preview.rowCount() == 1
+    page.sheet.setCurrentIndex(page.sheet.findData("Fall"))
+    assert page.preview.rowCount() == 3 and "sheet &#x27;Fall&#x27;" in page.problem.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.check_page.result is not None, timeout=20_000)
+    assert wizard.check_page.result is not None and len(wizard.check_page.result.records) == 3
+    wizard.back()
+    wizard.back()
+    text = tmp_path / "semi.txt"
+    text.write_text("Name;Address;City;State;ZIP\nAnn, Lee;5 Elm St;Hartford;CT;06103\n", encoding="utf-8")
+    wizard.file_page.path.setText(str(text))
+    wizard.next()
+    assert page.delimiter.isVisibleTo(page) and not page.sheet.isVisibleTo(page)
+    page.delimiter.setCurrentIndex(page.delimiter.findData(","))  # the wrong choice: one column too few
+    assert not page.isComplete()
+    page.delimiter.setCurrentIndex(page.delimiter.findData(";"))
+    assert page.isComplete() and page.preview.item(0, 0).text() == "Ann, Lee"
+    wizard.close()

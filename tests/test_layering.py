@@ -37,9 +37,9 @@ THIRD_PARTY: dict[str, set[str]] = {
     "settings": set(),
     "errors": set(),
     "cells": set(),
-    "mail": {"openpyxl"},
+    "mail": {"openpyxl", "anyascii"},
     "store": {"sqlalchemy", "psycopg"},
-    "layout": {"reportlab", "PIL"},
+    "layout": {"reportlab", "PIL", "anyascii"},
     "usps": {"httpx", "keyring"},
     "tracking": set(),  # its queries live in store
     "sandbox": set(),

@@ -211,3 +211,15 @@ def test_rule_check_places_a_wide_logo_where_it_is_printed(tmp_path: Path) -> No
         assert abs(image["x0"] / 72 - checked.x) < 0.001 and abs(image["width"] / 72 - checked.width) < 0.001
         assert abs(image["height"] / 72 - checked.height) < 0.001
         assert abs((297 - image["bottom"]) / 72 - checked.y) < 0.001
+
+
+def test_non_latin_letters_print_transliterated_never_as_question_marks(tmp_path: Path) -> None:
+    options = EnvelopeOptions(return_lines=("Fundacja Łódź", "ul. Żółta 5", "SPRINGFIELD IL 62704"))
+    out = tmp_path / "names.pdf"
+    pieces = [piece(1, "Łukasz Wałęsa", "12 Straße Москва"), piece(2, "山田 太郎")]
+    render_envelopes(envelope_template("10"), options, pieces, out)
+    with pdfplumber.open(out) as pdf:
+        first, second = (page.extract_text() for page in pdf.pages)
+    assert "LUKASZ WALESA" in first and "12 STRASSE MOSKVA" in first and "Fundacja Lódz" in first  # WinAnsi keeps ó
+    assert "SHANTIAN TAILANG" in second
+    assert "?" not in first + second

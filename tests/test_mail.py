@@ -154,7 +154,7 @@ def test_routing_from_zip_shapes(tmp_path: Path) -> None:
     [
         (b"", "empty"),
         (b"   \n\n", "empty"),
-        (b"\x00\x01\x02binary", "NUL bytes"),
+        (b"\x00\x01\x02binary", "NUL byte"),
         (b"Name,Address,City,State,ZIP\n", None),  # header only: a result with nothing in it
     ],
 )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from imb_tracker.imb import stid_table
 from imb_tracker.mail import ListResult, read_list
-from imb_tracker.mail.reader import RawTable, open_list
+from imb_tracker.mail.reader import RawTable, ReadOptions, open_list, sheet_names
 from imb_tracker.records import AddressRecord
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], bool | None]
 ON_INVALID = ("skip", "abort")
 
-__all__ = ["ON_INVALID", "ImportResult", "check_name", "preview", "read", "save"]
+__all__ = ["ON_INVALID", "ImportResult", "ReadOptions", "check_name", "preview", "read", "save", "sheets"]
 
 
 @dataclass(frozen=True)
@@ -77,16 +77,30 @@ def check_name(db: Database, mid: str, name: str) -> None:
     check_new_mailing(db, mid, name)
 
 
-def preview(path: str | Path) -> RawTable:
+def preview(path: str | Path, options: ReadOptions | None = None) -> RawTable:
     """The list's header and first rows, for choosing columns (raises ListError when unreadable)."""
-    return open_list(str(path))
+    return open_list(str(path), options)
 
 
-def read(path: str | Path, mapping: Sequence[str] | dict[str, int] | None = None) -> ListResult:
-    """Read and check the list; ``mapping`` is ``COLUMN=FIELD`` overrides or a field → column index map."""
+def sheets(path: str | Path) -> list[str]:
+    """The visible worksheets of a workbook (empty for a text list), for choosing one."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    return sheet_names(path)
+
+
+def read(
+    path: str | Path,
+    mapping: Sequence[str] | dict[str, int] | None = None,
+    options: ReadOptions | None = None,
+) -> ListResult:
+    """Read and check the list; ``mapping`` is ``COLUMN=FIELD`` overrides or a field → column index map.
+
+    ``options`` choose the worksheet (``--sheet``) or the delimiter (``--delimiter``).
+    """
     if isinstance(mapping, dict):
-        return read_list(Path(path), mapping=mapping)
-    return read_list(Path(path), list(mapping or []))
+        return read_list(Path(path), mapping=mapping, options=options)
+    return read_list(Path(path), list(mapping or []), options=options)
 
 
 def save(

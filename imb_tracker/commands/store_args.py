@@ -91,6 +91,16 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         help='say which field a column holds, e.g. --map "Street=address1" (repeatable)',
     )
     imp.add_argument(
+        "--sheet",
+        metavar="NAME|N",
+        help="the worksheet of an .xlsx to read, by name or number among the visible sheets (default: the first)",
+    )
+    imp.add_argument(
+        "--delimiter",
+        metavar="CHAR",
+        help="the delimiter of a text list: one character, or comma, tab, semicolon, pipe (default: sniffed)",
+    )
+    imp.add_argument(
         "--on-invalid",
         choices=("skip", "abort"),
         default="skip",

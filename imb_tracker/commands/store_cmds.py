@@ -106,13 +106,11 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     importing.check_name(db, args.mailer, args.name)
     print(f"reading {path} …", file=sys.stderr)
     try:
-        result = importing.read(path, args.map or [])
+        options = importing.ReadOptions(sheet=args.sheet, delimiter=args.delimiter)
+        result = importing.read(path, args.map or [], options)
     except ListError as exc:
         raise CommandFailedError(f"{path.name}: {exc}") from None
-    print(
-        f"read as {result.encoding}" + (f", delimiter {result.delimiter!r}" if result.delimiter else ""),
-        file=sys.stderr,
-    )
+    print(result.read_as(), file=sys.stderr)
     mapped = ", ".join(f"{field}={result.headers[i]!r}" for field, i in result.mapping.items())
     print(f"columns: {mapped}", file=sys.stderr)
     print(report_text(result, limit=args.show), file=sys.stderr)

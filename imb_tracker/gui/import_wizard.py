@@ -61,6 +61,13 @@ FIELD_LABELS = {
     "delivery_point": "Delivery point",
 }
 PREVIEW_ROWS = 8
+DELIMITER_CHOICES = (
+    ("Detected", ""),
+    ("Comma ,", ","),
+    ("Tab", "\t"),
+    ("Semicolon ;", ";"),
+    ("Pipe |", "|"),
+)
 
 
 def sample_list() -> Path:
@@ -141,6 +148,24 @@ class MappingPage(QWizardPage):
         self.setTitle("Match the columns")
         self.setSubTitle("Which column holds what. Detected from the headers; change any that are wrong.")
         layout = QVBoxLayout(self)
+        how = QHBoxLayout()
+        self.sheet = QComboBox()
+        self.sheet.setAccessibleName("Worksheet to read")
+        self.sheet_label = QLabel("&Sheet")
+        self.sheet_label.setBuddy(self.sheet)
+        self.delimiter = QComboBox()
+        self.delimiter.setAccessibleName("Delimiter")
+        for text, value in DELIMITER_CHOICES:
+            self.delimiter.addItem(text, value)
+        self.delimiter_label = QLabel("&Delimiter")
+        self.delimiter_label.setBuddy(self.delimiter)
+        for widget in (self.sheet_label, self.sheet, self.delimiter_label, self.delimiter):
+            how.addWidget(widget)
+        how.addStretch(1)
+        layout.addLayout(how)
+        self.sheet.currentIndexChanged.connect(self._reread)
+        self.delimiter.currentIndexChanged.connect(self._reread)
+        self._path = ""
         grid = QGridLayout()
         self.combos: dict[str, QComboBox] = {}
         for i, field in enumerate(FIELDS):
@@ -165,16 +190,50 @@ class MappingPage(QWizardPage):
     def initializePage(self) -> None:
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
+        path = wizard.file_page.path.text().strip()
+        if path != self._path:  # a new file: its sheets, and the delimiter detected again
+            self._path = path
+            for combo in (self.sheet, self.delimiter):
+                combo.blockSignals(True)
+            self.sheet.clear()
+            try:
+                names = importing.sheets(path)
+            except (ListError, OSError):
+                names = []
+            for name in names:
+                self.sheet.addItem(name, name)
+            self.delimiter.setCurrentIndex(0)
+            for combo in (self.sheet, self.delimiter):
+                combo.blockSignals(False)
+            workbook = bool(names)
+            for widget in (self.sheet_label, self.sheet):
+                widget.setVisible(workbook and len(names) > 1)
+            for widget in (self.delimiter_label, self.delimiter):
+                widget.setVisible(not workbook)
+        self._load(path)
+
+    def options(self) -> importing.ReadOptions:
+        """The sheet and delimiter chosen above the columns (None: the reader's own choice)."""
+        sheet = self.sheet.currentData() if self.sheet.isVisibleTo(self) and self.sheet.count() else None
+        delimiter = self.delimiter.currentData() if self.delimiter.isVisibleTo(self) else None
+        return importing.ReadOptions(sheet=sheet, delimiter=delimiter or None)
+
+    def _reread(self) -> None:
+        if self._path:
+            self._load(self._path)
+
+    def _load(self, path: str) -> None:
         try:
-            table = importing.preview(wizard.file_page.path.text().strip())
+            table = importing.preview(path, self.options())
         except (ListError, OSError) as exc:
             self.problem.setText(error_text(str(exc)))
             self.headers = []
+            self.completeChanged.emit()
             return
         self.headers = table.headers
         rows = [cells for _, cells in itertools.islice(table.rows, PREVIEW_ROWS)]
         self.info = f"read as {table.encoding}" + (
-            f", delimiter {table.delimiter!r}" if table.delimiter else ""
+            f", sheet {table.sheet!r}" if table.sheet else f", delimiter {table.delimiter!r}"
         )
         detected = detect_mapping(table.headers)
         for field, combo in self.combos.items():
@@ -270,12 +329,13 @@ class CheckPage(QWizardPage):
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         path, mapping = Path(wizard.file_page.path.text().strip()), wizard.mapping_page.mapping()
+        options = wizard.mapping_page.options()
         self.result = None
         self.summary.setText("Reading and checking every row …")
         self.completeChanged.emit()
 
         def work(_reporter: Reporter) -> ListResult:
-            return importing.read(path, mapping)
+            return importing.read(path, mapping, options)
 
         def done(result: object) -> None:
             assert isinstance(result, ListResult)

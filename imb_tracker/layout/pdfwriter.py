@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from anyascii import anyascii
+
 FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold"}
 FONT_BY_NAME = {v: k for k, v in FONTS.items()}
 
@@ -31,8 +33,11 @@ def _num(value: float) -> str:
 
 
 def pdf_string(text: str) -> str:
-    """A literal PDF string in WinAnsi encoding (unknown characters become '?')."""
-    raw = text.encode("cp1252", errors="replace").decode("latin-1")
+    """A literal PDF string in WinAnsi encoding; a character WinAnsi lacks is transliterated, never '?'."""
+    try:
+        raw = text.encode("cp1252").decode("latin-1")
+    except UnicodeEncodeError:
+        raw = "".join(_winansi(ch) for ch in text)
     return (
         "("
         + raw.replace("\\", "\\\\")
@@ -42,6 +47,13 @@ def pdf_string(text: str) -> str:
         .replace("\n", " ")
         + ")"
     )
+
+
+def _winansi(ch: str) -> str:
+    try:
+        return ch.encode("cp1252").decode("latin-1")
+    except UnicodeEncodeError:
+        return anyascii(ch)
 
 
 class Content:

@@ -5,21 +5,36 @@ in hyphenated numbers such as 112-10), the secondary unit at the end of the
 delivery line, and the last line as ``CITY ST  ZIP+4`` with two spaces before
 the ZIP.  The firm, delivery and last lines must stay the last three lines;
 when lines must go, optional ones go first (§341–343).
+
+Letters outside ASCII are transliterated to their nearest ASCII spelling
+(``anyascii``: Łukasz → Lukasz, Москва → Moskva) rather than printed as ``?``
+or as glyphs USPS address readers do not know; the original text stays in the
+database and the exports, and the import report warns about it.
 """
 
 from __future__ import annotations
 
 import re
 
+from anyascii import anyascii
+
 from imb_tracker.records import AddressRecord, StoredPiece
 
 _PUNCT = re.compile(r"[.,;:!?\"'`()\[\]{}]")
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` in printable ASCII: transliterated, control characters dropped (never a ``?``)."""
+    if not text.isascii():
+        text = anyascii(text)
+    return _CONTROL.sub("", text)
 
 
 def clean_line(text: str, uppercase: bool = True) -> str:
     """Drop punctuation (keeping hyphens, slashes and #), squeeze spaces, upper-case."""
-    text = _SPACES.sub(" ", _PUNCT.sub("", text)).strip()
+    text = _SPACES.sub(" ", _PUNCT.sub("", printable(text))).strip()
     return text.upper() if uppercase else text
 
 

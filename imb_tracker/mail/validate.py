@@ -15,12 +15,14 @@ from pathlib import Path
 from imb_tracker.cells import FORMULA_START
 
 from .columns import FIELDS, apply_overrides, detect_mapping, parse_map_options
-from .reader import RawTable, open_list
+from .pub28 import printable
+from .reader import RawTable, ReadOptions, open_list
 from .records import AddressRecord, ListError, Problem
 from .states import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
 
 MAX_LINE = 100  # longer than any real address line: refused
 SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
+MAX_EXTRA = 1_000  # an unmapped cell (kept with the piece) longer than this is refused
 _SPECIAL_FIRST = frozenset("=+-@ \t\n\r")  # first characters that need the slow path
 
 
@@ -36,6 +38,14 @@ class ListResult:
     encoding: str
     delimiter: str
     invalid_rows: set[int] = field(default_factory=set)
+    sheet: str = ""  # the worksheet read, for a workbook
+
+    def read_as(self) -> str:
+        """How the file was read, for the report: ``read as utf-8, delimiter ','``."""
+        how = f"read as {self.encoding}"
+        if self.sheet:
+            how += f", sheet {self.sheet!r}"
+        return how + (f", delimiter {self.delimiter!r}" if self.delimiter else "")
 
     @property
     def errors(self) -> list[Problem]:
@@ -178,11 +188,26 @@ class _RowChecker:
         zip5, zip4, dp, zip_bad = self._zip(row, zip_raw, zip4_raw, dp_raw, state, problems)
         if bad or zip_bad:
             return None, problems
+        if not "".join(vals).isascii():
+            self._non_latin(row, vals, problems)
         extra = None
         if self.extra_columns:
             extra = {
                 h: cells[i].strip() for i, h in self.extra_columns if i < ncells and cells[i].strip()
             } or None
+            if extra and any(len(v) > MAX_EXTRA for v in extra.values()):
+                for column, value in extra.items():
+                    if len(value) > MAX_EXTRA:
+                        problems.append(
+                            Problem(
+                                row,
+                                column,
+                                f"{len(value):,} characters long; a column kept with the piece holds at "
+                                f"most {MAX_EXTRA:,} (a quote may be left open)",
+                                "shorten the cell, or remove the column from the list",
+                            )
+                        )
+                return None, problems
         record = AddressRecord(
             row=row,
             name=name,
@@ -197,6 +222,20 @@ class _RowChecker:
             extra=extra,
         )
         return record, problems
+
+    def _non_latin(self, row: int, vals: list[str], problems: list[Problem]) -> None:
+        """Warn when a letter outside Latin-1 will print transliterated (Łukasz → LUKASZ)."""
+        for (name, _index), value in zip(self.slots, vals, strict=True):
+            if value and any(ord(ch) > 0xFF for ch in value):
+                problems.append(
+                    Problem(
+                        row,
+                        self.col.get(name, name),
+                        f"{value[:40]!r} has letters USPS cannot read; it prints as {printable(value)[:40]!r}",
+                        "check the printed spelling; the original is kept in the database and exports",
+                        "warning",
+                    )
+                )
 
     def _ragged(self, row: int, cells: list[str], problems: list[Problem]) -> None:
         ncells = len(cells)
@@ -406,7 +445,11 @@ def check_rows(
 
 
 def read_list(
-    path: str | Path, mapping_options: list[str] | None = None, *, mapping: dict[str, int] | None = None
+    path: str | Path,
+    mapping_options: list[str] | None = None,
+    *,
+    mapping: dict[str, int] | None = None,
+    options: ReadOptions | None = None,
 ) -> ListResult:
     """Read and validate a whole list file.
 
@@ -414,8 +457,9 @@ def read_list(
     mapping; ``mapping`` (field -> column index, as the import wizard builds it)
     replaces detection altogether.  Raises :class:`ListError` only when the
     list as a whole is unusable; row problems go into the result.
+    ``options`` choose the sheet of a workbook or the delimiter of a text list.
     """
-    table = open_list(path)
+    table = open_list(path, options)
     if mapping is None:
         overrides = parse_map_options(mapping_options or [])
         mapping = apply_overrides(table.headers, detect_mapping(table.headers), overrides)
@@ -435,9 +479,18 @@ def read_list(
         rows_read += 1
         invalid.add(problem.row)
         problems.append(problem)
+    problems.extend(table.notes)
     problems.sort(key=lambda p: p.row)
     return ListResult(
-        table.headers, mapping, records, problems, rows_read, table.encoding, table.delimiter, invalid
+        table.headers,
+        mapping,
+        records,
+        problems,
+        rows_read,
+        table.encoding,
+        table.delimiter,
+        invalid,
+        table.sheet,
     )
 
 
