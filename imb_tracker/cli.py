@@ -208,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database: a SQLite file path or a SQLAlchemy URL such as postgresql+psycopg://host/db "
         "(default: $IMB_TRACKER_DB, else imb-tracker.db in the data folder)",
     )
+    db_parent.add_argument(
+        "--create",
+        action="store_true",
+        help="make the --db file if it does not exist (otherwise a missing file is an error, so a "
+        "mistyped path never starts an empty database; 'mailer add' always may)",
+    )
 
     enc = sub.add_parser(
         "encode",

@@ -220,6 +220,8 @@ def test_non_latin_letters_print_transliterated_never_as_question_marks(tmp_path
     render_envelopes(envelope_template("10"), options, pieces, out)
     with pdfplumber.open(out) as pdf:
         first, second = (page.extract_text() for page in pdf.pages)
-    assert "LUKASZ WALESA" in first and "12 STRASSE MOSKVA" in first and "Fundacja Lódz" in first  # WinAnsi keeps ó
+    assert (
+        "LUKASZ WALESA" in first and "12 STRASSE MOSKVA" in first and "Fundacja Lódz" in first
+    )  # WinAnsi keeps ó
     assert "SHANTIAN TAILANG" in second
     assert "?" not in first + second

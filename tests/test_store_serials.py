@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from imb_tracker.imb import FieldError
 from imb_tracker.store import ConflictError, NotFoundError, RangeExhaustedError, open_database
 from imb_tracker.store.engine import Database
+from imb_tracker.store.errors import ClockBehindError, SerialReuseError
 from imb_tracker.store.mailers import add_mailer, list_pools, set_workstation_range
 from imb_tracker.store.serials import _merge, _walk, reserve, serial_status
 
@@ -56,10 +57,13 @@ def test_window_and_rollover_skip_serials_still_inside_the_window(db: Database, 
     clock.advance(days=20)
     reserve(db, "123456", 30)  # day 20: 61-90
     clock.advance(days=26)  # day 46: the day-0 block has left the 45-day window, the day-20 one has not
-    got = reserve(db, "123456", 20)
+    with pytest.raises(SerialReuseError, match=r"issued before, last on 2026-01-01 .46 days ago"):
+        reserve(db, "123456", 20)  # the wrap reuses serials: only with a confirmation
+    assert serial_status(db, "123456").next == 91  # type: ignore[union-attr]  # nothing was reserved
+    got = reserve(db, "123456", 20, allow_reuse=True)
     # 91-100 first, then roll over to the bottom where 1-60 are free again
     assert got.ranges == ((91, 100), (1, 10))
-    got = reserve(db, "123456", 50)
+    got = reserve(db, "123456", 50, allow_reuse=True)
     assert got.ranges == ((11, 60),)  # stops before 61-90, still inside the window
     with pytest.raises(RangeExhaustedError) as info:
         reserve(db, "123456", 1)
@@ -68,7 +72,28 @@ def test_window_and_rollover_skip_serials_still_inside_the_window(db: Database, 
     assert err.next_free == datetime(2026, 1, 21, 12, 0) + timedelta(days=45)
     assert "frees on 2026-03-07" in str(err)
     clock.advance(days=20)  # day 66: the day-20 block (61-90) is free again
-    assert reserve(db, "123456", 30).ranges == ((61, 90),)
+    assert reserve(db, "123456", 30, allow_reuse=True).ranges == ((61, 90),)
+
+
+def test_a_clock_behind_the_newest_reservation_is_refused(db: Database, clock: Clock) -> None:
+    add_mailer(db, "123456", "Acme", serial_range="1-100", window_days=45)
+    reserve(db, "123456", 10)
+    clock.advance(minutes=-4)  # two workstations' clocks a few minutes apart: fine
+    assert reserve(db, "123456", 1).ranges == ((11, 11),)
+    clock.advance(days=-2)
+    with pytest.raises(ClockBehindError, match="already reserved at 2026-01-01 12:00 UTC"):
+        reserve(db, "123456", 1)
+
+
+def test_a_clock_91_days_ahead_after_a_wrap_never_reissues_silently(db: Database, clock: Clock) -> None:
+    """Issue 14: 1,000 of 1,000 serials were reissued by a workstation whose clock ran 91 days ahead."""
+    add_mailer(db, "123456", "Acme", serial_range="1-1000", window_days=90)
+    first = reserve(db, "123456", 1000)  # the whole range, a second ago in real time
+    clock.advance(days=91)  # this workstation's clock is 91 days ahead
+    with pytest.raises(SerialReuseError) as caught:
+        reserve(db, "123456", 1000)
+    assert "last on 2026-01-01 (91 days ago" in str(caught.value) and "2026-04-02" in str(caught.value)
+    assert len(first) == 1000
 
 
 def test_walk_skips_busy_blocks_and_wraps() -> None:
@@ -169,3 +194,22 @@ def test_count_must_be_positive(db: Database) -> None:
     add_mailer(db, "123456", "Acme")
     with pytest.raises(FieldError):
         reserve(db, "123456", 0)
+
+
+def test_postgresql_judges_the_window_on_the_server_clock(postgres_server: str) -> None:
+    """A workstation 91 days ahead cannot make serials issued a second ago look old on PostgreSQL."""
+    from .conftest import new_postgres_database
+
+    url = new_postgres_database(postgres_server)
+    right = open_database(url)  # a workstation with the right time
+    ahead = open_database(url, clock=lambda: datetime.now() + timedelta(days=91), server_clock=True)
+    try:
+        add_mailer(right, "123456", "Acme", serial_range="1-1000", window_days=90)
+        assert len(reserve(right, "123456", 1000)) == 1000
+        with pytest.raises(RangeExhaustedError):  # still inside the window by the server's clock
+            reserve(ahead, "123456", 1000, allow_reuse=True)
+        status = serial_status(ahead, "123456")
+        assert status is not None and status.free == 0
+    finally:
+        ahead.close()
+        right.close()

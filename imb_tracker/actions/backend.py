@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from imb_tracker.app import AppPaths
 from imb_tracker.errors import CancelledError
 from imb_tracker.settings import NAMED_MODES, Settings
-from imb_tracker.store import open_database
+from imb_tracker.store import DB_ENV, open_database
 from imb_tracker.store.engine import Database, utcnow
 from imb_tracker.store.mailings import iter_pieces, list_mailings
 from imb_tracker.usps.config import Environment, environment, sandbox_environment
@@ -232,6 +232,9 @@ class Workspace:
     db: Database
     backend: UspsBackend
     settings: Settings
+    paths: AppPaths | None = None
+    #: what the user should know about this database (it is a copy of another one …)
+    warnings: tuple[str, ...] = ()
 
     def close(self) -> None:
         self.backend.close()
@@ -244,13 +247,21 @@ def database_path(paths: AppPaths, demo: bool) -> Path:
 
 
 def open_workspace(
-    paths: AppPaths, settings: Settings, *, db_url: str | None = None, mode: str | None = None
+    paths: AppPaths,
+    settings: Settings,
+    *,
+    db_url: str | None = None,
+    mode: str | None = None,
+    create: bool = True,
 ) -> Workspace:
     """Open the database and the backend for ``mode`` (chosen by :func:`choose_mode` when None).
 
     In demo mode the stand-in starts in the process, the demo database opens with its clock
     (``db_url`` is ignored: demo pieces never go into a real database), and the stand-in
     is told about every stored piece before the first lookup, as the window's demo mode always did.
+    ``create=False``: a database named by ``db_url`` or ``$IMB_TRACKER_DB`` must exist already
+    (the default file may always be made).  Every database opened is noted in
+    :mod:`.known_databases`, so a Mailer ID set up in two of them is noticed.
     """
     chosen = mode or choose_mode(None, settings)
     backend = UspsBackend(
@@ -263,12 +274,26 @@ def open_workspace(
         if backend.demo and db_url:
             log.warning("demo mode keeps its data in its own database; %s is not used", db_url)
         url = None if backend.demo else db_url
-        db = open_database(url, default_path=database_path(paths.ensure(), backend.demo), clock=backend.clock)
+        named = bool(url or (not backend.demo and os.environ.get(DB_ENV)))
+        db = open_database(
+            url,
+            default_path=database_path(paths.ensure(), backend.demo),
+            clock=backend.clock,
+            create=create or not named,
+        )
     except BaseException:
         backend.close()
         raise
+    warnings: tuple[str, ...] = ()
+    if not backend.demo:
+        from .known_databases import note  # noqa: PLC0415
+
+        copy = note(paths, db)
+        if copy:
+            log.info("%s", copy)
+            warnings = (copy,)
     backend.follow_later(db)  # demo mode: the stand-in hears of the stored pieces before the first lookup
-    return Workspace(db, backend, settings)
+    return Workspace(db, backend, settings, paths, warnings)
 
 
 def explain(exc: BaseException) -> str:

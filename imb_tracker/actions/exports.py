@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from imb_tracker.cells import csv_row
 from imb_tracker.imb import FieldError
@@ -17,12 +17,17 @@ from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import iter_pieces
 from imb_tracker.store.scans import iter_scan_rows
 
+if TYPE_CHECKING:
+    from imb_tracker.tracking.report import MailingReport
+
 log = logging.getLogger(__name__)
 
 #: progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool | None]
 
 
+#: the last column of every export: the identity of the database the serials came from (schema 6)
+DATABASE_COLUMN = "database_id"
 SCAN_COLUMNS = (
     "imb",
     "mailing",
@@ -115,28 +120,31 @@ def export_pieces(
     if kind == "xlsx" and path is None:
         raise FieldError("format", kind, "Excel files cannot go to standard output", "give --out FILE.xlsx")
     count = 0
+    identity = db.identity()
     if kind == "json":
         out = open(path, "w", encoding="utf-8") if path else target  # noqa: SIM115 - closed below
         assert not isinstance(out, Path)
         try:
             out.write("[")
             for piece in iter_pieces(db, mailing):
-                out.write(("," if count else "") + "\n" + json.dumps(piece.export_row(), ensure_ascii=False))
+                item = {**piece.export_row(), DATABASE_COLUMN: identity}
+                out.write(("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False))
                 count += 1
             out.write("\n]\n")
         finally:
             if path:
                 out.close()
         return count
+    header = (*PIECE_COLUMNS, DATABASE_COLUMN)
     if path is None:
-        write, close = _stream_writer(target, PIECE_COLUMNS)  # type: ignore[arg-type]
+        write, close = _stream_writer(target, header)  # type: ignore[arg-type]
     else:  # the format was asked for (--format) or read from the name: any file name will do
-        write, close = _writer(path, PIECE_COLUMNS, kind)
+        write, close = _writer(path, header, kind)
     try:
         for piece in iter_pieces(db, mailing):
             row = piece.export_row()
             row["extra"] = json.dumps(row["extra"], ensure_ascii=False) if row["extra"] else ""
-            write([row[c] for c in PIECE_COLUMNS])
+            write([*(row[c] for c in PIECE_COLUMNS), identity])
             count += 1
             if progress is not None and count % 5000 == 0 and progress(count, 0) is False:
                 break
@@ -155,7 +163,8 @@ def _stream_writer(
 
 def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str | None = None) -> int:
     """Every stored scan (of one mailing, one piece, or all), raw USPS payload included, to CSV or XLSX."""
-    write, close = _writer(path, SCAN_COLUMNS)
+    write, close = _writer(path, (*SCAN_COLUMNS, DATABASE_COLUMN))
+    identity = db.identity()
     count = 0
     try:
         for r in iter_scan_rows(db, mailing=mailing, imb=imb):
@@ -172,6 +181,7 @@ def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str 
                     r["source"],
                     _iso(r["fetched_at"]),
                     r["raw_payload"],
+                    identity,
                 ]
             )
             count += 1
@@ -182,13 +192,20 @@ def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str 
 
 def export_report(db: Database, mailing: str, now: datetime, stalled_days: int, out: IO[str]) -> int:
     """One CSV row per piece of a mailing's report; returns the rows written."""
-    from imb_tracker.tracking.report import REPORT_COLUMNS, mailing_report, report_rows  # noqa: PLC0415
+    from imb_tracker.tracking.report import mailing_report  # noqa: PLC0415
+
+    return write_report(mailing_report(db, mailing, now, stalled_days), out, db.identity())
+
+
+def write_report(report: MailingReport, out: IO[str], database_id: str) -> int:
+    """A report already made (the window shows it first) as spreadsheet-safe CSV rows."""
+    from imb_tracker.tracking.report import REPORT_COLUMNS, report_rows  # noqa: PLC0415
 
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_COLUMNS)
+    writer.writerow([*REPORT_COLUMNS, DATABASE_COLUMN])
     count = 0
-    for row in report_rows(mailing_report(db, mailing, now, stalled_days)):
-        writer.writerow(csv_row(row))
+    for row in report_rows(report):
+        writer.writerow(csv_row([*row, database_id]))
         count += 1
     return count
 

@@ -119,6 +119,7 @@ def save(
     dry_run: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    allow_reuse: bool = False,
 ) -> ImportResult:
     """Create the mailing from a checked list (see the module's docstring); raises ActionError when refused."""
     if on_invalid not in ON_INVALID:
@@ -171,6 +172,7 @@ def save(
         source_file=source,
         workstation=workstation,
         progress=saving,
+        allow_reuse=allow_reuse,
     )
     if backend is not None and backend.demo:
         backend.follow_in_demo(db, summary.name)

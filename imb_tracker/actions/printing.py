@@ -22,7 +22,7 @@ from imb_tracker.layout.envelopes import (
     layout_piece,
     render_envelopes,
 )
-from imb_tracker.layout.labels import LabelOptions, check_sheet, render_alignment_sheet, render_labels
+from imb_tracker.layout.labels import LabelOptions, check_labels, render_alignment_sheet, render_labels
 from imb_tracker.layout.sheets import SheetOptions
 from imb_tracker.layout.tags import make_tags, render_tags
 from imb_tracker.layout.templates import EnvelopeTemplate, SheetTemplate
@@ -120,7 +120,20 @@ def print_labels(
     out: Path,
     progress: Progress | None = None,
 ) -> JobResult:
-    check_sheet(sheet, options)
+    """Rule-check every label (lines that do not fit at 8 pt, offsets), then write the sheets."""
+    _, stream = mailing_pieces(db, mailing)
+    count = 0
+    shown: list[tuple[int, str, str]] = []
+    for number, piece, violation in check_labels(sheet, options, stream):
+        count += 1
+        if len(shown) < 20:
+            shown.append((number, f"piece {number} ({piece.name or piece.company})", str(violation)))
+    if count:
+        raise RulesBrokenError(
+            f"{count} rule(s) broken on {sheet.name}; nothing was written. Shorten the addresses, or choose "
+            "wider labels",
+            shown,
+        )
     total, stream = mailing_pieces(db, mailing)
     return render_labels(sheet, options, stream, out, total, progress)
 
@@ -136,6 +149,8 @@ class TrayTagJob:
     processing_code: str = "1"
     label_type: str = "1"
     start_cell: int = 1
+    #: confirms handing out tray serials issued before (a wrap; see store.serials.reserve)
+    reuse_serials: bool = False
 
 
 def print_tray_tags(
@@ -156,6 +171,7 @@ def print_tray_tags(
         kind="tray",
         workstation=workstation,
         purpose=f"tray tags {job.zip} CIN {job.cin}",
+        allow_reuse=job.reuse_serials,
     )
     codes = [
         TrayBarcode(job.zip, job.cin, mailer.mid, f"{s:0{width}d}", job.processing_code, job.label_type)
@@ -220,6 +236,7 @@ def print_letter(
     workstation: str = "",
     name: str = "",
     backend: UspsBackend | None = None,
+    allow_reuse: bool = False,
 ) -> LetterResult:
     """Check the rules, store the letter with a fresh serial, write its PDF (in that order).
 
@@ -235,7 +252,9 @@ def print_letter(
             f"{len(problems)} placement rule(s) broken on {template.name}; nothing was stored or written",
             [(1, record.name or record.company, p) for p in problems],
         )
-    summary, piece = store_letter(db, mailer.mid, record, stid=stid, name=name, workstation=workstation)
+    summary, piece = store_letter(
+        db, mailer.mid, record, stid=stid, name=name, workstation=workstation, allow_reuse=allow_reuse
+    )
     if backend is not None and backend.demo:
         backend.follow_in_demo(db, summary.name)
     path = out(summary) if callable(out) else out
@@ -252,12 +271,20 @@ def store_letter(
     stid: str | None = None,
     name: str = "",
     workstation: str = "",
+    allow_reuse: bool = False,
 ) -> tuple[MailingSummary, StoredPiece]:
     """Store one letter as a mailing of one piece, with a fresh serial, before anything prints."""
     stamp = db.clock()
     who = record.name or record.company
     title = name or f"Letter to {who} {stamp:%Y-%m-%d %H:%M:%S}"
     summary = create_mailing(
-        db, mid, title, [record], stid=stid, workstation=workstation, source_file="one letter"
+        db,
+        mid,
+        title,
+        [record],
+        stid=stid,
+        workstation=workstation,
+        source_file="one letter",
+        allow_reuse=allow_reuse,
     )
     return summary, next(iter_pieces(db, summary.name))

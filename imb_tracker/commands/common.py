@@ -39,10 +39,16 @@ def workspace(args: argparse.Namespace) -> Workspace:
     settings = load_settings(args)
     mode = choose_mode(getattr(args, "usps", None), settings)
     space = open_workspace(
-        app_paths(getattr(args, "dev_dir", None)), settings, db_url=getattr(args, "db", None), mode=mode
+        app_paths(getattr(args, "dev_dir", None)),
+        settings,
+        db_url=getattr(args, "db", None),
+        mode=mode,
+        create=bool(getattr(args, "create", False) or getattr(args, "creates_database", False)),
     )
     _open.append(space)
     atexit.register(close_workspaces)
+    for warning in space.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return space
 
 

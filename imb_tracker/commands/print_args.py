@@ -135,6 +135,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     tags.add_argument("--label-type", default="1", help="IMtb label type digit (default 1)")
     tags.add_argument("--start-cell", type=int, default=1, metavar="N")
     tags.add_argument("--workstation", help="this computer's name for its own serial range")
+    tags.add_argument(
+        "--reuse-serials",
+        action="store_true",
+        help="confirm reusing tray serials issued before, once their window has passed (after a wrap)",
+    )
     tags.set_defaults(func=lazy("cmd_tray_tags", "print_cmds"))
 
     cal = psub.add_parser("calibration", help="rulers and a nominal IMb to check the printer does not scale")

@@ -95,6 +95,7 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
         processing_code=args.processing_code,
         label_type=args.label_type,
         start_cell=args.start_cell,
+        reuse_serials=args.reuse_serials,
     )
     result, codes = print_tray_tags(
         open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args))

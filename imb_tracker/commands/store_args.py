@@ -44,11 +44,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         default=90,
         help="days before a serial may be reused (default 90; 45 to 3650)",
     )
-    add.set_defaults(func=lazy("cmd_mailer_add"))
+    add.set_defaults(func=lazy("cmd_mailer_add"), creates_database=True)
     upd = msub.add_parser(
         "update",
         parents=[db_parent],
-        help="change a Mailer ID's name, CRID, default STID or uniqueness window",
+        help="change a Mailer ID's name, CRID, default STID, uniqueness window or serial range",
         description="Change what was set with 'mailer add'; the Mailer ID and the serials issued stay.",
     )
     upd.add_argument("--mid", required=True)
@@ -56,6 +56,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     upd.add_argument("--crid", help="Customer Registration ID")
     upd.add_argument("--stid", help="default service type ID")
     upd.add_argument("--window-days", type=int, help="days before a serial may be reused (45 to 3650)")
+    upd.add_argument(
+        "--serial-range",
+        metavar="FIRST-LAST",
+        help="the shared serial range: it may grow, and never shrink past serials already issued",
+    )
     upd.set_defaults(func=lazy("cmd_mailer_update"))
     lst = msub.add_parser("list", parents=[db_parent], help="list Mailer IDs and free serials")
     lst.set_defaults(func=lazy("cmd_mailer_list"))
@@ -109,6 +114,12 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     imp.add_argument("--report", metavar="FILE.csv", help="write the full validation report as CSV")
     imp.add_argument("--show", type=int, default=50, help="how many problems to print (default 50)")
     imp.add_argument("--dry-run", action="store_true", help="validate only; create nothing")
+    imp.add_argument(
+        "--reuse-serials",
+        action="store_true",
+        help="confirm reusing serials issued before, once their uniqueness window has passed (after "
+        "the range wrapped); without it such an import is refused, naming the dates",
+    )
     imp.add_argument("--workstation", help="this computer's name for its own serial range")
     imp.add_argument(
         "--complete-zip4",

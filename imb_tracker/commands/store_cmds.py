@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from imb_tracker.actions import importing
+from imb_tracker.actions import importing, mailers
 from imb_tracker.actions.catalog import (
-    add_mailer,
     list_mailers,
     list_mailings,
     list_pools,
@@ -20,7 +19,6 @@ from imb_tracker.actions.catalog import (
     update_mailer,
 )
 from imb_tracker.actions.exports import export_pieces
-from imb_tracker.imb import stid_table
 from imb_tracker.mail import ListError
 
 from .common import CommandFailedError, ProgressLine, load_settings, open_db, workspace, workstation_name
@@ -29,40 +27,52 @@ __all__ = ["CommandFailedError"]
 
 
 def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
-    db = open_db(args)
-    mailer = add_mailer(
-        db,
+    space = workspace(args)
+    added = mailers.add(
+        space.db,
         args.mid,
         args.name,
+        paths=space.paths,
         crid=args.crid,
         stid=args.stid,
         barcode_id=args.barcode_id,
         serial_range=args.serial_range,
         window_days=args.window_days,
     )
-    status = serial_status(db, mailer.mid)
+    mailer = added.mailer
+    status = serial_status(space.db, mailer.mid)
     assert status is not None  # add_mailer creates the shared pool
     out.write(
         f"added Mailer ID {mailer.mid} ({mailer.name}): STID {mailer.default_stid}, "
         f"serials {status.first}-{status.last}, "
         f"uniqueness window {mailer.window_days} days\n"
     )
-    for warning in stid_table().warnings(mailer.default_stid):
+    for warning in added.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
 def cmd_mailer_update(args: argparse.Namespace, out: TextIO) -> int:
-    if args.name is None and args.crid is None and args.stid is None and args.window_days is None:
+    wanted = (args.name, args.crid, args.stid, args.window_days, args.serial_range)
+    if all(value is None for value in wanted):
         raise CommandFailedError(
-            "mailer update: give at least one of --name, --crid, --stid, --window-days", 2
+            "mailer update: give at least one of --name, --crid, --stid, --window-days, --serial-range", 2
         )
+    db = open_db(args)
     mailer = update_mailer(
-        open_db(args), args.mid, name=args.name, crid=args.crid, stid=args.stid, window_days=args.window_days
+        db,
+        args.mid,
+        name=args.name,
+        crid=args.crid,
+        stid=args.stid,
+        window_days=args.window_days,
+        serial_range=args.serial_range,
     )
+    status = serial_status(db, mailer.mid)
+    span = f", serials {status.first}-{status.last}" if status else ""
     out.write(
         f"updated Mailer ID {mailer.mid} ({mailer.name}): STID {mailer.default_stid}, CRID {mailer.crid or '-'}, "
-        f"uniqueness window {mailer.window_days} days\n"
+        f"uniqueness window {mailer.window_days} days{span}\n"
     )
     return 0
 
@@ -131,6 +141,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         workstation=workstation_name(args, space.settings),
         dry_run=args.dry_run,
         progress=ProgressLine("saving pieces"),
+        allow_reuse=args.reuse_serials,
     )
     if done.completion is not None:
         print(done.completion.line(), file=sys.stderr)

@@ -37,6 +37,7 @@ class AppContext(QObject):
         self.store = SettingsStore(paths.config)
         self.settings: Settings = self.store.load()
         self._db_url = db_url
+        self.db_url = db_url  # --db given to the window (None: the default file)
         self.tasks = BackgroundTasks(parent=self)
         self.data_changed.connect(self._index_for_search)
         self.backend: UspsBackend | None = None

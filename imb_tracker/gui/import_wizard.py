@@ -37,13 +37,13 @@ from imb_tracker.actions.catalog import FIELDS, check_mapping, detect_mapping, r
 from imb_tracker.errors import CancelledError
 from imb_tracker.imb.resources import resource_path
 from imb_tracker.mail import ListError, ListResult
-from imb_tracker.store.errors import StoreError
+from imb_tracker.store.errors import SerialReuseError, StoreError
 from imb_tracker.store.mailings import MailingSummary
 from imb_tracker.tracking.addresses import CompletionSummary
 
 from .context import AppContext
 from .tasks import Reporter, TaskHandle
-from .widgets import error_text, ok_text, warning_text
+from .widgets import confirm_reuse, error_text, ok_text, warning_text
 
 log = logging.getLogger(__name__)
 
@@ -412,6 +412,10 @@ class CreatePage(QWizardPage):
         self.cancel.clicked.connect(lambda: self.task.cancel() if self.task else None)
 
     def initializePage(self) -> None:
+        self.start(allow_reuse=False)
+
+    def start(self, allow_reuse: bool) -> None:
+        """Save the mailing in the background; ``allow_reuse`` once the user confirmed a serial wrap."""
         wizard = self.wizard()
         assert isinstance(wizard, ImportWizard)
         check = wizard.check_page
@@ -437,6 +441,7 @@ class CreatePage(QWizardPage):
                 workstation=workstation,
                 cancel=reporter.cancel_event,
                 progress=reporter.progress,
+                allow_reuse=allow_reuse,
             )
             assert done.summary is not None
             return done.summary, done.completion
@@ -469,6 +474,9 @@ class CreatePage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.cancel.setEnabled(False)
+            if isinstance(exc, SerialReuseError) and confirm_reuse(self, exc):
+                self.start(allow_reuse=True)
+                return
             self.status.setText(
                 error_text(
                     str(exc)

@@ -44,9 +44,18 @@ from imb_tracker.actions.printing import (
 from imb_tracker.imb import NOMINAL, ImbError, barcode_geometry, stid_table
 from imb_tracker.layout.envelopes import EnvelopeOptions, PieceLayout
 from imb_tracker.layout.templates import EnvelopeTemplate
+from imb_tracker.store.errors import SerialReuseError
 
 from .context import AppContext
-from .widgets import envelope_combo, error_text, file_stem, ok_text, position_combo, warning_text
+from .widgets import (
+    confirm_reuse,
+    envelope_combo,
+    error_text,
+    file_stem,
+    ok_text,
+    position_combo,
+    warning_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -290,20 +299,29 @@ class LetterPage(QWidget):
         template, options = self.current_template(), self.options()
         safe = file_stem(record.name or record.company, 40)
         folder = self.ctx.output_folder()
-        try:
-            done = print_letter(
-                self.ctx.db,
-                self.ctx.mailer_mid(),
-                record,
-                template,
-                options,
-                out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
-                workstation=self.ctx.workstation,
-                backend=self.ctx.backend,
-            )
-        except RulesBrokenError as exc:
-            self.message.emit(f"{exc}: {exc.problems[0][2]}", 0)
-            return None
+        allow_reuse = False
+        while True:
+            try:
+                done = print_letter(
+                    self.ctx.db,
+                    self.ctx.mailer_mid(),
+                    record,
+                    template,
+                    options,
+                    out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
+                    workstation=self.ctx.workstation,
+                    backend=self.ctx.backend,
+                    allow_reuse=allow_reuse,
+                )
+                break
+            except RulesBrokenError as exc:
+                self.message.emit(f"{exc}: {exc.problems[0][2]}", 0)
+                return None
+            except SerialReuseError as exc:
+                if allow_reuse or not confirm_reuse(self, exc):
+                    self.message.emit(str(exc).split(". Reusing")[0] + "; nothing was stored", 0)
+                    return None
+                allow_reuse = True
         out, summary = done.pdf, done.summary
         self.message.emit(f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
         self.ctx.data_changed.emit()

@@ -7,7 +7,6 @@ PDF export paints again onto a QPdfWriter page.
 
 from __future__ import annotations
 
-import csv
 import statistics
 from pathlib import Path
 
@@ -28,15 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.catalog import (
-    REPORT_COLUMNS,
     STAGE_WORDS,
     histogram,
     list_mailings,
     mailing_report,
     report_lines,
-    report_rows,
 )
-from imb_tracker.cells import csv_row
+from imb_tracker.actions.exports import write_report
 from imb_tracker.tracking.report import MailingReport
 
 from .charts import BarChart
@@ -182,7 +179,8 @@ class ReportsPage(QWidget):
             self, "Export the report", str(self.ctx.output_folder() / "report.csv"), "CSV (*.csv)"
         )
         if path:
-            write_report_csv(self.report, Path(path))
+            with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+                write_report(self.report, handle, self.ctx.db.identity() if self.ctx.db else "")
             self.message.emit(f"Saved {path}", 5000)
 
     def export_pdf(self) -> None:
@@ -225,10 +223,3 @@ class ReportsPage(QWidget):
         for i, chart in enumerate((self.stage_chart, self.days_chart, self.state_chart)):
             chart.paint_into(painter, QRectF(0, i * (chart_h + 10), page.width(), chart_h), ink)
         painter.end()
-
-
-def write_report_csv(report: MailingReport, path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REPORT_COLUMNS)
-        writer.writerows(csv_row(row) for row in report_rows(report))

@@ -6,9 +6,10 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from imb_tracker.imb import stid_table
+from imb_tracker.store.errors import SerialReuseError
 
 ERROR = "#c62828"
 WARNING = "#b26a00"
@@ -137,3 +138,18 @@ def stage_icon(stage: str) -> QIcon:
     p.end()
     _ICONS[stage] = QIcon(pix)
     return _ICONS[stage]
+
+
+def confirm_reuse(parent: QWidget | None, exc: SerialReuseError) -> bool:
+    """Ask before serials issued before are handed out again (the dates named); No is the default."""
+    answer = QMessageBox.question(
+        parent,
+        "Reuse serial numbers?",
+        f"The next serial numbers for Mailer ID {exc.mid} were issued before, last on "
+        f"{exc.last_issued:%Y-%m-%d}. This computer's clock says today is {exc.now:%Y-%m-%d}.\n\n"
+        "Reusing them is right only if that date really is past the uniqueness window. If the clock "
+        "is wrong, answer No and set it right first.\n\nReuse them?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

@@ -25,15 +25,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from imb_tracker.actions import mailers
 from imb_tracker.actions.backend import DEMO, check_sign_in
 from imb_tracker.actions.catalog import (
-    add_mailer,
     list_mailers,
     parse_range,
     save_iv,
     serial_capacity,
     validate_crid,
 )
+from imb_tracker.actions.known_databases import warning_before_adding
 from imb_tracker.imb import ImbError, stid_table
 from imb_tracker.imb.fields import validate_mailer_id
 from imb_tracker.store.errors import ConflictError
@@ -158,6 +159,11 @@ class MailerPage(QWizardPage):
                     f"OK: {len(mid)}-digit Mailer ID, serials 1-{serial_capacity(mid):,}"
                 )
                 mid_ok = True
+                wizard = self.wizard()
+                demo = isinstance(wizard, FirstStartWizard) and wizard.mode_page.demo.isChecked()
+                clash = "" if demo else warning_before_adding(self.ctx.paths, self.ctx.db_url, mid)
+                if clash:
+                    self.mid_message.setText(warning_text(clash))
             except ImbError as exc:
                 self.mid_message.setText(error_text(str(exc)))
         else:
@@ -312,10 +318,11 @@ class FirstStartWizard(QWizard):
         self.ctx.open()
         assert self.ctx.db is not None
         if not any(x.mid == mid for x in list_mailers(self.ctx.db)):
-            add_mailer(
+            mailers.add(
                 self.ctx.db,
                 mid,
                 m.name.text(),
+                paths=None if demo else self.ctx.paths,
                 crid=m.crid.text() or None,
                 stid=stid_of(m.stid),
                 serial_range=m.serials.text().strip() or None,

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from imb_tracker.imb import NOMINAL, BarSpec, ImbError, decode, normalize_bars
 
-from .draw import INCH, draw_imb
+from .draw import INCH, draw_imb, wrap
 from .envelopes import JobResult
 from .pdfwriter import Content, PdfWriter
 
 PAGE_W, PAGE_H = 8.5 * INCH, 11 * INCH
+TEXT_WIDTH = 7.0  # inches of text from the 0.75 in left margin
 SAMPLE_BARS = "AADTFFDFTDADTAADAATFDTDDAAADDTDTTDAFADADDDTFFFDDTTTADFAAADFTDAADA"  # USPS-B-3200 Appendix C
 
 
@@ -67,14 +68,12 @@ def calibration_page(spec: BarSpec = NOMINAL) -> Content:
         "Helvetica",
         8,
     )
-    c.text(
-        0.75 * INCH,
-        2.9 * INCH,
-        "If a ruler or square is off, turn off 'fit to page' / 'scale' in the print dialog; if it is still off, "
-        "set the printer offsets in Settings.",
-        "Helvetica",
-        8,
+    advice = (
+        "If a ruler or square is off, turn off 'fit to page' / 'scale' in the print dialog; if it is still "
+        "off, set the printer offsets in Settings."
     )
+    for i, line in enumerate(wrap(advice, "Helvetica", 8, TEXT_WIDTH)):
+        c.text(0.75 * INCH, (2.9 - i * 0.15) * INCH, line, "Helvetica", 8)
     return c
 
 
@@ -92,10 +91,12 @@ def render_bars(bars: str, out: Path, spec: BarSpec = NOMINAL) -> JobResult:
     draw_imb(c, text, 1 * INCH, 9.3 * INCH, spec)
     c.text(1 * INCH, 9.05 * INCH, text, "Helvetica", 7)
     try:
-        fields = decode(text).fields
-        c.text(1 * INCH, 8.85 * INCH, f"decodes to: {fields.human_readable()}", "Helvetica", 8)
+        message = f"decodes to: {decode(text).fields.human_readable()}"
     except ImbError as exc:
-        c.text(1 * INCH, 8.85 * INCH, f"does not decode: {exc}"[:150], "Helvetica", 8)
+        message = f"does not decode: {exc}"
+    # the whole message, wrapped inside the page's 1 in margins (it was cut mid-sentence at 8.35 in)
+    for i, line in enumerate(wrap(message, "Helvetica", 8, PAGE_W / INCH - 2.0)):
+        c.text(1 * INCH, (8.85 - i * 0.15) * INCH, line, "Helvetica", 8)
     with PdfWriter(out, title="IMb Tracker barcode") as writer:
         writer.add_page(c, PAGE_W, PAGE_H)
     return JobResult(1, out)

@@ -24,6 +24,18 @@ def text_width(text: str, font: str = "Helvetica", size: float = 10) -> float:
 
 
 @cache
+def wrap(text: str, font: str, size: float, width_in: float) -> list[str]:
+    """``text`` in lines no wider than ``width_in`` inches (words kept whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(trial, font, size) / INCH <= width_in:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines
+
+
 def ascent_descent(font: str, size: float) -> tuple[float, float]:
     """Ascent above and descent below the baseline (descent positive), in points."""
     ascent, descent = getAscentDescent(font, size)

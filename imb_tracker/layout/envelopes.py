@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from imb_tracker.imb import NOMINAL, BarSpec
+from imb_tracker.imb import NOMINAL, BarSpec, FieldError
 from imb_tracker.mail.pub28 import address_lines, drop_optional_lines
 from imb_tracker.records import AddressRecord, StoredPiece
 
@@ -37,6 +37,7 @@ DIGITS_SIZE = 7.0
 DIGITS_GAP = 0.06
 MIN_ADDRESS_SIZE = 8.0
 MAX_LINES = 6
+MAX_OFFSET = 0.5  # inches: more is the wrong paper or a typo, never printer drift
 
 #: progress(done, total) → False to cancel
 Progress = Callable[[int, int], bool | None]
@@ -53,6 +54,17 @@ class EnvelopeOptions:
     spec: BarSpec = NOMINAL
     offset_x: float = 0.0  # per-printer nudge, inches (positive = right)
     offset_y: float = 0.0  # inches (positive = up)
+
+    def __post_init__(self) -> None:
+        for name, value in (("offset_x", self.offset_x), ("offset_y", self.offset_y)):
+            if not abs(value) <= MAX_OFFSET:  # also refuses NaN
+                raise FieldError(
+                    name,
+                    value,
+                    f"a printer offset of {value:g} in is more than any printer drifts (at most {MAX_OFFSET:g} in "
+                    "either way); it would move the address and barcode off their places",
+                    "measure the drift on the calibration page and give the offset in inches, e.g. 0.05",
+                )
 
 
 @dataclass
@@ -143,16 +155,13 @@ def return_block(
         lines.append(TextLine(text, x, baseline, size, what="return address line"))
         baseline -= size * 1.15 / INCH
     if options.endorsement:
-        lines.append(
-            TextLine(
-                options.endorsement.upper(),
-                template.return_x,
-                baseline - 0.02,
-                8.0,
-                "Helvetica-Bold",
-                "endorsement",
-            )
-        )
+        # Beside the logo (under the return lines, right of the logo); below it when the return
+        # lines end above the logo's bottom would leave no room: never across the logo.
+        cap = cap_height(8.0) / INCH
+        ex, ey = x, baseline - 0.02
+        if logo_box is not None and not lines:
+            ex, ey = template.return_x, logo_box.y - 0.06 - cap
+        lines.append(TextLine(options.endorsement.upper(), ex, ey, 8.0, "Helvetica-Bold", "endorsement"))
     return ReturnBlock(tuple(lines), logo_box)
 
 
@@ -188,8 +197,8 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
     in_block = options.position != "clear-zone"
     digits_h = (digits_cap + DIGITS_GAP) if options.human_readable else 0.0
     text_h = (len(lines) - 1) * leading + cap + (descent if options.position == "address-below" else 0)
-    block_h = text_h + ((bar_h + BLOCK_GAP + digits_h) if in_block else 0)
-    low = rules.OCR_BOTTOM + (0.25 if options.position == "clear-zone" and options.human_readable else 0.1)
+    block_h = text_h + digits_h + ((bar_h + BLOCK_GAP) if in_block else 0)
+    low = rules.OCR_BOTTOM + 0.1
     high = rules.OCR_TOP - 0.08
     top = min(high, (low + high) / 2 + block_h / 2)
     cursor = top
@@ -202,6 +211,10 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
         bars_y = cursor - bar_h
         bars_x = x
         cursor = bars_y - BLOCK_GAP
+    elif options.position == "clear-zone" and options.human_readable:
+        # The digits go above the delivery address (never in the clear zone, never below the address)
+        digits = TextLine(payload, x, cursor - digits_cap, DIGITS_SIZE, what="barcode digits")
+        cursor -= digits_cap + DIGITS_GAP
     address: list[TextLine] = []
     baseline = cursor - cap
     for text in lines:
@@ -218,10 +231,6 @@ def layout_piece(template: EnvelopeTemplate, options: EnvelopeOptions, piece: St
     elif options.position == "clear-zone":
         bars_x = w - 4.0
         bars_y = 0.25
-        if options.human_readable:
-            digits = TextLine(
-                payload, bars_x, rules.CLEAR_ZONE_HEIGHT + 0.05, DIGITS_SIZE, what="barcode digits"
-            )
     layout = PieceLayout(w, h, address, bars_x, bars_y, piece.bars, digits, violations)
     # The rules hold for the paper: checked where the printer offset puts everything.
     on_paper = (
@@ -247,7 +256,13 @@ def check_piece(
     quiet = Box(bars.x - 0.125, bars.y - 0.028, bar_len + 0.25, bar_h + 0.056, "the barcode's quiet zone")
     ret = return_block(template, options, logo_pixels(options.logo) if options.logo else None)
     address_boxes = [t.box() for t in layout.address]
-    other_boxes = [t.box() for t in ret.lines] + ([ret.logo_box] if ret.logo_box else [])
+    # the return block lands where the printer offset puts it, like everything else
+    dx, dy = options.offset_x, options.offset_y
+    ret_boxes = [_moved(t.box(), dx, dy) for t in ret.lines] + (
+        [_moved(ret.logo_box, dx, dy)] if ret.logo_box else []
+    )
+    other_boxes = list(ret_boxes)
+    out.extend(_return_block_rules(ret_boxes, w, h))
     if layout.digits is not None:
         other_boxes.append(layout.digits.box())
     if cap_height(size) / INCH < rules.MIN_CAP_HEIGHT - rules.EPS:
@@ -323,6 +338,32 @@ def check_piece(
                     f"barcode is {nearest:.3f} in from the nearest address line; it must be 0.028-0.625 in",
                 )
             )
+    return out
+
+
+def _moved(box: Box, dx: float, dy: float) -> Box:
+    return Box(box.x + dx, box.y + dy, box.width, box.height, box.what)
+
+
+def _return_block_rules(boxes: list[Box], w: float, h: float) -> list[Violation]:
+    """The return address, logo and endorsement: on the piece, apart, and in the left half."""
+    out = []
+    piece = Box(0, 0, w, h, "the piece")
+    for box in boxes:
+        if not box.inside(piece):
+            out.append(Violation("return-address", f"{box.what} runs off the piece"))
+        if box.x + box.width > w / 2 + rules.EPS:
+            out.append(
+                Violation(
+                    "return-address",
+                    f"{box.what} reaches {box.x + box.width:.2f} in from the left edge; the return address "
+                    f"may take at most half the envelope's length ({w / 2:.2f} in): shorten it",
+                )
+            )
+    for i, first in enumerate(boxes):
+        for second in boxes[i + 1 :]:
+            if first.overlaps(second):
+                out.append(Violation("return-address", f"{first.what} is printed across {second.what}"))
     return out
 
 

@@ -7,7 +7,7 @@ wide and get the address alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from .draw import INCH, ascent_descent, cap_height, draw_imb, text_width
 from .envelopes import JobResult, Progress
 from .pdfwriter import Content, PdfWriter
 from .rules import Box, Violation
-from .sheets import Cell, SheetOptions, alignment_sheet, write_sheets
+from .sheets import Cell, SheetOptions, alignment_sheet, cells, write_sheets
 from .templates import SheetTemplate
 
 MARGIN = 0.15  # inches from the label edge to the text and bars (>= the 1/8 in quiet zone)
@@ -80,7 +80,12 @@ def label_layout(
         out.append((text, x, baseline, size))
         if text_width(text, "Helvetica", size) / INCH > room_w + 0.005:
             violations.append(
-                Violation("line-length", f"label line {text!r} is too wide for a {cell.width:g} in label")
+                Violation(
+                    "line-length",
+                    f"label line {text!r} is {text_width(text, 'Helvetica', size) / INCH:.2f} in wide even at "
+                    f"{size:g} pt (the smallest USPS reads); only {room_w:.2f} in fit on a {cell.width:g} in "
+                    "label — shorten it (Pub 28 abbreviations)",
+                )
             )
         if baseline - ascent_descent("Helvetica", size)[1] / INCH < cell.y - 0.001:
             violations.append(
@@ -100,6 +105,23 @@ def label_layout(
     return out, bars_y, violations
 
 
+def check_labels(
+    sheet: SheetTemplate, options: LabelOptions, pieces: Iterable[StoredPiece]
+) -> Iterator[tuple[int, StoredPiece, Violation]]:
+    """Every rule broken, label by label (1-based piece number), before anything is printed."""
+    check_sheet(sheet, options)
+    page = Box(0, 0, sheet.page_width, sheet.page_height, "the sheet")
+    for number, (cell, piece) in enumerate(zip(cells(sheet, options.sheet), pieces, strict=False), start=1):
+        _, _, violations = label_layout(cell, piece, options)
+        yield from ((number, piece, v) for v in violations)
+        if not Box(cell.x, cell.y, cell.width, cell.height, "label").inside(page):
+            yield (
+                number,
+                piece,
+                Violation("off-sheet", f"label {cell.number} lands off the sheet with these offsets"),
+            )
+
+
 def render_labels(
     sheet: SheetTemplate,
     options: LabelOptions,
@@ -108,10 +130,16 @@ def render_labels(
     total: int = 0,
     progress: Progress | None = None,
 ) -> JobResult:
+    """Write the label sheets; a label that breaks a rule stops the job (the partial file is removed).
+
+    Call :func:`check_labels` first to report every broken rule at once.
+    """
     check_sheet(sheet, options)
 
     def draw(content: Content, cell: Cell, piece: StoredPiece) -> None:
-        lines, bars_y, _ = label_layout(cell, piece, options)
+        lines, bars_y, violations = label_layout(cell, piece, options)
+        if violations:
+            raise FieldError("label", piece.name or piece.company, str(violations[0]), "shorten the address")
         for text, x, baseline, size in lines:
             content.text(x * INCH, baseline * INCH, text, "Helvetica", size)
         if bars_y is not None:

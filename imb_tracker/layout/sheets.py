@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from imb_tracker.imb import FieldError
 
-from .draw import INCH
+from .draw import INCH, cap_height, wrap
 from .pdfwriter import Content, PdfWriter
 from .templates import SheetTemplate
 
@@ -79,27 +79,47 @@ def cells(sheet: SheetTemplate, options: SheetOptions) -> Iterator[Cell]:
             page += 1
 
 
+ALIGNMENT_HELP = (
+    "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
+    "adjust the printer offsets if the boxes do not match."
+)
+
+
 def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
-    """Every cell outlined at 0.5 pt with its number and corner marks; print on plain paper and hold to a sheet."""
+    """Every cell outlined at 0.5 pt with its number and corner marks; print on plain paper and hold to a sheet.
+
+    The title and the instructions go in the top margin when it is tall enough, else inside the
+    first label (wrapped to its width), so no text ever crosses a label outline (5159 has 1/4 in).
+    """
     content = Content()
-    content.text(
-        0.5 * INCH, (sheet.page_height - 0.3) * INCH, f"Alignment test: {sheet.name}", "Helvetica-Bold", 10
-    )
-    content.text(
-        0.5 * INCH,
-        (sheet.page_height - 0.45) * INCH,
-        "Print at 100% (actual size, no fit to page). Hold against a label sheet to the light; "
-        "adjust the printer offsets if the boxes do not match.",
-        "Helvetica",
-        7,
-    )
-    content.text(
-        0.5 * INCH,
-        0.25 * INCH,
-        f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}",
-        "Helvetica",
-        7,
-    )
+    title = f"Alignment test: {sheet.name}"
+    offsets = f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}"
+    top_band = sheet.y0
+    bottom_band = sheet.page_height - (sheet.y0 + (sheet.rows - 1) * sheet.dy + sheet.height)
+    first_x, first_y = cell_box(sheet, 1, options.order)
+    if top_band >= 0.55:
+        x, top, width = 0.5, sheet.page_height - 0.12, sheet.page_width - 1.0
+    else:  # inside label 1, above its centre mark
+        x, top, width = first_x + 0.1, first_y + sheet.height - 0.08, sheet.width - 0.2
+        x, top = x + options.offset_x, top + options.offset_y
+    baseline = top - cap_height(10) / INCH + 10 * 1.2 / INCH
+    for line in wrap(title, "Helvetica-Bold", 10, width):
+        baseline -= 10 * 1.2 / INCH
+        content.text(x * INCH, baseline * INCH, line, "Helvetica-Bold", 10)
+    for line in wrap(ALIGNMENT_HELP, "Helvetica", 7, width):
+        baseline -= 7 * 1.25 / INCH
+        content.text(x * INCH, baseline * INCH, line, "Helvetica", 7)
+    if bottom_band >= 0.3:
+        content.text(0.5 * INCH, (bottom_band / 2 - 0.03) * INCH, offsets, "Helvetica", 7)
+    else:  # inside the last label, along its bottom edge
+        lx, ly = cell_box(sheet, sheet.per_sheet, options.order)
+        content.text(
+            (lx + 0.1 + options.offset_x) * INCH,
+            (ly + 0.08 + options.offset_y) * INCH,
+            offsets,
+            "Helvetica",
+            7,
+        )
     for number in range(1, sheet.per_sheet + 1):
         x, y = cell_box(sheet, number, options.order)
         x += options.offset_x

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -58,6 +58,14 @@ def database_url(db: str | os.PathLike[str] | None, default_path: Path | None = 
         return value
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -106,13 +114,37 @@ class Database:
     """An open database: the engine plus the clock every timestamp comes from.
 
     ``clock`` is injectable so tests can move time (uniqueness windows,
-    rollover) without waiting.
+    rollover) without waiting.  On PostgreSQL, serial windows are judged on
+    the *server's* clock (:meth:`now`), in the reserving transaction, so a
+    workstation whose clock is months ahead cannot make serials issued a
+    second ago look old; ``server_clock=False`` keeps an injected clock there.
     """
 
-    def __init__(self, url: str, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, url: str, clock: Callable[[], datetime] = utcnow, server_clock: bool | None = None
+    ) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.clock = clock
+        self.server_clock = (clock is utcnow) if server_clock is None else server_clock
+        self._identity = ""
+
+    def now(self, conn: Connection) -> datetime:
+        """'Now' for a decision about serials: the server's clock on PostgreSQL, else :attr:`clock`."""
+        if self.server_clock and self.dialect == "postgresql":
+            value = conn.execute(text("SELECT CAST(timezone('UTC', now()) AS timestamp)")).scalar_one()
+            return value if isinstance(value, datetime) else self.clock()
+        return self.clock()
+
+    def identity(self) -> str:
+        """The random id this database was made with (``database_info``), '' before version 6."""
+        if not self._identity:
+            with self.read() as conn:
+                value = conn.execute(
+                    text("SELECT value FROM database_info WHERE key = 'database_id'")
+                ).scalar()
+            self._identity = str(value or "")
+        return self._identity
 
     @property
     def dialect(self) -> str:

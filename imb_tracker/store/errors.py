@@ -8,10 +8,12 @@ from imb_tracker.errors import CancelledError, NotFoundError
 
 __all__ = [
     "CancelledError",
+    "ClockBehindError",
     "ConflictError",
     "NotFoundError",
     "RangeExhaustedError",
     "SchemaTooNewError",
+    "SerialReuseError",
     "StoreError",
 ]
 
@@ -51,6 +53,48 @@ class RangeExhaustedError(StoreError):
             f"Mailer ID {mid} has only {free:,} serial numbers free inside its {window_days}-day "
             f"uniqueness window, but {wanted:,} were asked for; {when}. Widen the serial range "
             "(imb-tracker mailer add … --serial-range) or wait"
+        )
+
+
+class ClockBehindError(StoreError):
+    """This computer's clock is earlier than a reservation already made: serials could repeat."""
+
+    def __init__(self, mid: str, now: datetime, newest: datetime) -> None:
+        self.mid, self.now, self.newest = mid, now, newest
+        super().__init__(
+            f"this computer's clock says {now:%Y-%m-%d %H:%M} UTC, but serials for Mailer ID {mid} were "
+            f"already reserved at {newest:%Y-%m-%d %H:%M} UTC (a clock set back here, or ahead on "
+            "another workstation). Nothing was reserved: set the clocks right and try again"
+        )
+
+
+class SerialReuseError(StoreError):
+    """The serials to hand out were issued before (their window has passed): the user must confirm.
+
+    Legitimate after a wrap of the range; a wrong clock (months ahead) looks exactly the same,
+    so the dates are named and nothing is reserved until the user says so.
+    """
+
+    def __init__(
+        self,
+        mid: str,
+        kind: str,
+        ranges: list[tuple[int, int]],
+        first_issued: datetime,
+        last_issued: datetime,
+        now: datetime,
+        window_days: int,
+    ) -> None:
+        self.mid, self.kind, self.ranges = mid, kind, ranges
+        self.first_issued, self.last_issued, self.now = first_issued, last_issued, now
+        span = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in ranges[:3])
+        days = (now - last_issued).days
+        super().__init__(
+            f"the next {kind} serials for Mailer ID {mid} ({span}) were issued before, last on "
+            f"{last_issued:%Y-%m-%d} ({days} days ago by this clock, which says {now:%Y-%m-%d} UTC; the "
+            f"uniqueness window is {window_days} days). Reusing them is allowed only once the window has "
+            "really passed: check the date, then confirm with --reuse-serials (the window: answer Yes); "
+            "nothing was reserved"
         )
 
 

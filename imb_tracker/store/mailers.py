@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, func, select
 
 from imb_tracker.imb import FieldError
 from imb_tracker.imb.fields import validate_barcode_id, validate_mailer_id, validate_service_type
 
 from .engine import Database, new_id
 from .errors import ConflictError, NotFoundError
-from .schema import mailers, serial_pools
+from .schema import mailers, serial_blocks, serial_pools
 
 #: USPS requires at least 45 days; mailers are advised to keep 90 or more.
 MIN_WINDOW_DAYS = 45
@@ -156,6 +156,37 @@ def _overlapping_pool(
     return None
 
 
+def _change_shared_range(conn: Connection, mailer: RowMapping, serial_range: str) -> None:
+    first, last = parse_range(serial_range, mailer["mid"])
+    pool = pool_row(conn, mailer["id"], "piece", "", lock=True)
+    if pool is None:  # pragma: no cover - add_mailer always makes it
+        raise NotFoundError(f"Mailer ID {mailer['mid']} has no shared serial range")
+    lo, hi = conn.execute(
+        select(func.min(serial_blocks.c.first_serial), func.max(serial_blocks.c.last_serial)).where(
+            serial_blocks.c.pool_id == pool["id"]
+        )
+    ).one()
+    if lo is not None and (first > lo or last < hi):
+        raise FieldError(
+            "serial_range",
+            serial_range,
+            f"serials {lo}-{hi} were already issued from this range, so it cannot become {first}-{last}",
+            f"keep {lo}-{hi} inside it, e.g. {min(first, lo)}-{max(last, hi)}",
+        )
+    clash = _overlapping_pool(conn, mailer["id"], "piece", first, last, skip_ws="")
+    if clash is not None:
+        raise ConflictError(
+            f"serial range {first}-{last} overlaps workstation {clash['workstation']!r} "
+            f"({clash['first_serial']}-{clash['last_serial']}); keep the shared range apart from it"
+        )
+    cursor = pool["next_serial"] if first <= pool["next_serial"] <= last else first
+    conn.execute(
+        serial_pools.update()
+        .where(serial_pools.c.id == pool["id"])
+        .values(first_serial=first, last_serial=last, next_serial=cursor)
+    )
+
+
 def add_mailer(
     db: Database,
     mid: str,
@@ -286,8 +317,13 @@ def update_mailer(
     crid: str | None = None,
     stid: str | None = None,
     window_days: int | None = None,
+    serial_range: str | None = None,
 ) -> Mailer:
-    """Change a mailer's name, CRID, default STID or uniqueness window (Settings); the MID stays."""
+    """Change a mailer's name, CRID, default STID, uniqueness window or shared serial range; the MID stays.
+
+    The serial range may grow, and may shrink only down to the serials already issued from it: a
+    serial handed out must stay inside the range, or its window would no longer be checked.
+    """
     values: dict[str, object] = {}
     if name is not None:
         values["name"] = validate_mailer_name(name)
@@ -301,5 +337,7 @@ def update_mailer(
         row = _mailer_row(conn, mid)
         if values:
             conn.execute(mailers.update().where(mailers.c.id == row["id"]).values(**values))
+        if serial_range is not None:
+            _change_shared_range(conn, row, serial_range)
         fresh = conn.execute(select(mailers).where(mailers.c.id == row["id"])).mappings().one()
     return Mailer.from_row(fresh)

@@ -81,8 +81,13 @@ def create_mailing(
     source_file: str = "",
     workstation: str = "",
     progress: Progress | None = None,
+    allow_reuse: bool = False,
 ) -> MailingSummary:
-    """Create a mailing with one piece (and one fresh serial) per record, all or nothing."""
+    """Create a mailing with one piece (and one fresh serial) per record, all or nothing.
+
+    ``allow_reuse`` confirms handing out serials issued before (see :func:`.serials.reserve`).
+    The mailing records the database's identity, so its serials can be traced to where they came from.
+    """
     name = name.strip()
     if not name:
         raise FieldError("name", name, "the mailing needs a name", "e.g. 'Spring appeal 2026'")
@@ -96,7 +101,10 @@ def create_mailing(
     barcode_id = validate_barcode_id(barcode_id or mailer["barcode_id"])
     mid = mailer["mid"]
     total = len(records)
-    reservation = reserve(db, mid, total, workstation=workstation, purpose=f"mailing {name}")
+    reservation = reserve(
+        db, mid, total, workstation=workstation, purpose=f"mailing {name}", allow_reuse=allow_reuse
+    )
+    identity = db.identity()
     prefix = barcode_id + stid + mid
     width = 15 - len(mid)
     now = db.clock()
@@ -114,6 +122,7 @@ def create_mailing(
                         mailed_at=None,
                         source_file=source_file[:500],
                         piece_count=total,
+                        database_id=identity,
                     )
                 )
             )

@@ -11,6 +11,7 @@ version is re-read inside it.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,6 +63,19 @@ def _v5(conn: Connection) -> None:
     by_mailing.create(conn, checkfirst=True)
 
 
+def _v6(conn: Connection) -> None:
+    """The database's identity: a random id, made once, and recorded in every mailing from now on."""
+    conn.exec_driver_sql(
+        "CREATE TABLE database_info (key VARCHAR(40) NOT NULL PRIMARY KEY, value VARCHAR(200) NOT NULL)"
+    )
+    identity = uuid.uuid4().hex
+    conn.execute(text("INSERT INTO database_info (key, value) VALUES ('database_id', :id)"), {"id": identity})
+    have = {c["name"] for c in inspect(conn).get_columns("mailings")}
+    if "database_id" not in have:
+        conn.exec_driver_sql("ALTER TABLE mailings ADD COLUMN database_id VARCHAR(32) NOT NULL DEFAULT ''")
+    conn.execute(text("UPDATE mailings SET database_id = :id"), {"id": identity})
+
+
 def _sqlite_search_index(conn: Connection) -> None:
     """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
 
@@ -105,6 +119,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "cache of USPS Addresses results", _v3),
     Migration(4, "headline tracking status per piece", _v4),
     Migration(5, "expected delivery and USPS's piece data in the status; letters sorted by mailing", _v5),
+    Migration(6, "the database's identity, recorded in every mailing", _v6),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -95,6 +95,8 @@ mailings = Table(
     Column("mailed_at", DateTime),
     Column("source_file", String(500), nullable=False),
     Column("piece_count", Integer, nullable=False),
+    # version 6: the identity of the database that issued the serials (database_info.database_id)
+    Column("database_id", String(32), nullable=False, default=""),
 )
 
 pieces = Table(
@@ -209,4 +211,14 @@ LETTERS_INDEXES = (
     Index("ix_pieces_state", pieces.c.state, pieces.c.id),
     Index("ix_pieces_zip5", pieces.c.zip5, pieces.c.id),
     Index("ix_pieces_created", pieces.c.created_at, pieces.c.id),
+)
+
+# ---- version 6: the database's identity
+#: ``database_id``: a random id made with the database, recorded in every mailing and export, so
+#: two databases issuing serials for one Mailer ID (a copied file, a mistyped --db) can be told apart
+database_info = Table(
+    "database_info",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
 )

@@ -21,16 +21,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, and_, func, or_, select
 
 from imb_tracker.imb import FieldError
 
 from .engine import Database
-from .errors import NotFoundError, RangeExhaustedError
+from .errors import ClockBehindError, NotFoundError, RangeExhaustedError, SerialReuseError
 from .mailers import KINDS, MAX_WINDOW_DAYS, _mailer_row, pool_row, serial_capacity
 from .schema import serial_blocks, serial_pools
 
 log = logging.getLogger(__name__)
+#: how far the newest reservation may be ahead of 'now' (clocks of two workstations never agree exactly)
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,15 @@ def reserve(
     kind: str = "piece",
     workstation: str = "",
     purpose: str = "",
+    allow_reuse: bool = False,
 ) -> Reservation:
-    """Reserve ``count`` serials for a Mailer ID and commit the reservation before returning."""
+    """Reserve ``count`` serials for a Mailer ID and commit the reservation before returning.
+
+    Refused, with nothing reserved: a clock earlier than the newest reservation (a clock set back,
+    or another workstation's clock ahead), and — unless ``allow_reuse`` — serials that were issued
+    before, even though their window has passed (a wrap of the range, or a clock months ahead that
+    makes yesterday's serials look old): :class:`SerialReuseError` names the dates to confirm.
+    """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
     if count < 1:
@@ -108,8 +117,15 @@ def reserve(
             )
             pool = _select_pool(conn, mailer["id"], kind, workstation, lock=True)
             assert pool is not None
-        now = db.clock()
+        now = db.now(conn)
         window = timedelta(days=min(int(mailer["window_days"]), MAX_WINDOW_DAYS))  # older files: no overflow
+        newest = conn.execute(
+            select(func.max(serial_blocks.c.reserved_at)).where(
+                serial_blocks.c.mailer_id == mailer["id"], serial_blocks.c.kind == kind
+            )
+        ).scalar()
+        if newest is not None and newest > now + CLOCK_TOLERANCE:
+            raise ClockBehindError(mailer["mid"], now, newest)
         busy_rows = conn.execute(
             select(
                 serial_blocks.c.first_serial, serial_blocks.c.last_serial, serial_blocks.c.reserved_at
@@ -130,6 +146,10 @@ def reserve(
                 mailer["mid"], count, free, next_free + window if next_free else None, mailer["window_days"]
             )
         ranges = _walk(lo, hi, pool["next_serial"], busy, count)
+        if not allow_reuse:
+            reused = _issued_before(conn, mailer["id"], kind, ranges, now - window)
+            if reused is not None:
+                raise SerialReuseError(mailer["mid"], kind, ranges, reused[0], reused[1], now, window.days)
         for first, last in ranges:
             conn.execute(
                 serial_blocks.insert().values(
@@ -151,6 +171,27 @@ def reserve(
         )
     log.info("reserved %d %s serial(s) for MID %s: %s", count, kind, mid, ranges)
     return Reservation(mailer["mid"], kind, tuple(ranges), now)
+
+
+def _issued_before(
+    conn: Connection, mailer_id: int, kind: str, ranges: list[tuple[int, int]], before: datetime
+) -> tuple[datetime, datetime] | None:
+    """When any of ``ranges`` was reserved before ``before`` (the oldest and newest time), else None."""
+    overlap = or_(
+        *(
+            and_(serial_blocks.c.first_serial <= last, serial_blocks.c.last_serial >= first)
+            for first, last in ranges
+        )
+    )
+    oldest, latest = conn.execute(
+        select(func.min(serial_blocks.c.reserved_at), func.max(serial_blocks.c.reserved_at)).where(
+            serial_blocks.c.mailer_id == mailer_id,
+            serial_blocks.c.kind == kind,
+            serial_blocks.c.reserved_at <= before,
+            overlap,
+        )
+    ).one()
+    return (oldest, latest) if latest is not None else None
 
 
 def _walk(lo: int, hi: int, start: int, busy: list[tuple[int, int]], count: int) -> list[tuple[int, int]]:
@@ -201,7 +242,7 @@ def serial_status(db: Database, mid: str, kind: str = "piece", workstation: str 
         pool = _select_pool(conn, mailer["id"], kind, workstation, lock=False)
         if pool is None:
             return None
-        now = db.clock()
+        now = db.now(conn)
         rows = conn.execute(
             select(serial_blocks.c.first_serial, serial_blocks.c.last_serial).where(
                 serial_blocks.c.mailer_id == mailer["id"],
