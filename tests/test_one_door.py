@@ -208,8 +208,9 @@ def test_importing_a_list_gives_the_same_pieces(qtbot: QtBot, tmp_path: Path, se
     for home in homes:
         out = tmp_path / f"{home.name}.csv"
         assert cli(home, "pieces", "--mailing", "Sample", "--out", str(out)).returncode == 0
-        exports.append(out.read_bytes())
-    assert exports[0] == exports[1] and exports[0].count(b"\n") == 195
+        # the last column is each database's own identity: everything before it must match
+        exports.append(b"\n".join(line.rsplit(b",", 1)[0] for line in out.read_bytes().splitlines()))
+    assert exports[0] == exports[1] and exports[0].count(b"\n") == 194
 
 
 def test_refresh_policy_and_export_names_are_checked(home: Path, tmp_path: Path) -> None:

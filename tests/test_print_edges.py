@@ -39,7 +39,7 @@ def test_a_label_line_that_does_not_fit_is_refused_not_printed_off_the_label(
     broken = list(check_labels(sheet, options, [piece(), piece(line, 2)]))
     assert broken and {number for number, _, _ in broken} == {2}
     assert "even at 8 pt" in str(broken[0][2])
-    with pytest.raises(FieldError, match="too wide|wide even"):
+    with pytest.raises(FieldError, match=r"too wide|wide even"):
         render_labels(sheet, options, [piece(), piece(line, 2)], tmp_path / "l.pdf")
     assert not (tmp_path / "l.pdf").exists()
     assert list(check_labels(sheet, options, [piece()])) == []

@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from imb_tracker.app import AppPaths
-from imb_tracker.store.engine import Database, database_url, sqlite_file
+from imb_tracker.store.engine import Database, database_url, sqlite_file, where_of
 from imb_tracker.store.errors import StoreError
 from imb_tracker.store.mailers import list_mailers
 
@@ -150,6 +148,4 @@ def warning_before_adding(paths: AppPaths, db_url: str | None, mid: str) -> str:
         url = database_url(db_url, database_path(paths, demo=False))
     except StoreError:
         return ""
-    file = sqlite_file(url)
-    where = str(file) if file is not None else make_url(url).render_as_string(hide_password=True)
-    return same_mid_warning(paths, where, mid)
+    return same_mid_warning(paths, where_of(url), mid)

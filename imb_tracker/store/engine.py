@@ -60,6 +60,14 @@ def database_url(db: str | os.PathLike[str] | None, default_path: Path | None = 
     return f"sqlite:///{path}"
 
 
+def where_of(url: str) -> str:
+    """Where a database URL's data is, for messages and the known-databases list (no password)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(parsed.database)
+    return parsed.render_as_string(hide_password=True)
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file a SQLite URL names (None for another database or an in-memory one)."""
     parsed = make_url(url)
@@ -166,10 +174,7 @@ class Database:
 
     def display_name(self) -> str:
         """Where the data is, for messages (no password)."""
-        parsed = make_url(self.url)
-        if parsed.get_backend_name() == "sqlite":
-            return str(parsed.database)
-        return parsed.render_as_string(hide_password=True)
+        return where_of(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
