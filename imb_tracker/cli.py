@@ -36,9 +36,27 @@ from imb_tracker.imb import (
 log = logging.getLogger(__name__)
 
 
+class _NotText(str):
+    """A stdin line that is not UTF-8: answered with an error line, and the lines after it still run."""
+
+
 def _stdin_lines(stream: TextIO) -> Iterable[str]:
-    for raw in stream:
-        yield raw.rstrip("\r\n")
+    """Lines of stdin, decoded one by one: one bad byte must not lose the answers already written."""
+    source = getattr(stream, "buffer", None)
+    if source is None:  # a text stream handed in (tests, a wrapped stdin)
+        for raw in stream:
+            yield raw.rstrip("\r\n")
+        return
+    for number, raw in enumerate(source, start=1):
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield _NotText(
+                f"line {number} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}); "
+                "save the input as UTF-8"
+            )
+            continue
+        yield text.rstrip("\r\n")
 
 
 # ------------------------------------------------------------------ encode
@@ -55,6 +73,10 @@ def cmd_encode(args: argparse.Namespace, out: TextIO) -> int:
             raise CliError("encode -: read lines 'tracking[,routing]' from stdin; give no other fields", 2)
         failed = 0
         for line in _stdin_lines(sys.stdin):
+            if isinstance(line, _NotText):
+                failed += 1
+                out.write(f"error: {line}\n")
+                continue
             try:
                 out.write(_encode_line(line) + "\n")
             except ImbError as exc:
@@ -104,7 +126,11 @@ def cmd_decode(args: argparse.Namespace, out: TextIO) -> int:
     if args.bars == "-":
         failed = 0
         for line in _stdin_lines(sys.stdin):
-            obj, ok = _decode_json(line, args.repair)
+            obj, ok = (
+                ({"error": str(line)}, False)
+                if isinstance(line, _NotText)
+                else _decode_json(line, args.repair)
+            )
             failed += not ok
             out.write(json.dumps(obj) + "\n")
         out.flush()
@@ -335,6 +361,12 @@ def _run(func: Callable[[argparse.Namespace, TextIO], int], args: argparse.Names
     except KeyboardInterrupt:
         print("imb-tracker: interrupted", file=sys.stderr)
         return 130
+    except UnicodeError as exc:  # a file or stream that is not in the encoding it should be
+        print(
+            f"imb-tracker: error: text that is not valid {getattr(exc, 'encoding', 'UTF-8')}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
     except OSError as exc:  # a folder that does not exist, a directory given as a file, a full disk …
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"imb-tracker: error: {where}{exc.strerror or exc}", file=sys.stderr)

@@ -153,6 +153,26 @@ class TrayTagJob:
     reuse_serials: bool = False
 
 
+def check_output(out: Path) -> None:
+    """Refuse an output path that cannot be written (a folder, a missing folder, no permission) up front."""
+    if out.is_dir():
+        raise FieldError("out", str(out), f"{out} is a folder", "give a file name, e.g. tags.pdf")
+    if not out.parent.is_dir():
+        raise FieldError(
+            "out", str(out), f"the folder {out.parent} does not exist", "create it, or choose another"
+        )
+    existed = out.exists()
+    try:
+        with open(out, "ab"):
+            pass
+    except OSError as exc:
+        raise FieldError(
+            "out", str(out), f"{out} cannot be written: {exc.strerror or exc}", "choose another file"
+        ) from None
+    if not existed:
+        out.unlink(missing_ok=True)
+
+
 def print_tray_tags(
     db: Database, job: TrayTagJob, sheet: SheetTemplate, out: Path, workstation: str = ""
 ) -> tuple[JobResult, list[TrayBarcode]]:
@@ -164,6 +184,7 @@ def print_tray_tags(
     origin = job.origin or mailer.name
     probe = TrayBarcode(job.zip, job.cin, mailer.mid, "0" * width, job.processing_code, job.label_type)
     make_tags([probe], job.destination, origin)  # validates every field first: no serial wasted on a typo
+    check_output(out)  # and the file can be written: no serial wasted on a missing folder either
     reservation = reserve(
         db,
         mailer.mid,

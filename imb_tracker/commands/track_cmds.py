@@ -23,9 +23,25 @@ from imb_tracker.usps.credentials import CredentialsError
 from .common import CommandFailedError, ProgressLine, load_settings, workspace
 
 
+def _ask(prompt: str, secret: bool) -> str:
+    """A typed answer at the terminal; a script without one gets told which flags to use."""
+    if not sys.stdin.isatty():
+        raise CommandFailedError(
+            "not at a terminal: give the username with --username and the password on stdin with "
+            "--password-stdin",
+            2,
+        )
+    try:
+        return getpass.getpass(prompt) if secret else input(prompt)
+    except EOFError:
+        raise CommandFailedError("no answer was typed; nothing was saved") from None
+
+
 def cmd_credentials_set(args: argparse.Namespace, out: TextIO) -> int:
-    username = args.username or input("BCG username: ").strip()
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("BCG password: ")
+    username = (args.username or _ask("BCG username: ", secret=False)).strip()
+    password = (
+        sys.stdin.readline().rstrip("\r\n") if args.password_stdin else _ask("BCG password: ", secret=True)
+    )
     if not username or not password:
         raise CommandFailedError("both a username and a password are needed")
     try:

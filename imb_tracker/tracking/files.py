@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,33 @@ class ScanFileError(ValueError):
     """The file is not an IV data file we can read."""
 
 
+MAX_UNPACKED = 512 * 1024 * 1024  # a gzip file that unpacks to more is not an IV data file
+
+
+def _gunzip(data: bytes) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(MAX_UNPACKED + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ScanFileError(f"the file says it is gzip-compressed but cannot be unpacked ({exc})") from None
+    if len(out) > MAX_UNPACKED:
+        raise ScanFileError(
+            f"the file unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB; it is not an IV data file"
+        )
+    return out
+
+
 def _events(data: bytes) -> list[dict[str, Any]]:
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    text = data.decode("utf-8-sig", errors="replace").strip()
+        data = _gunzip(data)
+    if b"\x00" in data:
+        raise ScanFileError(
+            "the file holds NUL bytes, so it is not an IV data file (CSV, pipe-delimited or JSON)"
+        )
+    try:
+        text = data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        raise ScanFileError(f"the file is not UTF-8 text (byte {exc.start:,}); IV data files are") from None
     if not text:
         raise ScanFileError("the file is empty")
     if text[0] in "[{":
@@ -45,8 +69,14 @@ def _events(data: bytes) -> list[dict[str, Any]]:
         return [e for e in body if isinstance(e, dict)]
     first = text.split("\n", 1)[0]
     delimiter = max(("|", ",", "\t", ";"), key=first.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return [
+            {k.strip(): (v if isinstance(v, str) else "").strip() for k, v in row.items() if k}
+            for row in reader
+        ]
+    except csv.Error as exc:
+        raise ScanFileError(f"line {reader.line_num} cannot be read ({exc})") from None
 
 
 def import_scan_file(db: Database, path: str | Path, now: datetime) -> tuple[int, int, int]:

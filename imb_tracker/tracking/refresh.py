@@ -17,12 +17,14 @@ from queue import Empty, Queue
 
 from imb_tracker.store.engine import Database
 from imb_tracker.usps.errors import AuthError, CancelledError, SignInUnavailableError, UspsError
-from imb_tracker.usps.iv import IvClient
+from imb_tracker.usps.iv import IvClient, PieceResult
 
 from .ingest import ingest_result, log_failure
 
 log = logging.getLogger(__name__)
 
+#: how long Ctrl-C waits for a request in flight before the run gives up on it
+INTERRUPT_WAIT_S = 5.0
 #: progress(done, total, imb) -> False to cancel
 Progress = Callable[[int, int, str], bool | None]
 
@@ -51,6 +53,19 @@ class RefreshSummary:
         return text
 
 
+def _lookup(
+    client: IvClient, imb: str, halt: threading.Event, interrupted: Callable[[], bool]
+) -> PieceResult | None:
+    """One lookup; None when it failed because the run was interrupted (the client may be closing)."""
+    try:
+        return client.lookup(imb, halt)
+    except Exception:
+        if interrupted():
+            log.info("lookup of %s ended by the interruption", imb, exc_info=True)
+            return None
+        raise
+
+
 def refresh(
     db: Database,
     client: IvClient,
@@ -70,6 +85,8 @@ def refresh(
     failure stops every worker (all further requests would fail the same way).
     """
     summary = RefreshSummary()
+    # The workers' own cancel: Ctrl-C (or the caller's cancel) reaches a request waiting out a backoff
+    halt = cancel if cancel is not None else threading.Event()
     todo = imbs[:max_lookups] if max_lookups is not None else imbs
     queue: Queue[str] = Queue()
     for imb in todo:
@@ -79,7 +96,7 @@ def refresh(
     done = 0
 
     def stopped() -> bool:
-        return stop.is_set() or (cancel is not None and cancel.is_set())
+        return stop.is_set() or halt.is_set()
 
     def record_failure(imb: str, requested_at: datetime, kind: str, error: str) -> None:
         """A failed piece: logged against it (for the next run) and counted with its reason."""
@@ -111,7 +128,9 @@ def refresh(
                 return
             requested_at = clock()
             try:
-                result = client.lookup(imb, cancel)
+                result = _lookup(client, imb, halt, interrupted=lambda: stop.is_set() and halt.is_set())
+                if result is None:  # interrupted: the run is over, nothing to report
+                    return
             except CancelledError:
                 with lock:
                     summary.cancelled = True
@@ -158,8 +177,15 @@ def refresh(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # Ctrl-C: stop the workers before the caller closes their client
+        stop.set()
+        halt.set()
+        for thread in threads:
+            thread.join(timeout=INTERRUPT_WAIT_S)
+        raise
     if cancel is not None and cancel.is_set():
         summary.cancelled = True
     return summary
