@@ -390,3 +390,71 @@ def test_the_users_files_are_the_users_only(tmp_path: Path) -> None:
         assert mode(home / folder) == 0o700, folder
     for file in ("data/imb-tracker.db", "logs/imb-tracker.log", "config/settings.json"):
         assert mode(home / file) == 0o600, file
+
+
+def test_a_dribbled_body_meets_the_overall_deadline() -> None:
+    """Before: the 20 s timeout was per read, so a server sending a byte every 50 ms held a worker for ever."""
+    import time
+
+    import httpx
+
+    from imb_tracker.sandbox import SandboxServer
+    from imb_tracker.usps.errors import ServiceUnavailableError
+
+    imb = "0027012345600000123420500000599"
+    with SandboxServer(0) as srv:
+        client = IvClient(
+            sandbox_environment(srv.url),
+            DEMO_USERNAME,
+            DEMO_PASSWORD,
+            quota=Quota(per_minute=100_000),
+            sleep=lambda _s: None,
+            timeout=0.5,  # each read; the whole request gets 1.5 s
+        )
+        client.token()
+        body = {"next": ["dribble"], "hang_seconds": 30}
+        httpx.post(f"{srv.url}/sandbox/faults", json=body, timeout=30).raise_for_status()
+        started = time.monotonic()
+        assert client.lookup(imb).found  # the dribble was cut off at 1.5 s and the retry answered
+        assert time.monotonic() - started < 5
+        body = {"next": ["dribble"] * 8, "hang_seconds": 30}
+        httpx.post(f"{srv.url}/sandbox/faults", json=body, timeout=30).raise_for_status()
+        started = time.monotonic()
+        with pytest.raises(ServiceUnavailableError, match="did not answer in time"):
+            client.lookup(imb)
+        assert time.monotonic() - started < 15
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"<html>maintenance</html>",
+        b"{}",
+        b'{"access_token": null}',
+        b'{"access_token": "t", "expires_in": "soon"}',
+        b"[1, 2]",
+    ],
+)
+def test_an_addresses_sign_in_without_a_usable_token_is_a_clean_error(answer: bytes) -> None:
+    """Before: a non-JSON token answer raised JSONDecodeError, a missing access_token KeyError."""
+    import httpx
+
+    from imb_tracker.usps.apis import ApisClient
+    from imb_tracker.usps.errors import ServiceUnavailableError
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=answer, headers={"Content-Type": "application/json"})
+
+    client = ApisClient(
+        sandbox_environment("http://usps.test"),
+        "id",
+        "secret",
+        transport=httpx.MockTransport(handler),
+        sleep=lambda _s: None,
+    )
+    try:
+        with pytest.raises(ServiceUnavailableError, match="without a usable token"):
+            client.token()
+    finally:
+        client.close()

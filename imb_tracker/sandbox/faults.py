@@ -5,7 +5,9 @@ requests fail that way, chosen by a seeded random generator; tests can also
 queue exact faults for the next requests.  Kinds: an HTTP status (401, 403,
 404, 429, 500, 502, 503, 504), ``429n`` (429 without Retry-After),
 ``timeout`` (hang past the client's timeout), ``html`` (a maintenance page),
-``empty`` (200 with no body).
+``empty`` (200 with no body), ``dribble`` (a 200 whose body comes one byte at a time, each
+within the read timeout, for ``hang_seconds``), ``badtype``, ``deep``, ``echo``, ``otherimb``,
+``redirect`` and ``429date`` (see the server).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ KINDS = {
     "429date",
     "badtype",
     "deep",
+    "dribble",
     "echo",
     "otherimb",
     "redirect",

@@ -342,6 +342,23 @@ class Handler(BaseHTTPRequestHandler):
         elif fault == "echo":  # an error text that echoes the request's token back
             echoed = self.headers.get("Authorization") or ""
             self._json(400, {"message": f"malformed request (Authorization: {echoed})"})
+        elif fault == "dribble":  # a body that never quite stops: one byte at a time, never a read timeout
+            body = b'{"message": null, "data": {"scans": []}}' + b" " * 100_000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            stop = time.monotonic() + self.box.faults.hang_seconds
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    if time.monotonic() > stop:
+                        break
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client gave up on it, as it should
+            self.close_connection = True
         elif fault == "deep":  # valid JSON nested far deeper than any parser allows
             self._send(200, b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}")
         elif fault == "429n":

@@ -83,7 +83,10 @@ class ApisSignIn:
             try:
                 body = response.json()
                 lifetime = float(body.get("expires_in") or 3600)
-                self._token = (str(body["access_token"]), time.monotonic() + lifetime / 2)
+                access = body["access_token"]
+                if not isinstance(access, str) or not access.strip():
+                    raise TypeError("access_token is not a text token")
+                self._token = (access, time.monotonic() + lifetime / 2)
             except (AttributeError, KeyError, TypeError, ValueError):
                 raise ServiceUnavailableError("USPS API sign-in answered without a usable token") from None
             return self._token[0]

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Retry-After values above this are capped (a misconfigured server must not park the app for a day)
 MAX_RETRY_AFTER_S = 300.0
+#: an answer larger than this is not a USPS answer (1,000 scans on one piece are well under 1 MB)
+MAX_BODY = 50_000_000
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -98,8 +100,11 @@ class HostSession:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         policy: RetryPolicy | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.base_url = base_url
+        #: the most one request may take from sending to its last byte (reads each have ``timeout``)
+        self.deadline_s = deadline if deadline is not None else 3 * timeout
         self.service = service
         self.quota = quota
         self.limiter = RateLimiter(quota) if quota is not None else None
@@ -149,7 +154,7 @@ class HostSession:
             if auth is not None:
                 headers["Authorization"], seen = auth.authorization()
             try:
-                response = self.http.request(method, url, headers=headers, **kwargs)
+                response = self._request(method, url, headers, kwargs)
             except httpx.TimeoutException:
                 if attempt >= policy.attempts:
                     raise ServiceUnavailableError(
@@ -191,6 +196,39 @@ class HostSession:
                 self._wait(attempt, retry_after)
                 continue
             return response
+
+    def _request(
+        self, method: str, url: str, headers: dict[str, str], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        """One request with an overall deadline: the timeout is per read, and a server that dribbles
+        its body a byte at a time would otherwise hold a worker for ever."""
+        request = self.http.build_request(method, url, headers=headers, **kwargs)
+        deadline = time.monotonic() + self.deadline_s
+        response = self.http.send(request, stream=True)
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                size += len(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(
+                        f"the answer took longer than {self.deadline_s:g} s in all", request=request
+                    )
+                if size > MAX_BODY:
+                    raise httpx.ReadError(
+                        f"the answer is larger than {MAX_BODY // 1_000_000} MB", request=request
+                    )
+        finally:
+            response.close()
+        headers_kept = [
+            (k, v)
+            for k, v in response.headers.raw
+            if k.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code, headers=headers_kept, content=b"".join(chunks), request=request
+        )
 
     def _wait(self, attempt: int, retry_after: float | None) -> None:
         self._sleep(backoff_delay(attempt, retry_after, self.policy.base_delay_s, self.policy.max_delay_s))

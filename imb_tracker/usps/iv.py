@@ -120,8 +120,11 @@ class IvSignIn:
     def _store(self, body: Any, keep_refresh: str | None) -> Token:
         try:
             lifetime = float(body.get("expires_in") or 1800)
+            access = body["access_token"]
+            if not isinstance(access, str) or not access.strip():
+                raise TypeError("access_token is not a text token")
             return Token(
-                access=str(body["access_token"]),
+                access=access,
                 token_type=str(body.get("token_type") or "Bearer"),
                 expires_at=time.monotonic() + lifetime,
                 lifetime=lifetime,
