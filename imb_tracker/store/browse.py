@@ -119,7 +119,7 @@ def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
     Five digits are a ZIP and six to nine a serial (the table shows serials zero-padded to
     six or nine digits), so each uses its own index; shorter numbers try both.
     """
-    text = text.strip()
+    text = text.replace("\x00", "").strip()  # a NUL is no letter of any name (and SQLite refuses it)
     if not text:
         return None
     digits = "".join(text.replace("-", "").split())
@@ -130,6 +130,8 @@ def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
             return pieces.c.zip5 == digits
         if len(digits) == 9 and "-" in text:  # ZIP+4 typed as 12345-6789
             return and_(pieces.c.zip5 == digits[:5], pieces.c.zip4 == digits[5:])
+        if len(digits) > 9:  # longer than any serial: the start of a tracking code
+            return pieces.c.tracking.startswith(digits)
         if len(digits) > 5:
             return pieces.c.serial == int(digits)
         return or_(pieces.c.zip5.startswith(digits), pieces.c.serial == int(digits))

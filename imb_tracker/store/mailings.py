@@ -62,8 +62,27 @@ def _summary(row: RowMapping) -> MailingSummary:
     )
 
 
+MAX_NAME = 200  # the column's width, on every database
+
+
+def validate_mailing_name(name: str) -> str:
+    """The name, trimmed; refused when empty or longer than the database holds (before any serial is used)."""
+    name = name.strip()
+    if not name:
+        raise FieldError("name", name, "the mailing needs a name", "e.g. 'Spring appeal 2026'")
+    if len(name) > MAX_NAME or "\x00" in name:
+        raise FieldError(
+            "name",
+            name[:40] + "…",
+            f"a mailing name is at most {MAX_NAME} characters of text ({len(name):,} given)",
+            "give a shorter name",
+        )
+    return name
+
+
 def check_new_mailing(db: Database, mid: str, name: str) -> None:
     """Refuse early (before a long list is read) an unknown mailer or a mailing name already used."""
+    validate_mailing_name(name)
     with db.read() as conn:
         _mailer_row(conn, mid)
         if conn.execute(select(mailings.c.id).where(mailings.c.name == name.strip())).first():
@@ -88,9 +107,7 @@ def create_mailing(
     ``allow_reuse`` confirms handing out serials issued before (see :func:`.serials.reserve`).
     The mailing records the database's identity, so its serials can be traced to where they came from.
     """
-    name = name.strip()
-    if not name:
-        raise FieldError("name", name, "the mailing needs a name", "e.g. 'Spring appeal 2026'")
+    name = validate_mailing_name(name)
     if not records:
         raise StoreError("there are no valid recipients to put in the mailing")
     with db.read() as conn:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, RowMapping, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from imb_tracker.imb import FieldError
 
@@ -103,18 +104,24 @@ def reserve(
                 raise NotFoundError(
                     f"Mailer ID {mid} has no serial range; set one with imb-tracker mailer add"
                 )
-            # Tray serials get the full range on first use.
+            # Tray serials get the full range on first use.  Several processes may get here at once
+            # (``FOR UPDATE`` on a row that does not exist yet locks nothing): the insert runs in a
+            # savepoint, and whoever loses the race uses the winner's pool.
             cap = serial_capacity(mailer["mid"], kind)
-            conn.execute(
-                serial_pools.insert().values(
-                    mailer_id=mailer["id"],
-                    kind=kind,
-                    workstation="",
-                    first_serial=1,
-                    last_serial=cap,
-                    next_serial=1,
-                )
-            )
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        serial_pools.insert().values(
+                            mailer_id=mailer["id"],
+                            kind=kind,
+                            workstation="",
+                            first_serial=1,
+                            last_serial=cap,
+                            next_serial=1,
+                        )
+                    )
+            except IntegrityError:
+                log.info("another process made the %s pool of MID %s first", kind, mid)
             pool = _select_pool(conn, mailer["id"], kind, workstation, lock=True)
             assert pool is not None
         now = db.now(conn)
