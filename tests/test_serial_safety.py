@@ -130,3 +130,20 @@ def test_a_wrap_that_reuses_serials_needs_reuse_serials(tmp_path: Path) -> None:
         "import", str(SAMPLE), "--db", db, "--mailer", MID, "--name", "Late", "--reuse-serials"
     )
     assert code == 1 and "this computer's clock says" in err and "Nothing was reserved" in err
+
+
+def test_excel_csv_flavour_keeps_leading_zeros_and_still_neutralises_text(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    run("mailer", "add", "--db", db, "--mid", MID, "--name", "Office")
+    listing = tmp_path / "l.csv"
+    listing.write_text("Name,Address,City,State,ZIP\n=HYPERLINK(1),5 Elm St,Hartford,CT,06103\n", encoding="utf-8")
+    assert run("import", str(listing), "--db", db, "--mailer", MID, "--name", "Z")[0] == 0
+    code, out, _ = run("pieces", "--db", db, "--excel")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["zip"] == '="06103"' and row["serial"] == '="000000001"'
+    assert row["imb"].startswith('="00270123456000000001') and row["name"] == "'=HYPERLINK(1)"
+    code, out, _ = run("pieces", "--db", db)
+    plain = next(csv.DictReader(io.StringIO(out)))
+    assert plain["zip"] == "06103" and plain["name"] == "'=HYPERLINK(1)"
+    code, out, _ = run("report", "--mailing", "Z", "--db", db, "--csv", "--excel")
+    assert next(csv.DictReader(io.StringIO(out)))["imb"].startswith('="0027')

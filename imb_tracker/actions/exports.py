@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from imb_tracker.cells import csv_row
+from imb_tracker.cells import csv_row, excel_row
 from imb_tracker.imb import FieldError
 from imb_tracker.records import PIECE_COLUMNS
 from imb_tracker.store.engine import Database
@@ -44,7 +44,7 @@ SCAN_COLUMNS = (
 
 
 def _writer(
-    path: Path, header: tuple[str, ...] | list[str], kind: str | None = None
+    path: Path, header: tuple[str, ...] | list[str], kind: str | None = None, excel: bool = False
 ) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
     """Row writer for a CSV or Excel file, and a close function.
 
@@ -77,6 +77,8 @@ def _writer(
     handle = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the returned function
     writer = csv.writer(handle)
     writer.writerow(header)
+    if excel:
+        return (lambda row: writer.writerow(excel_row(header, row))), handle.close
     return (lambda row: writer.writerow(csv_row(row))), handle.close
 
 
@@ -110,10 +112,12 @@ def export_pieces(
     *,
     fmt: str | None = None,
     progress: Progress | None = None,
+    excel: bool = False,
 ) -> int:
     """Every piece (of one mailing, or all) with its IMb and address; returns how many were written.
 
     ``target`` is a file (format from its name unless ``fmt`` says) or an open text stream (CSV or JSON).
+    ``excel``: the CSV flavour for Excel, which keeps the codes' leading zeros (see :mod:`imb_tracker.cells`).
     """
     path = target if isinstance(target, Path) else None
     kind = export_format(path, fmt)
@@ -137,9 +141,9 @@ def export_pieces(
         return count
     header = (*PIECE_COLUMNS, DATABASE_COLUMN)
     if path is None:
-        write, close = _stream_writer(target, header)  # type: ignore[arg-type]
+        write, close = _stream_writer(target, header, excel)  # type: ignore[arg-type]
     else:  # the format was asked for (--format) or read from the name: any file name will do
-        write, close = _writer(path, header, kind)
+        write, close = _writer(path, header, kind, excel)
     try:
         for piece in iter_pieces(db, mailing):
             row = piece.export_row()
@@ -154,10 +158,12 @@ def export_pieces(
 
 
 def _stream_writer(
-    out: IO[str], header: tuple[str, ...]
+    out: IO[str], header: tuple[str, ...], excel: bool = False
 ) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
+    if excel:
+        return (lambda row: writer.writerow(excel_row(header, row))), out.flush
     return (lambda row: writer.writerow(csv_row(row))), out.flush
 
 
@@ -190,22 +196,26 @@ def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str 
     return count
 
 
-def export_report(db: Database, mailing: str, now: datetime, stalled_days: int, out: IO[str]) -> int:
+def export_report(
+    db: Database, mailing: str, now: datetime, stalled_days: int, out: IO[str], excel: bool = False
+) -> int:
     """One CSV row per piece of a mailing's report; returns the rows written."""
     from imb_tracker.tracking.report import mailing_report  # noqa: PLC0415
 
-    return write_report(mailing_report(db, mailing, now, stalled_days), out, db.identity())
+    return write_report(mailing_report(db, mailing, now, stalled_days), out, db.identity(), excel)
 
 
-def write_report(report: MailingReport, out: IO[str], database_id: str) -> int:
+def write_report(report: MailingReport, out: IO[str], database_id: str, excel: bool = False) -> int:
     """A report already made (the window shows it first) as spreadsheet-safe CSV rows."""
     from imb_tracker.tracking.report import REPORT_COLUMNS, report_rows  # noqa: PLC0415
 
+    header = [*REPORT_COLUMNS, DATABASE_COLUMN]
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*REPORT_COLUMNS, DATABASE_COLUMN])
+    writer.writerow(header)
     count = 0
     for row in report_rows(report):
-        writer.writerow(csv_row([*row, database_id]))
+        values = [*row, database_id]
+        writer.writerow(excel_row(header, values) if excel else csv_row(values))
         count += 1
     return count
 

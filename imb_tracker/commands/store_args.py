@@ -148,6 +148,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         help="csv (default), json, or xlsx (with --out); a .json or .xlsx --out name says it too",
     )
     pcs.add_argument("--out", metavar="FILE", help="write to a file instead of stdout")
+    pcs.add_argument(
+        "--excel",
+        action="store_true",
+        help='CSV for Excel: serials, ZIPs and IMbs written ="000123" so they keep their leading zeros',
+    )
     pcs.set_defaults(func=lazy("cmd_pieces"))
 
     settings = sub.add_parser(

@@ -169,7 +169,9 @@ def cmd_pieces(args: argparse.Namespace, out: TextIO) -> int:
     target: Path | TextIO = Path(args.out) if args.out else out
     # --format wins; without it a .xlsx or .json file name says the format, anything else is CSV
     by_name = args.out and Path(args.out).suffix.lower() in (".xlsx", ".json")
-    count = export_pieces(db, target, args.mailing, fmt=args.format or (None if by_name else "csv"))
+    count = export_pieces(
+        db, target, args.mailing, fmt=args.format or (None if by_name else "csv"), excel=args.excel
+    )
     if args.out:
         print(f"wrote {count:,} piece(s) to {args.out}", file=sys.stderr)
     return 0

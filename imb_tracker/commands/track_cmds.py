@@ -150,7 +150,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     stalled = args.stalled_days if args.stalled_days is not None else space.settings.stalled_days
     now = space.backend.clock()
     if args.csv:
-        export_report(space.db, args.mailing, now, stalled, out)
+        export_report(space.db, args.mailing, now, stalled, out, excel=args.excel)
         return 0
     out.write("\n".join(report_lines(mailing_report(space.db, args.mailing, now, stalled))) + "\n")
     return 0
