@@ -11,8 +11,10 @@ import contextlib
 import logging
 import logging.handlers
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from imb_tracker.errors import redact
 from imb_tracker.imb.resources import resource_dir, resource_path
@@ -66,13 +68,25 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is *now* (a redirected or replaced stderr, never a closed one)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging(verbosity: int = 0, log_dir: Path | None = None) -> None:
     """Warnings to stderr (info/debug with -v/-vv) and, if given, everything to a rotating file."""
     root = logging.getLogger()
     if getattr(configure_logging, "_done", False):
         return
     root.setLevel(logging.DEBUG)
-    console = logging.StreamHandler()
+    console = _StderrHandler()
     console.setLevel({0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG))
     console.setFormatter(RedactingFormatter("%(levelname)s: %(message)s"))
     root.addHandler(console)

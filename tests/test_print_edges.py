@@ -118,7 +118,8 @@ def test_alignment_sheet_text_never_crosses_a_label_outline(layout: str, tmp_pat
     assert len(rects) == sheet_template(layout).per_sheet
     crossing = [w["text"] for w in words for r in rects if _crosses(w, r)]
     assert crossing == []
-    assert "adjust the printer offsets if the boxes do not match." in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert "Print at 100%" in flat and "adjust the printer offsets if the boxes do not match." in flat
 
 
 def test_print_bars_says_its_whole_message_inside_the_page(tmp_path: Path) -> None:

@@ -85,6 +85,30 @@ ALIGNMENT_HELP = (
 )
 
 
+CROSS = 0.15  # half the centre mark, inches
+
+
+def _alignment_text(content: Content, title: str, x: float, top: float, width: float, floor: float) -> None:
+    """The title and the instructions from ``top`` down, wrapped to ``width``, smaller until above ``floor``."""
+    for size in (7.0, 6.5, 6.0, 5.5, 5.0):
+        title_lines = wrap(title, "Helvetica-Bold", size + 2, width)
+        help_lines = wrap(ALIGNMENT_HELP, "Helvetica", size, width)
+        first = top - cap_height(size + 2) / INCH
+        bottom = (
+            first - (len(title_lines) - 1) * (size + 2) * 1.15 / INCH - len(help_lines) * size * 1.2 / INCH
+        )
+        if bottom - 0.03 >= floor or size == 5.0:
+            break
+    baseline = first
+    for i, line in enumerate(title_lines):
+        if i:
+            baseline -= (size + 2) * 1.15 / INCH
+        content.text(x * INCH, baseline * INCH, line, "Helvetica-Bold", size + 2)
+    for line in help_lines:
+        baseline -= size * 1.2 / INCH
+        content.text(x * INCH, baseline * INCH, line, "Helvetica", size)
+
+
 def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
     """Every cell outlined at 0.5 pt with its number and corner marks; print on plain paper and hold to a sheet.
 
@@ -92,23 +116,25 @@ def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
     first label (wrapped to its width), so no text ever crosses a label outline (5159 has 1/4 in).
     """
     content = Content()
-    title = f"Alignment test: {sheet.name}"
     offsets = f"offsets: x {options.offset_x:+.3f} in, y {options.offset_y:+.3f} in; order {options.order}"
     top_band = sheet.y0
     bottom_band = sheet.page_height - (sheet.y0 + (sheet.rows - 1) * sheet.dy + sheet.height)
-    first_x, first_y = cell_box(sheet, 1, options.order)
-    if top_band >= 0.55:
-        x, top, width = 0.5, sheet.page_height - 0.12, sheet.page_width - 1.0
-    else:  # inside label 1, above its centre mark
-        x, top, width = first_x + 0.1, first_y + sheet.height - 0.08, sheet.width - 0.2
-        x, top = x + options.offset_x, top + options.offset_y
-    baseline = top - cap_height(10) / INCH + 10 * 1.2 / INCH
-    for line in wrap(title, "Helvetica-Bold", 10, width):
-        baseline -= 10 * 1.2 / INCH
-        content.text(x * INCH, baseline * INCH, line, "Helvetica-Bold", 10)
-    for line in wrap(ALIGNMENT_HELP, "Helvetica", 7, width):
-        baseline -= 7 * 1.25 / INCH
-        content.text(x * INCH, baseline * INCH, line, "Helvetica", 7)
+    if top_band >= 0.48:
+        _alignment_text(
+            content,
+            f"Alignment test: {sheet.name}",
+            0.5,
+            sheet.page_height - 0.1,
+            sheet.page_width - 1.0,
+            0.1,
+        )
+    else:  # inside label 1, above its centre mark (its number moves below the mark)
+        x, y = cell_box(sheet, 1, options.order)
+        x, y = x + options.offset_x, y + options.offset_y
+        floor = y + sheet.height / 2 + CROSS + 0.04
+        _alignment_text(
+            content, f"Alignment test: {sheet.id}", x + 0.1, y + sheet.height - 0.06, sheet.width - 0.2, floor
+        )
     if bottom_band >= 0.3:
         content.text(0.5 * INCH, (bottom_band / 2 - 0.03) * INCH, offsets, "Helvetica", 7)
     else:  # inside the last label, along its bottom edge
@@ -118,17 +144,18 @@ def alignment_sheet(sheet: SheetTemplate, options: SheetOptions) -> Content:
             (ly + 0.08 + options.offset_y) * INCH,
             offsets,
             "Helvetica",
-            7,
+            6,
         )
     for number in range(1, sheet.per_sheet + 1):
         x, y = cell_box(sheet, number, options.order)
         x += options.offset_x
         y += options.offset_y
         content.stroke_rect(x * INCH, y * INCH, sheet.width * INCH, sheet.height * INCH, 0.5)
-        content.text(
-            (x + 0.1) * INCH, (y + sheet.height / 2 - 0.05) * INCH, str(number), "Helvetica-Bold", 14
-        )
-        mark = 0.15 * INCH
+        number_y = y + sheet.height / 2 - 0.05
+        if number == 1 and top_band < 0.48:  # the instructions fill the top of label 1
+            number_y = y + sheet.height / 2 - CROSS - 0.2
+        content.text((x + 0.1) * INCH, number_y * INCH, str(number), "Helvetica-Bold", 14)
+        mark = CROSS * INCH
         cx, cy = (x + sheet.width / 2) * INCH, (y + sheet.height / 2) * INCH
         content.line(cx - mark, cy, cx + mark, cy, 0.3)
         content.line(cx, cy - mark, cx, cy + mark, 0.3)
