@@ -136,14 +136,19 @@ def test_excel_csv_flavour_keeps_leading_zeros_and_still_neutralises_text(tmp_pa
     db = str(tmp_path / "x.db")
     run("mailer", "add", "--db", db, "--mid", MID, "--name", "Office")
     listing = tmp_path / "l.csv"
-    listing.write_text("Name,Address,City,State,ZIP\n=HYPERLINK(1),5 Elm St,Hartford,CT,06103\n", encoding="utf-8")
+    listing.write_text(
+        "Name,Address,City,State,ZIP\n=HYPERLINK(1),5 Elm St,Hartford,CT,06103\n", encoding="utf-8"
+    )
     assert run("import", str(listing), "--db", db, "--mailer", MID, "--name", "Z")[0] == 0
     code, out, _ = run("pieces", "--db", db, "--excel")
+    assert code == 0
     row = next(csv.DictReader(io.StringIO(out)))
     assert row["zip"] == '="06103"' and row["serial"] == '="000000001"'
     assert row["imb"].startswith('="00270123456000000001') and row["name"] == "'=HYPERLINK(1)"
     code, out, _ = run("pieces", "--db", db)
+    assert code == 0
     plain = next(csv.DictReader(io.StringIO(out)))
     assert plain["zip"] == "06103" and plain["name"] == "'=HYPERLINK(1)"
     code, out, _ = run("report", "--mailing", "Z", "--db", db, "--csv", "--excel")
+    assert code == 0
     assert next(csv.DictReader(io.StringIO(out)))["imb"].startswith('="0027')
