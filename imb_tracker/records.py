@@ -39,6 +39,20 @@ class AddressRecord(NamedTuple):
             return self.zip5 + self.zip4 + self.delivery_point
         return self.zip5
 
+    def as_fields(self) -> dict[str, str]:
+        """The address alone (no row, no extra columns): two records with equal fields are one recipient."""
+        return {
+            "name": self.name,
+            "company": self.company,
+            "address1": self.address1,
+            "address2": self.address2,
+            "city": self.city,
+            "state": self.state,
+            "zip5": self.zip5,
+            "zip4": self.zip4,
+            "delivery_point": self.delivery_point,
+        }
+
     def address_lines(self) -> list[str]:
         """The delivery address block, top to bottom, without empty lines."""
         last = f"{self.city} {self.state} {self.zip5}{'-' + self.zip4 if self.zip4 else ''}"

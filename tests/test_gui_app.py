@@ -85,7 +85,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     w.close()
 
 
-def test_demo_wizard_then_one_letter_saved_as_pdf(qtbot: QtBot, window: MainWindow) -> None:
+def test_demo_wizard_then_one_letter_saved_as_pdf(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     set_up_demo(qtbot, window)
     window.go(1)
     page = window.letter
@@ -98,7 +98,7 @@ def test_demo_wizard_then_one_letter_saved_as_pdf(qtbot: QtBot, window: MainWind
     assert "ZIP" in page.checks.text() and not page.save_button.isEnabled()
     page.edits["zip"].setText("62704-1234")
     page.update_preview()
-    out = page.make_pdf(show=False)
+    out = page.make_pdf(show=False, out=tmp_path / "letter.pdf")
     assert out is not None and out.is_file()
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages) == 1

@@ -8,7 +8,7 @@ import pdfplumber
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from imb_tracker.actions.printing import letter_preview
+from imb_tracker.actions.letters import letter_preview
 from imb_tracker.gui.printing import print_pdf, system_print_command
 from imb_tracker.layout.calibration import render_calibration
 from imb_tracker.layout.envelopes import EnvelopeOptions, check_template, render_envelopes

@@ -201,8 +201,9 @@ class UspsBackend:
         for m in list_mailings(db):
             if mailing is not None and m.name != mailing:
                 continue
-            mailed = m.mailed_at or m.created_at
             for piece in iter_pieces(db, m.name):
+                # a single letter goes into the mail when it is printed, not when its month's group began
+                mailed = m.mailed_at or piece.created_at or m.created_at
                 world.register(piece.imb, mailed, piece.address.city, piece.address.state, piece.address.zip5)
                 count += 1
         return count

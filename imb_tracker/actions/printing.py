@@ -12,29 +12,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from imb_tracker.imb import FieldError, ImbFields, TrayBarcode, encode
-from imb_tracker.layout import rules
+from imb_tracker.imb import FieldError, TrayBarcode
 from imb_tracker.layout.calibration import render_bars, render_calibration
 from imb_tracker.layout.envelopes import (
     EnvelopeOptions,
     JobResult,
     check_envelopes,
-    layout_piece,
     render_envelopes,
 )
 from imb_tracker.layout.labels import LabelOptions, check_labels, render_alignment_sheet, render_labels
 from imb_tracker.layout.sheets import SheetOptions
 from imb_tracker.layout.tags import make_tags, render_tags
 from imb_tracker.layout.templates import EnvelopeTemplate, SheetTemplate
-from imb_tracker.mail import Problem, check_address
-from imb_tracker.records import AddressRecord, StoredPiece
+from imb_tracker.records import StoredPiece
 from imb_tracker.settings import Settings
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailers import get_mailer
-from imb_tracker.store.mailings import MailingSummary, create_mailing, get_mailing, iter_pieces
+from imb_tracker.store.mailings import get_mailing, iter_pieces
 from imb_tracker.store.serials import reserve
-
-from .backend import UspsBackend
 
 log = logging.getLogger(__name__)
 
@@ -215,97 +210,3 @@ def print_calibration(out: Path) -> None:
 
 def print_bars(bars: str, out: Path) -> None:
     render_bars(bars, out)
-
-
-# ------------------------------------------------------------------ one letter
-
-
-def check_letter(fields: dict[str, str]) -> tuple[AddressRecord | None, list[Problem]]:
-    """Validate a typed-in address (the same rules as a list row)."""
-    return check_address(fields)
-
-
-def letter_preview(record: AddressRecord, mid: str, stid: str, barcode_id: str = "00") -> StoredPiece:
-    """The piece with a placeholder serial (all zeros), to show before anything is stored."""
-    fields = ImbFields(barcode_id, stid, mid, "0" * (15 - len(mid)), record.routing)
-    return StoredPiece(record, fields.tracking, record.routing, encode(fields))
-
-
-def letter_problems(template: EnvelopeTemplate, options: EnvelopeOptions, piece: StoredPiece) -> list[str]:
-    """Every broken rule for one letter, in words (size and template first, then the piece as laid out)."""
-    found = [str(v) for v in rules.check_letter_size(template.width, template.height)]
-    found += [str(v) for v in layout_piece(template, options, piece).violations]
-    return list(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class LetterResult:
-    summary: MailingSummary
-    piece: StoredPiece
-    pdf: Path
-
-
-def print_letter(
-    db: Database,
-    mid: str,
-    record: AddressRecord,
-    template: EnvelopeTemplate,
-    options: EnvelopeOptions,
-    out: Path | Callable[[MailingSummary], Path],
-    *,
-    stid: str | None = None,
-    workstation: str = "",
-    name: str = "",
-    backend: UspsBackend | None = None,
-    allow_reuse: bool = False,
-) -> LetterResult:
-    """Check the rules, store the letter with a fresh serial, write its PDF (in that order).
-
-    Nothing is stored when a rule is broken.  ``out`` is the PDF's path, or a function that
-    names it from the stored letter (its serial).  In demo mode the stand-in follows it.
-    """
-    mailer = get_mailer(db, mid)
-    problems = letter_problems(
-        template, options, letter_preview(record, mailer.mid, stid or mailer.default_stid, mailer.barcode_id)
-    )
-    if problems:
-        raise RulesBrokenError(
-            f"{len(problems)} placement rule(s) broken on {template.name}; nothing was stored or written",
-            [(1, record.name or record.company, p) for p in problems],
-        )
-    summary, piece = store_letter(
-        db, mailer.mid, record, stid=stid, name=name, workstation=workstation, allow_reuse=allow_reuse
-    )
-    if backend is not None and backend.demo:
-        backend.follow_in_demo(db, summary.name)
-    path = out(summary) if callable(out) else out
-    render_envelopes(template, options, [piece], path, 1)
-    log.info("stored and wrote one letter: %s", path)
-    return LetterResult(summary, piece, path)
-
-
-def store_letter(
-    db: Database,
-    mid: str,
-    record: AddressRecord,
-    *,
-    stid: str | None = None,
-    name: str = "",
-    workstation: str = "",
-    allow_reuse: bool = False,
-) -> tuple[MailingSummary, StoredPiece]:
-    """Store one letter as a mailing of one piece, with a fresh serial, before anything prints."""
-    stamp = db.clock()
-    who = record.name or record.company
-    title = name or f"Letter to {who} {stamp:%Y-%m-%d %H:%M:%S}"
-    summary = create_mailing(
-        db,
-        mid,
-        title,
-        [record],
-        stid=stid,
-        workstation=workstation,
-        source_file="one letter",
-        allow_reuse=allow_reuse,
-    )
-    return summary, next(iter_pieces(db, summary.name))

@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -107,9 +107,46 @@ class AppContext(QObject):
         return default_mailer(self.db, self.settings)
 
     def output_folder(self) -> Path:
-        folder = Path(self.settings.last_folder) if self.settings.last_folder else self.paths.data / "pdf"
+        """Where files the app makes by itself go (a letter sent to the printer, a preview)."""
+        folder = self.paths.data / "pdf"
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+    def dialog_folder(self) -> Path:
+        """Where file dialogs open: the last folder the user chose, else Documents (never the data folder)."""
+        last = Path(self.settings.last_folder) if self.settings.last_folder else None
+        if last is not None and last.is_dir():
+            return last
+        from PySide6.QtCore import QStandardPaths  # noqa: PLC0415
+
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+    def remember_folder(self, path: str | Path) -> None:
+        folder = Path(path).parent
+        if str(folder) != self.settings.last_folder:
+            self.settings.last_folder = str(folder)
+            self.save_settings()
+
+    def ask_save_path(self, parent: Any, title: str, suggested: str, filters: str) -> Path | None:
+        """A save dialog in :meth:`dialog_folder`; the chosen folder is remembered.  None: cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # noqa: PLC0415
+
+        path, _ = QFileDialog.getSaveFileName(parent, title, str(self.dialog_folder() / suggested), filters)
+        if not path:
+            return None
+        self.remember_folder(path)
+        return Path(path)
+
+    def ask_open_path(self, parent: Any, title: str, filters: str) -> Path | None:
+        """An open dialog in :meth:`dialog_folder`; the chosen folder is remembered.  None: cancelled."""
+        from PySide6.QtWidgets import QFileDialog  # noqa: PLC0415
+
+        path, _ = QFileDialog.getOpenFileName(parent, title, str(self.dialog_folder()), filters)
+        if not path:
+            return None
+        self.remember_folder(path)
+        return Path(path)
 
     def shutdown(self, timeout_s: float = 30.0) -> bool:
         """Cancel background work, wait for it (each lookup is stored before the next), stop the backend."""

@@ -15,12 +15,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -107,14 +107,11 @@ class FilePage(QWizardPage):
         self.name.textChanged.connect(self._changed)
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Choose the list",
-            str(self.ctx.output_folder()),
-            "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)",
+        path = self.ctx.ask_open_path(
+            self, "Choose the list", "Lists (*.csv *.tsv *.txt *.xlsx);;All files (*)"
         )
-        if path:
-            self.path.setText(path)
+        if path is not None:
+            self.path.setText(str(path))
 
     def _changed(self) -> None:
         path = Path(self.path.text().strip())
@@ -376,11 +373,13 @@ class CheckPage(QWizardPage):
         if self.result is None:
             return
 
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the report", str(self.ctx.output_folder() / "report.csv"), "CSV (*.csv)"
-        )
-        if path:
-            Path(path).write_text(report_csv(self.result), encoding="utf-8")
+        path = self.ctx.ask_save_path(self, "Save the report", "report.csv", "CSV (*.csv)")
+        if path is None:
+            return
+        try:
+            path.write_text(report_csv(self.result), encoding="utf-8-sig")
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}")
 
     def isComplete(self) -> bool:
         return self.result is not None and bool(self.result.records)

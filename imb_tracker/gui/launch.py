@@ -92,6 +92,9 @@ def run_gui(
     apply_palette(app)
     # The window shows first; its pages, the database and the heavy imports follow its first frame.
     window = MainWindow(paths, db, deferred=True)
+    from .crash import install as install_crash_handler  # noqa: PLC0415
+
+    install_crash_handler(lambda: window, paths.logs / "imb-tracker.log")
     stamp = os.environ.get(SHOWN_STAMP_ENV)
     if stamp:
         after_first_frame(window, lambda: _write_stamp(stamp), fallback_ms=None)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -34,17 +35,19 @@ from imb_tracker.actions.catalog import (
     placement_rules,
     return_block,
 )
-from imb_tracker.actions.printing import (
-    RulesBrokenError,
+from imb_tracker.actions.letters import (
     check_letter,
-    envelope_options,
     letter_preview,
     print_letter,
+    reprint,
+    same_recipient_today,
 )
+from imb_tracker.actions.printing import RulesBrokenError, envelope_options
 from imb_tracker.imb import NOMINAL, ImbError, barcode_geometry, stid_table
 from imb_tracker.layout.envelopes import EnvelopeOptions, PieceLayout
 from imb_tracker.layout.templates import EnvelopeTemplate
-from imb_tracker.store.errors import SerialReuseError
+from imb_tracker.records import StoredPiece
+from imb_tracker.store.errors import SerialReuseError, StoreError
 
 from .context import AppContext
 from .widgets import (
@@ -62,10 +65,10 @@ log = logging.getLogger(__name__)
 LABELS = {
     "name": "&Name",
     "company": "C&ompany",
-    "address1": "&Street address",
+    "address1": "Street a&ddress",
     "address2": "Apt / suite",
     "city": "Cit&y",
-    "state": "S&tate",
+    "state": "St&ate",
     "zip": "&ZIP",
     "zip4": "ZIP+&4",
     "delivery_point": "Delivery point",
@@ -163,6 +166,7 @@ class LetterPage(QWidget):
 
     message = Signal(str, int)
     pdf_ready = Signal(str, str)  # path, title
+    show_in_letters = Signal(str)  # the mailing the stored letter went into
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,7 +189,7 @@ class LetterPage(QWidget):
         oform = QFormLayout(opts)
         self.template = envelope_combo("Envelope template")
         self.position = position_combo("Barcode position")
-        self.digits = QCheckBox("Print the barcode's digits under it")
+        self.digits = QCheckBox("Print the barcode's digits with it")
         self.digits.setAccessibleName("Print barcode digits")
         oform.addRow("&Template", self.template)
         oform.addRow("&Barcode", self.position)
@@ -208,6 +212,33 @@ class LetterPage(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
         left.addLayout(buttons)
+        # After the letter is stored: what it became, and what to do next
+        self.stored_box = QGroupBox("Stored")
+        stored_layout = QVBoxLayout(self.stored_box)
+        self.stored_label = QLabel()
+        self.stored_label.setWordWrap(True)
+        self.stored_label.setAccessibleName("Stored letter")
+        stored_layout.addWidget(self.stored_label)
+        again = QHBoxLayout()
+        self.again_button = QPushButton("Print a&gain")
+        self.again_button.setAccessibleName("Print the stored letter again, same serial")
+        self.new_button = QPushButton("Ne&w letter")
+        self.new_button.setAccessibleName("Clear the form for a new letter")
+        self.open_button = QPushButton("Open in Lett&ers")
+        self.open_button.setAccessibleName("Show the letter in the Letters table")
+        for button in (self.again_button, self.new_button, self.open_button):
+            again.addWidget(button)
+        again.addStretch(1)
+        stored_layout.addLayout(again)
+        self.stored_box.hide()
+        left.addWidget(self.stored_box)
+        self.stored: StoredPiece | None = None
+        self.stored_pdf: Path | None = None
+        self.again_button.clicked.connect(lambda: self.print_again())  # noqa: PLW0108 - not clicked(bool)
+        self.new_button.clicked.connect(self.clear)
+        self.open_button.clicked.connect(
+            lambda: self.show_in_letters.emit(self.stored.mailing) if self.stored else None
+        )
         left.addStretch(1)
         panel = QWidget()
         panel.setLayout(left)
@@ -236,7 +267,24 @@ class LetterPage(QWidget):
         self.update_preview()
 
     def _changed(self) -> None:
+        if self.stored is not None and self._record_now() != self.stored.address.as_fields():
+            self._set_stored(None)  # the form no longer shows the stored letter: the next print stores anew
         self._timer.start()
+
+    def _record_now(self) -> dict[str, str] | None:
+        record, _ = check_letter(self.fields())
+        return record.as_fields() if record is not None else None
+
+    def _set_stored(self, piece: StoredPiece | None, pdf: Path | None = None) -> None:
+        self.stored, self.stored_pdf = piece, pdf
+        self.stored_box.setVisible(piece is not None)
+        for button in (self.save_button, self.print_button):
+            button.setVisible(piece is None)
+        if piece is not None:
+            self.stored_label.setText(
+                ok_text(f"Stored as serial {piece.serial} in {piece.mailing!r}.")
+                + (f"<br>PDF: {pdf}" if pdf else "")
+            )
 
     def fields(self) -> dict[str, str]:
         return {name: edit.text() for name, edit in self.edits.items()}
@@ -291,45 +339,101 @@ class LetterPage(QWidget):
         self.print_button.setEnabled(ready)
 
     def make_pdf(self, show: bool = True, print_now: bool = False, out: Path | None = None) -> Path | None:
-        """Store the letter (fresh serial), write its PDF, and hand it to the preview/print dialog."""
+        """Store the letter (fresh serial), write its PDF, and hand it to the preview/print dialog.
+
+        *Save PDF* asks where (``out`` skips the question); *Print* writes to the output folder.
+        A letter already stored today for the same recipient is asked about first.  Nothing is
+        stored when the user says no, picks no file, or a rule is broken.
+        """
         record, _problems = check_letter(self.fields())
         if record is None or self.ctx.db is None:
             self.message.emit("Fix the fields shown in red first", 5000)
             return None
+        if self.stored is not None:  # the same letter again: same serial, nothing new stored
+            return self.print_again(print_now, out, show)
+        db = self.ctx.db
+        earlier = same_recipient_today(db, record)
+        if earlier and not self._store_another(earlier[0]):
+            return None
         template, options = self.current_template(), self.options()
         safe = file_stem(record.name or record.company, 40)
         folder = self.ctx.output_folder()
+        if out is None and not print_now:
+            chosen = self.ctx.ask_save_path(
+                self, "Save the letter as PDF", f"letter-{safe}.pdf", "PDF (*.pdf)"
+            )
+            if chosen is None:
+                return None
+            out = chosen
         allow_reuse = False
         while True:
             try:
                 done = print_letter(
-                    self.ctx.db,
+                    db,
                     self.ctx.mailer_mid(),
                     record,
                     template,
                     options,
-                    out or (lambda summary: folder / f"letter-{safe}-{summary.first_serial}.pdf"),
+                    out or (lambda piece: folder / f"letter-{safe}-{piece.serial}.pdf"),
                     workstation=self.ctx.workstation,
                     backend=self.ctx.backend,
                     allow_reuse=allow_reuse,
                 )
                 break
             except RulesBrokenError as exc:
-                self.message.emit(f"{exc}: {exc.problems[0][2]}", 0)
+                self._failed(f"{exc}: {exc.problems[0][2]}")
                 return None
             except SerialReuseError as exc:
                 if allow_reuse or not confirm_reuse(self, exc):
-                    self.message.emit(str(exc).split(". Reusing")[0] + "; nothing was stored", 0)
+                    self._failed(str(exc).split(". Reusing")[0] + "; nothing was stored")
                     return None
                 allow_reuse = True
-        out, summary = done.pdf, done.summary
-        self.message.emit(f"Stored the letter (serial {summary.first_serial}) and saved {out}", 0)
+            except (StoreError, ImbError, OSError) as exc:
+                self._failed(f"The letter could not be stored or saved: {exc}")
+                return None
+        self._set_stored(done.piece, done.pdf)
+        self.message.emit(f"Stored the letter (serial {done.piece.serial}) and saved {done.pdf}", 0)
         self.ctx.data_changed.emit()
         if show:
-            self.pdf_ready.emit(str(out), "print" if print_now else "preview")
-        return out
+            self.pdf_ready.emit(str(done.pdf), "print" if print_now else "preview")
+        return done.pdf
+
+    def print_again(self, print_now: bool = True, out: Path | None = None, show: bool = True) -> Path | None:
+        """The stored letter's PDF again (same serial), then the print dialog (``show``)."""
+        if self.stored is None or self.stored.id is None or self.ctx.db is None:
+            return None
+        target = out or self.stored_pdf or self.ctx.output_folder() / f"letter-{self.stored.serial}.pdf"
+        try:
+            done = reprint(self.ctx.db, self.stored.id, self.current_template(), self.options(), target)
+        except (RulesBrokenError, StoreError, ImbError, OSError) as exc:
+            self._failed(f"The letter could not be printed again: {exc}")
+            return None
+        self.stored_pdf = done.pdf
+        self.message.emit(f"Serial {done.piece.serial} again: {done.pdf}", 5000)
+        if show:
+            self.pdf_ready.emit(str(done.pdf), "print" if print_now else "preview")
+        return done.pdf
+
+    def _failed(self, text: str) -> None:
+        """A failure shown where the user looks (under the form) and in the status bar."""
+        self.checks.setText(error_text(text))
+        self.message.emit(text, 0)
+
+    def _store_another(self, earlier: StoredPiece) -> bool:
+        created = f" at {earlier.created_at:%H:%M}" if earlier.created_at else ""
+        answer = QMessageBox.question(
+            self,
+            "Store another letter?",
+            f"A letter to {earlier.name or earlier.company} was already stored today{created} "
+            f"(serial {earlier.serial}, {earlier.mailing!r}).\n\nStore another one with a new serial? "
+            "To print that one again, choose it in Letters and use Reprint.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def clear(self) -> None:
+        self._set_stored(None)
         for edit in self.edits.values():
             edit.clear()
         self.edits["name"].setFocus()

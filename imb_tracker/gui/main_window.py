@@ -17,7 +17,6 @@ from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -189,6 +188,7 @@ class MainWindow(QMainWindow):
         for page in (self.letter, self.mailings, self.tray):
             page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
         self.letters.open_piece.connect(self.open_piece)
+        self.letter.show_in_letters.connect(self.show_letters)
         self.mailings.show_report.connect(self.show_report)
         self.mailings.show_letters.connect(self.show_letters)
         self.mailings.import_button.clicked.connect(self.import_list)
@@ -482,12 +482,10 @@ class MainWindow(QMainWindow):
         from imb_tracker.actions.catalog import import_scan_file  # noqa: PLC0415
         from imb_tracker.tracking.files import ScanFileError  # noqa: PLC0415
 
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Import an IV data file",
-            str(self.ctx.output_folder()),
-            "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)",
+        chosen = self.ctx.ask_open_path(
+            self, "Import an IV data file", "IV files (*.csv *.txt *.json *.gz *.dat);;All files (*)"
         )
+        path = str(chosen) if chosen else ""
         if not path or self.ctx.db is None or self.ctx.backend is None:
             return
         db, now = self.ctx.db, self.ctx.backend.clock()
@@ -519,7 +517,7 @@ class MainWindow(QMainWindow):
             self.ctx,
             scans,
             self.letters.mailing.currentData(),
-            self.ctx.output_folder() / f"{kind}.csv",
+            self.ctx.dialog_folder() / f"{kind}.csv",
             self.show_message,
             self.show_message,
         )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -185,12 +184,12 @@ class PieceDetail(QDialog):
         QGuiApplication.clipboard().setText("\n".join(lines))
 
     def export_scans(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Export scans",
-            str(self.ctx.output_folder() / f"scans-{self.imb}.csv"),
-            "CSV (*.csv);;Excel (*.xlsx)",
+        path = self.ctx.ask_save_path(
+            self, "Export scans", f"scans-{self.imb}.csv", "CSV (*.csv);;Excel (*.xlsx)"
         )
-        if path:
-            assert self.ctx.db is not None
-            export_scans(self.ctx.db, Path(path), imb=self.imb)
+        if path is None or self.ctx.db is None:
+            return
+        try:
+            export_scans(self.ctx.db, path, imb=self.imb)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Not exported", f"{path.name}: {exc}")

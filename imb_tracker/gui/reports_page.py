@@ -14,10 +14,10 @@ from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -175,23 +175,28 @@ class ReportsPage(QWidget):
     def export_csv(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the report", str(self.ctx.output_folder() / "report.csv"), "CSV (*.csv)"
-        )
-        if path:
+        path = self.ctx.ask_save_path(self, "Export the report", "report.csv", "CSV (*.csv)")
+        if path is None:
+            return
+        try:
             with open(path, "w", newline="", encoding="utf-8-sig") as handle:
                 write_report(self.report, handle, self.ctx.db.identity() if self.ctx.db else "")
-            self.message.emit(f"Saved {path}", 5000)
+        except OSError as exc:
+            QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}")
+            return
+        self.message.emit(f"Saved {path}", 5000)
 
     def export_pdf(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the report", str(self.ctx.output_folder() / "report.pdf"), "PDF (*.pdf)"
-        )
-        if path:
-            self.write_pdf(Path(path))
-            self.message.emit(f"Saved {path}", 5000)
+        path = self.ctx.ask_save_path(self, "Export the report", "report.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        self.write_pdf(path)
+        if not path.is_file():
+            QMessageBox.warning(self, "Not saved", f"{path} could not be written; choose another folder")
+            return
+        self.message.emit(f"Saved {path}", 5000)
 
     def write_pdf(self, path: Path) -> None:
         """The summary lines and the three charts on US Letter pages."""

@@ -319,3 +319,123 @@ def mark_mailed(db: Database, name: str, when: datetime) -> None:
         conn.execute(
             mailings.update().where(mailings.c.id == row["id"]).values(mailed_at=when, status="mailed")
         )
+
+
+def add_letter(
+    db: Database,
+    mid: str,
+    mailing: str,
+    record: AddressRecord,
+    *,
+    stid: str | None = None,
+    workstation: str = "",
+    allow_reuse: bool = False,
+) -> StoredPiece:
+    """One letter with a fresh serial, added to ``mailing`` (made on first use: "Single letters – …").
+
+    Letters typed one at a time are grouped (one mailing a month) rather than each becoming a
+    mailing of its own.  The serial is reserved and committed first, as for any mailing; the piece
+    and the mailing's count are then written in one transaction.
+    """
+    mailing = validate_mailing_name(mailing)
+    with db.read() as conn:
+        mailer = _mailer_row(conn, mid)
+        existing = conn.execute(select(mailings).where(mailings.c.name == mailing)).mappings().first()
+    stid = validate_service_type(stid or (existing["stid"] if existing else mailer["default_stid"]))
+    if existing is not None and (existing["mailer_id"] != mailer["id"] or existing["stid"] != stid):
+        raise ConflictError(
+            f"the mailing {mailing!r} holds letters of another Mailer ID or service type; name the letter's "
+            "mailing differently"
+        )
+    barcode_id = existing["barcode_id"] if existing else validate_barcode_id(mailer["barcode_id"])
+    mid = mailer["mid"]
+    reservation = reserve(
+        db, mid, 1, workstation=workstation, purpose=f"letter in {mailing}", allow_reuse=allow_reuse
+    )
+    serial = next(iter(reservation))
+    now = db.clock()
+    tracking = f"{barcode_id}{stid}{mid}{serial:0{15 - len(mid)}d}"
+    with db.write() as conn:
+        row = conn.execute(select(mailings).where(mailings.c.name == mailing)).mappings().first()
+        if row is None:
+            mailing_id = new_id(
+                conn.execute(
+                    mailings.insert().values(
+                        mailer_id=mailer["id"],
+                        name=mailing,
+                        stid=stid,
+                        barcode_id=barcode_id,
+                        status="created",
+                        created_at=now,
+                        mailed_at=None,
+                        source_file="single letters",
+                        piece_count=0,
+                        database_id=db.identity(),
+                    )
+                )
+            )
+        else:
+            mailing_id = row["id"]
+        piece_id = new_id(
+            conn.execute(
+                pieces.insert().values(
+                    mailing_id=mailing_id,
+                    serial=serial,
+                    tracking=tracking,
+                    routing=record.routing,
+                    name=record.name,
+                    company=record.company,
+                    address1=record.address1,
+                    address2=record.address2,
+                    city=record.city,
+                    state=record.state,
+                    zip5=record.zip5,
+                    zip4=record.zip4,
+                    delivery_point=record.delivery_point,
+                    extra=_EXTRA_ENCODER.encode(record.extra) if record.extra else "{}",
+                    source_row=0,
+                    created_at=now,
+                )
+            )
+        )
+        conn.execute(
+            mailings.update()
+            .where(mailings.c.id == mailing_id)
+            .values(piece_count=mailings.c.piece_count + 1)
+        )
+    log.info("stored a letter to %r in %r: serial %d", record.name or record.company, mailing, serial)
+    return get_piece(db, piece_id)
+
+
+def get_piece(db: Database, piece_id: int) -> StoredPiece:
+    """One stored piece by its id (what a table row or a letter refers to)."""
+    query = (
+        select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
+        .join(mailings, mailings.c.id == pieces.c.mailing_id)
+        .join(mailers, mailers.c.id == mailings.c.mailer_id)
+        .where(pieces.c.id == piece_id)
+    )
+    with db.read() as conn:
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"there is no piece number {piece_id}")
+    return _stored(row)
+
+
+def letters_like(db: Database, record: AddressRecord, since: datetime) -> list[StoredPiece]:
+    """Pieces stored since ``since`` for the same recipient (name or company, street, ZIP), newest first."""
+    query = (
+        select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
+        .join(mailings, mailings.c.id == pieces.c.mailing_id)
+        .join(mailers, mailers.c.id == mailings.c.mailer_id)
+        .where(
+            pieces.c.created_at >= since,
+            pieces.c.zip5 == record.zip5,
+            func.lower(pieces.c.address1) == record.address1.lower(),
+            func.lower(pieces.c.name) == record.name.lower(),
+            func.lower(pieces.c.company) == record.company.lower(),
+        )
+        .order_by(pieces.c.id.desc())
+    )
+    with db.read() as conn:
+        return [_stored(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,143 @@
+"""Issue 15: the first hour in the window — each surprise an office manager met, driven offscreen."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from imb_tracker.gui import crash
+from imb_tracker.gui.main_window import MainWindow
+
+from .test_gui_app import make_window, set_up_demo
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    w = make_window(qtbot, tmp_path / "home")
+    yield w
+    w.close()
+
+
+def _boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_an_uncaught_exception_is_an_apology_with_details_and_the_window_lives_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    previous_hook, previous_thread_hook = sys.excepthook, threading.excepthook
+    old = crash.install(lambda: window, tmp_path / "imb-tracker.log")
+    try:
+        assert sys.excepthook is crash.report and old is previous_hook
+        crash.seen.clear()
+        try:
+            raise RuntimeError("a slot nobody guarded")
+        except RuntimeError:
+            crash.report(*sys.exc_info())  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(_boxes()), timeout=5000)
+        (box,) = _boxes()
+        assert "RuntimeError: a slot nobody guarded" in box.text() and "still works" in box.text()
+        assert "Traceback" in box.detailedText()
+        copy = next(b for b in box.buttons() if "Copy" in b.text())
+        copy.click()
+        assert "a slot nobody guarded" in QApplication.clipboard().text()
+        worker = threading.Thread(target=lambda: 1 / 0)
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: len(crash.seen) == 2 and bool(_boxes()), timeout=5000)
+        assert "ZeroDivisionError" in crash.seen[1]
+        for b in _boxes():
+            b.close()
+        assert window.isVisible()
+    finally:
+        sys.excepthook, threading.excepthook = previous_hook, previous_thread_hook
+        crash.seen.clear()
+
+
+LETTER = {
+    "name": "Jordan Lee",
+    "address1": "742 Evergreen Terrace",
+    "city": "Springfield",
+    "state": "IL",
+    "zip": "62704-1234",
+}
+
+
+def test_one_letter_stored_once_printed_again_and_asked_about_on_the_same_day(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imb_tracker.store.mailings import list_mailings
+
+    set_up_demo(qtbot, window)
+    window.go(1)
+    page = window.letter
+    page.fill(LETTER)
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=5000)
+    # Save PDF asks where; cancelling stores nothing
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: ("", ""))
+    assert page.make_pdf(show=False) is None
+    assert window.ctx.db is not None and list_mailings(window.ctx.db) == []
+    chosen = tmp_path / "jordan.pdf"
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(chosen), ""))
+    assert page.make_pdf(show=False) == chosen and chosen.is_file()
+    assert window.ctx.settings.last_folder == str(tmp_path)  # the next dialog opens here
+    assert page.stored is not None and page.stored_box.isVisibleTo(page)
+    assert "Stored as serial" in page.stored_label.text() and not page.save_button.isVisibleTo(page)
+    serial = page.stored.serial
+    # Print again: the same serial, nothing new stored (it used to fail with a ConflictError)
+    again = page.print_again(print_now=False, out=tmp_path / "again.pdf", show=False)
+    assert again is not None and again.is_file()
+    assert page.make_pdf(show=False, out=tmp_path / "again2.pdf") == tmp_path / "again2.pdf"  # same letter
+    (mailing,) = list_mailings(window.ctx.db)
+    assert mailing.piece_count == 1 and mailing.name.startswith("Single letters – ")
+    # New letter clears the form; the same recipient again on the same day asks first
+    page.new_button.click()
+    assert page.stored is None and page.edits["name"].text() == ""
+    page.fill(LETTER)
+    page.update_preview()
+    asked: list[str] = []
+
+    def answer(reply: QMessageBox.StandardButton) -> object:
+        def question(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return reply
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    assert page.make_pdf(show=False, out=tmp_path / "twice.pdf") is None
+    assert asked and f"serial {serial}" in asked[0]
+    assert list_mailings(window.ctx.db)[0].piece_count == 1
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert page.make_pdf(show=False, out=tmp_path / "twice.pdf") is not None
+    (mailing,) = list_mailings(window.ctx.db)  # grouped: one "Single letters" mailing, two letters
+    assert mailing.piece_count == 2 and page.stored is not None and page.stored.serial != serial
+    # editing the form after storing makes it a new letter again
+    page.edits["name"].setText("Jordan Q Lee")
+    assert page.stored is None and page.save_button.isVisibleTo(page)
+
+
+def test_a_store_error_is_shown_in_words_on_the_page(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imb_tracker.store.errors import StoreError
+
+    set_up_demo(qtbot, window)
+    window.go(1)
+    page = window.letter
+    page.fill(LETTER)
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=5000)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise StoreError("the database is locked by another program")
+
+    monkeypatch.setattr("imb_tracker.actions.letters.add_letter", broken)
+    assert page.make_pdf(show=False, out=tmp_path / "x.pdf") is None
+    assert "could not be stored" in page.checks.text() and "locked by another program" in page.checks.text()
+    assert page.stored is None
