@@ -97,6 +97,7 @@ class StoredPiece:
     id: int | None = None
     created_at: datetime | None = None
     mailed_at: datetime | None = None
+    voided_at: datetime | None = None  # printed but never mailed (its serial stays reserved)
 
     @property
     def extra(self) -> dict[str, str]:

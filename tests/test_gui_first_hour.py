@@ -141,3 +141,40 @@ def test_a_store_error_is_shown_in_words_on_the_page(
     assert page.make_pdf(show=False, out=tmp_path / "x.pdf") is None
     assert "could not be stored" in page.checks.text() and "locked by another program" in page.checks.text()
     assert page.stored is None
+
+
+def test_letters_table_reprints_copies_and_voids(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imb_tracker.actions.refresh import RefreshPolicy, plan
+    from imb_tracker.store.mailings import iter_pieces
+
+    set_up_demo(qtbot, window)
+    window.go(1)
+    page = window.letter
+    page.fill(LETTER)
+    qtbot.waitUntil(page.save_button.isEnabled, timeout=5000)
+    assert page.make_pdf(show=False, out=tmp_path / "first.pdf") is not None
+    serial = page.stored.serial if page.stored else ""
+    page.open_button.click()  # Open in Letters
+    letters = window.letters
+    assert window.stack.currentWidget() is letters
+    qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() == 1, timeout=5000)
+    letters.table.selectRow(0)
+    made = letters.reprint_selected(show=False)
+    assert len(made) == 1 and made[0].is_file()
+    import pdfplumber
+
+    with pdfplumber.open(made[0]) as pdf:
+        assert "JORDAN LEE" in pdf.pages[0].extract_text()
+    (piece,) = list(iter_pieces(window.ctx.db))  # type: ignore[arg-type]
+    assert piece.serial == serial  # the same serial, nothing new stored
+    letters.copy_imbs()
+    assert QApplication.clipboard().text() == piece.imb
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert letters.void_selected() == 1
+    qtbot.waitUntil(lambda: "Void" in str(letters.model.data(letters.model.index(0, 6))), timeout=5000)  # type: ignore[union-attr]
+    assert window.ctx.db is not None and window.ctx.backend is not None
+    chosen = plan(window.ctx.db, window.ctx.backend, RefreshPolicy.from_settings(window.ctx.settings))
+    assert piece.imb not in chosen.due  # a voided letter is never looked up again
+    assert set(letters.row_actions) == {"open", "lookup", "reprint", "copy", "void"}

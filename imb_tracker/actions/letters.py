@@ -24,7 +24,7 @@ from imb_tracker.mail import Problem, check_address
 from imb_tracker.records import AddressRecord, StoredPiece
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailers import get_mailer
-from imb_tracker.store.mailings import add_letter, get_piece, letters_like
+from imb_tracker.store.mailings import add_letter, get_piece, letters_like, void_piece
 
 from .backend import UspsBackend
 from .printing import RulesBrokenError
@@ -40,6 +40,7 @@ __all__ = [
     "print_letter",
     "reprint",
     "same_recipient_today",
+    "void",
 ]
 
 
@@ -141,3 +142,8 @@ def reprint(
     render_envelopes(template, options, [piece], out, 1)
     log.info("reprinted serial %s of %r: %s", piece.serial, piece.mailing, out)
     return LetterResult(piece, out)
+
+
+def void(db: Database, piece_id: int) -> StoredPiece:
+    """A letter printed but not mailed: never looked up again, its serial stays reserved (not reused)."""
+    return void_piece(db, piece_id, db.clock())

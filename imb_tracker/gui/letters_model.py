@@ -51,6 +51,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]:
     """(stage key for colour and icon, words) of one browse row."""
+    if row.get("voided_at") is not None:
+        return "void", "Void — printed, not mailed"
     stage = row["stage"]
     if stage is None:
         return "", "Not looked up yet"

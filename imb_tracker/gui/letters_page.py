@@ -11,10 +11,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,15 +25,29 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imb_tracker.actions.backend import explain
-from imb_tracker.actions.catalog import STATUS_FILTERS, count_pieces, list_mailings, pieces_by_ids, utcnow
+from imb_tracker.actions.catalog import (
+    STATUS_FILTERS,
+    count_pieces,
+    envelope_template,
+    list_mailings,
+    pieces_by_ids,
+    utcnow,
+)
+from imb_tracker.actions.letters import reprint, void
+from imb_tracker.actions.printing import RulesBrokenError, envelope_options
 from imb_tracker.actions.refresh import RefreshPolicy, plan, run_refresh
+from imb_tracker.imb import ImbError
+from imb_tracker.store.errors import StoreError
 from imb_tracker.tracking.refresh import RefreshSummary
 
 from .context import AppContext
@@ -40,6 +55,7 @@ from .letters_model import LettersModel
 from .tasks import Reporter, TaskHandle, lower_thread_priority
 
 log = logging.getLogger(__name__)
+MAX_REPRINT = 50  # more at once is a mailing: print it from the Mailings page
 
 
 class LettersPage(QWidget):
@@ -48,6 +64,7 @@ class LettersPage(QWidget):
     message = Signal(str, int)
     busy = Signal(str, int, int)  # text, done, total (total 0: finished)
     open_piece = Signal(str)
+    pdf_ready = Signal(str, str)  # a reprinted letter: path, "preview" or "print"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +139,29 @@ class LettersPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         layout.addWidget(self.table, 1)
+        # What a row offers: in its context menu, and as Ctrl shortcuts
+        self.row_actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot in (
+            ("open", "Open details", "Return", self._open_current),
+            ("lookup", "Look up now", "Ctrl+L", self.look_up_selected),
+            ("reprint", "Reprint…", "Ctrl+P", self.reprint_selected),
+            ("copy", "Copy IMb", "Ctrl+Shift+C", self.copy_imbs),
+            ("void", "Void (not mailed)…", "", self.void_selected),
+        ):
+            action = QAction(text, self)
+            if shortcut and key not in ("open", "lookup"):
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.table.addAction(action)
+            action.triggered.connect(lambda _checked=False, run=slot: run())
+            self.row_actions[key] = action
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        for key in ("open", "reprint", "copy", "void"):  # the same, as buttons beside the lookups
+            button = QToolButton()
+            button.setDefaultAction(self.row_actions[key])
+            button.setAccessibleName(self.row_actions[key].text().rstrip("…"))
+            actions.insertWidget(actions.count() - 2, button)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -251,6 +291,85 @@ class LettersPage(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid() and self.model is not None:
             self.open_piece.emit(self.model.imb_at(index.row()))
+
+    # ---------------------------------------------------------------- row actions
+
+    def _row_menu(self, point: Any) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for key in ("open", "lookup", "reprint", "copy"):
+            menu.addAction(self.row_actions[key])
+        menu.addSeparator()
+        menu.addAction(self.row_actions["void"])
+        menu.popup(self.table.viewport().mapToGlobal(point))
+        self._menu = menu  # kept until the next one (a popup needs a living owner)
+
+    def selected_piece_ids(self) -> list[int]:
+        if self.model is None:
+            return []
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.piece_id_at(r) for r in rows]
+
+    def copy_imbs(self) -> None:
+        imbs = self.selected_imbs()
+        if imbs:
+            QGuiApplication.clipboard().setText("\n".join(imbs))
+            self.message.emit(f"Copied {len(imbs)} IMb(s)", 3000)
+
+    def reprint_selected(self, show: bool = True) -> list[Path]:
+        """The selected letters' envelopes again, with the serials they have (nothing new stored)."""
+        ids = self.selected_piece_ids()
+        if not ids or self.ctx.db is None:
+            self.message.emit("Select the letters to reprint first", 5000)
+            return []
+        template = envelope_template(self.ctx.settings.envelope_template)
+        options = envelope_options(self.ctx.settings)
+        made: list[Path] = []
+        for piece_id in ids[:MAX_REPRINT]:
+            out = self.ctx.output_folder() / f"reprint-{piece_id}.pdf"
+            try:
+                made.append(reprint(self.ctx.db, piece_id, template, options, out).pdf)
+            except (RulesBrokenError, StoreError, ImbError, OSError) as exc:
+                self.message.emit(f"Not reprinted: {exc}", 0)
+                return made
+        if len(ids) > MAX_REPRINT:
+            self.message.emit(f"Reprinted the first {MAX_REPRINT}; print a whole mailing from Mailings", 0)
+        if show and made:
+            self.pdf_ready.emit(str(made[0]), "preview")
+        return made
+
+    def void_selected(self, confirm: bool = True) -> int:
+        """Void the selected letters (not mailed): never looked up again, serials stay reserved."""
+        ids = self.selected_piece_ids()
+        if not ids or self.ctx.db is None:
+            return 0
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Void letters?",
+                f"Void {len(ids)} letter(s)? Use this for letters that were printed but will not be mailed. "
+                "They stay in the list, marked Void, and are not looked up again; their serials are not "
+                "reused.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        done = 0
+        for piece_id in ids:
+            try:
+                void(self.ctx.db, piece_id)
+                done += 1
+            except StoreError as exc:
+                self.message.emit(f"Not voided: {exc}", 0)
+        if done:
+            self.message.emit(f"Voided {done} letter(s)", 5000)
+            self.ctx.data_changed.emit()
+        return done
 
     # ---------------------------------------------------------------- lookups
 

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         self.barcodes.status_message.connect(self.show_message)
         for page in (self.letters, self.mailings):
             page.busy.connect(self.show_busy)  # type: ignore[attr-defined]
-        for page in (self.letter, self.mailings, self.tray):
+        for page in (self.letter, self.letters, self.mailings, self.tray):
             page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
         self.letters.open_piece.connect(self.open_piece)
         self.letter.show_in_letters.connect(self.show_letters)

@@ -30,6 +30,7 @@ STAGE_STYLE = {
     "failed": ("#c62828", "warn"),
     "expired": ("#6d4c41", "ring"),
     "window_passed": ("#6d4c41", "ring"),
+    "void": ("#9e9e9e", "ring"),
     "unknown": ("#546e7a", "dot"),
 }
 _ICONS: dict[str, QIcon] = {}

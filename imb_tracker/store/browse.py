@@ -216,6 +216,7 @@ def browse_pieces(
         piece_status.c.last_outcome,
         piece_status.c.scan_count,
         piece_status.c.expected_delivery,
+        pieces.c.voided_at,
     ]
     query = _where(
         select(*columns, key.label("sort_key"))

@@ -294,6 +294,7 @@ def _stored(row: RowMapping) -> StoredPiece:
         id=row["id"],
         created_at=row["created_at"],
         mailed_at=row["mailed_at"],
+        voided_at=row.get("voided_at"),
     )
 
 
@@ -439,3 +440,28 @@ def letters_like(db: Database, record: AddressRecord, since: datetime) -> list[S
     )
     with db.read() as conn:
         return [_stored(r) for r in conn.execute(query).mappings()]
+
+
+def void_piece(db: Database, piece_id: int, when: datetime) -> StoredPiece:
+    """Mark a piece voided: printed but never mailed.  Refused once USPS has scanned it.
+
+    The piece stays (so its serial stays reserved and is never handed out again inside the
+    window); the refresh planner leaves it out and the letters table says "Void".
+    """
+    from .schema import scans  # noqa: PLC0415 - only here
+
+    with db.write() as conn:
+        row = conn.execute(select(pieces.c.id, pieces.c.voided_at).where(pieces.c.id == piece_id)).first()
+        if row is None:
+            raise NotFoundError(f"there is no piece number {piece_id}")
+        scanned = conn.execute(
+            select(func.count()).select_from(scans).where(scans.c.piece_id == piece_id)
+        ).scalar()
+        if scanned:
+            raise ConflictError(
+                f"USPS has already scanned this letter ({scanned} scan(s)); it was mailed, so it cannot be voided"
+            )
+        if row.voided_at is None:
+            conn.execute(pieces.update().where(pieces.c.id == piece_id).values(voided_at=when))
+    log.info("voided piece %d", piece_id)
+    return get_piece(db, piece_id)

@@ -76,6 +76,12 @@ def _v6(conn: Connection) -> None:
     conn.execute(text("UPDATE mailings SET database_id = :id"), {"id": identity})
 
 
+def _v7(conn: Connection) -> None:
+    """A piece can be voided (printed, never mailed): not looked up again, its serial never reused."""
+    if "voided_at" not in {c["name"] for c in inspect(conn).get_columns("pieces")}:
+        conn.exec_driver_sql("ALTER TABLE pieces ADD COLUMN voided_at TIMESTAMP")
+
+
 def _sqlite_search_index(conn: Connection) -> None:
     """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
 
@@ -120,6 +126,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "headline tracking status per piece", _v4),
     Migration(5, "expected delivery and USPS's piece data in the status; letters sorted by mailing", _v5),
     Migration(6, "the database's identity, recorded in every mailing", _v6),
+    Migration(7, "voided pieces", _v7),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -159,6 +159,7 @@ def refresh_candidates(db: Database, mailing: str | None = None) -> list[RowMapp
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
         .outerjoin(last_scan, last_scan.c.piece_id == pieces.c.id)
         .outerjoin(last_lookup, last_lookup.c.piece_id == pieces.c.id)
+        .where(pieces.c.voided_at.is_(None))  # a voided letter never went into the mail
         .order_by(pieces.c.id)
     )
     if mailing is not None:

@@ -119,6 +119,8 @@ pieces = Table(
     Column("extra", Text, nullable=False),  # JSON object of unmapped columns
     Column("source_row", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # version 7: set when the letter was voided (never mailed); its serial stays reserved
+    Column("voided_at", DateTime),
     UniqueConstraint("mailing_id", "serial", name="uq_pieces_mailing_serial"),
     Index("ix_pieces_tracking", "tracking"),
 )
