@@ -72,6 +72,10 @@ class Settings:
     refresh_workers: int = 4
     demo_days_ahead: float = 0.0
     last_folder: str = ""
+    #: where the USPS password lives: "keyring", "ask" (asked at the first lookup of each start,
+    #: kept in memory only) or "environment" (IMB_TRACKER_IV_USERNAME / _PASSWORD)
+    password_storage: str = "keyring"
+    iv_username: str = ""  # the sign-in name (not a secret), so "ask" only asks for the password
     #: per printer name; "" is the printer used when none is named
     printers: dict[str, PrinterSetup] = field(default_factory=dict)
 
@@ -186,6 +190,8 @@ PARSERS: dict[str, Any] = {
     "refresh_workers": _int(1, 16),
     "demo_days_ahead": _float(0, 3650),
     "last_folder": _text(1000),
+    "password_storage": _choice("keyring", "ask", "environment"),
+    "iv_username": _text(200),
 }
 PRINTER_PARSERS: dict[str, Any] = {
     "offset_x": _float(-1.0, 1.0),
@@ -201,6 +207,7 @@ DESCRIPTIONS = {
     "addresses_quota_per_hour": "USPS Addresses lookups per hour, at most (USPS's default quota is 60)",
     "refresh_min_interval_minutes": "a letter is not looked up again within this many minutes by a refresh",
     "refresh_workers": "lookups in flight at once during a refresh",
+    "password_storage": "where the USPS password is kept: keyring, ask (each start, memory only) or environment",
     "printer.offset_x": "inches to move the print right (negative: left) on the default printer; "
     "printer.NAME.offset_x for a named one",
     "printer.offset_y": "inches to move the print up (negative: down)",

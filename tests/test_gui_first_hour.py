@@ -178,3 +178,69 @@ def test_letters_table_reprints_copies_and_voids(
     chosen = plan(window.ctx.db, window.ctx.backend, RefreshPolicy.from_settings(window.ctx.settings))
     assert piece.imb not in chosen.due  # a voided letter is never looked up again
     assert set(letters.row_actions) == {"open", "lookup", "reprint", "copy", "void"}
+
+
+def test_the_wizard_is_all_or_nothing_with_a_failing_keyring_and_back_then_edit(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imb_tracker.gui.wizard import FirstStartWizard
+    from imb_tracker.store.mailers import list_mailers
+    from imb_tracker.usps import credentials
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.delenv("IMB_TRACKER_IV_USERNAME", raising=False)
+    monkeypatch.delenv("IMB_TRACKER_IV_PASSWORD", raising=False)
+    import keyring.backends.fail
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())  # restored after
+    credentials.forget_session()
+    wizard = FirstStartWizard(window.ctx, window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.mode_page.real.setChecked(True)
+    wizard.next()
+    mailer = wizard.mailer_page
+    mailer.name.setText("Acme Charity")
+    mailer.mid.setText("123456")
+    mailer.window_days.setValue(50)
+    assert "Alt" not in mailer.stid_help.text() and "usual choice" in mailer.stid_help.text()
+    assert mailer.stid.count() == 4  # the common four first; "Show all" lists the rest
+    mailer.all_stids.setChecked(True)
+    assert mailer.stid.count() > 20
+    mailer.all_stids.setChecked(False)
+    wizard.next()
+    sign_in = wizard.sign_in_page
+    assert (
+        "cannot be kept safely" in sign_in.keyring_note.text()
+        and "no system keyring" in sign_in.keyring_note.text()
+    )
+    assert not sign_in.keep_keyring.isEnabled() and sign_in.keep_ask.isChecked()
+    assert "docs/" not in " ".join(w.text() for w in sign_in.findChildren(type(sign_in.keyring_note)))
+    sign_in.username.setText("acme-user")
+    sign_in.password.setText("secret")
+    sign_in.keep_keyring.setEnabled(True)
+    sign_in.keep_keyring.setChecked(True)  # insist on the keyring: Finish must fail and save nothing
+    wizard.next()
+    wizard.accept()
+    assert wizard.isVisible() and "cannot be kept in the keyring" in wizard.currentPage().subTitle()
+    assert not window.ctx.settings.configured
+    assert window.ctx.db is None or list_mailers(window.ctx.db) == []
+    # Back, change the window to 90 days, ask for the password instead, Finish
+    wizard.back()
+    wizard.back()
+    mailer.window_days.setValue(90)
+    wizard.next()
+    sign_in.keep_ask.setChecked(True)
+    wizard.next()
+    assert (
+        "uniqueness window 90 days" in wizard.currentPage().findChildren(type(sign_in.keyring_note))[0].text()
+    )
+    wizard.accept()
+    assert not wizard.isVisible()
+    assert window.ctx.settings.configured and window.ctx.settings.password_storage == "ask"
+    assert window.ctx.db is not None
+    (saved,) = list_mailers(window.ctx.db)
+    assert saved.window_days == 90 and saved.name == "Acme Charity"
+    assert credentials.load_iv().username == "acme-user"  # for this run only, in memory
+    credentials.forget_session()

@@ -316,8 +316,8 @@ def explain(exc: BaseException) -> str:
         )
     if isinstance(exc, AuthError):
         return (
-            f"USPS refused the sign-in: {exc}. Check the user name and password in Settings → USPS "
-            "(Test connection), and that the account has IV-MTR access."
+            f"USPS sign-in refused: check the user name and password ({exc}). Test them in Settings → USPS, "
+            "and check that the account has IV-MTR access."
         )
     if isinstance(exc, AccessDeniedError):
         return (
@@ -332,7 +332,13 @@ def explain(exc: BaseException) -> str:
         )
         return f"USPS asked us to slow down (rate limit).{wait} Nothing was lost; the refresh continues where it stopped."
     if isinstance(exc, ServiceUnavailableError):
-        return f"USPS is not answering right now ({exc}). Nothing was lost; try again later."
+        text = str(exc)
+        if "could not reach" in text or "ConnectError" in text or "network" in text:
+            return (
+                "No internet connection, or USPS cannot be reached from this network (a firewall or proxy?). "
+                f"Nothing was lost; try again when you are online. ({text})"
+            )
+        return f"USPS is not answering right now ({text}). Nothing was lost; try again later."
     if isinstance(exc, UspsError):
         return f"The USPS lookup failed: {exc}. Nothing was lost; try again later."
     return f"{type(exc).__name__}: {exc}"

@@ -61,7 +61,14 @@ if TYPE_CHECKING:
     )
     from imb_tracker.tracking.status import STAGE_WORDS, is_stalled
     from imb_tracker.tracking.status_index import rebuild_statuses
-    from imb_tracker.usps.credentials import clear_iv, save_iv
+    from imb_tracker.usps.credentials import (
+        ENV,
+        clear_iv,
+        has_iv,
+        keyring_problem,
+        remember_for_session,
+        save_iv,
+    )
 
 _WHERE: dict[str, tuple[str, str]] = {
     "placement_rules": ("imb_tracker.layout", "rules"),
@@ -107,6 +114,10 @@ _WHERE: dict[str, tuple[str, str]] = {
     "rebuild_statuses": ("imb_tracker.tracking.status_index", "rebuild_statuses"),
     "clear_iv": ("imb_tracker.usps.credentials", "clear_iv"),
     "save_iv": ("imb_tracker.usps.credentials", "save_iv"),
+    "ENV": ("imb_tracker.usps.credentials", "ENV"),
+    "has_iv": ("imb_tracker.usps.credentials", "has_iv"),
+    "keyring_problem": ("imb_tracker.usps.credentials", "keyring_problem"),
+    "remember_for_session": ("imb_tracker.usps.credentials", "remember_for_session"),
 }
 
 
@@ -124,6 +135,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ADDRESS_FIELDS",
+    "ENV",
     "FIELDS",
     "LOOKUP_ANSWERED",
     "REPORT_COLUMNS",
@@ -141,10 +153,12 @@ __all__ = [
     "envelope_templates",
     "get_mailer",
     "get_mailing",
+    "has_iv",
     "histogram",
     "import_scan_file",
     "index_new_pieces",
     "is_stalled",
+    "keyring_problem",
     "layout_piece",
     "list_mailers",
     "list_mailings",
@@ -154,6 +168,7 @@ __all__ = [
     "pieces_by_ids",
     "placement_rules",
     "rebuild_statuses",
+    "remember_for_session",
     "report_csv",
     "report_lines",
     "report_rows",

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from imb_tracker.app import AppPaths
 from imb_tracker.imb import stid_table
 from imb_tracker.store.engine import Database
-from imb_tracker.store.mailers import DEFAULT_WINDOW_DAYS, Mailer, add_mailer
+from imb_tracker.store.mailers import DEFAULT_WINDOW_DAYS, Mailer, add_mailer, list_mailers, update_mailer
 
 from .known_databases import note, same_mid_warning
 
-__all__ = ["AddedMailer", "add"]
+__all__ = ["AddedMailer", "add", "set_up"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,42 @@ def add(
         note(paths, db)
     warnings.extend(stid_table().warnings(mailer.default_stid))
     return AddedMailer(mailer, warnings)
+
+
+def set_up(
+    db: Database,
+    mid: str,
+    name: str,
+    *,
+    paths: AppPaths | None = None,
+    crid: str | None = None,
+    stid: str | None = None,
+    serial_range: str | None = None,
+    window_days: int | None = None,
+) -> AddedMailer:
+    """The first-start wizard's mailer: added, or — when it is there already — brought to what was typed.
+
+    So the mailer is exactly what the wizard's Ready page showed, also when the wizard runs again.
+    """
+    existing = next((m for m in list_mailers(db) if m.mid == mid.strip()), None)
+    if existing is None:
+        return add(
+            db,
+            mid,
+            name,
+            paths=paths,
+            crid=crid,
+            stid=stid,
+            serial_range=serial_range,
+            window_days=window_days,
+        )
+    mailer = update_mailer(
+        db,
+        existing.mid,
+        name=name,
+        crid=crid or None,
+        stid=stid,
+        window_days=window_days,
+        serial_range=serial_range,
+    )
+    return AddedMailer(mailer, stid_table().warnings(mailer.default_stid))

@@ -112,6 +112,35 @@ class AppContext(QObject):
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
+    def ensure_sign_in(self, parent: Any) -> bool:
+        """With ``password_storage = ask``: ask for the password at the first lookup of this run.
+
+        True when lookups may go ahead (demo mode, a stored or typed sign-in); False if cancelled.
+        """
+        if self.backend is None or self.backend.demo or self.settings.password_storage != "ask":
+            return True
+        from PySide6.QtWidgets import QInputDialog, QLineEdit  # noqa: PLC0415
+
+        from imb_tracker.actions.catalog import has_iv, remember_for_session  # noqa: PLC0415
+
+        if has_iv():
+            return True
+        user = self.settings.iv_username
+        if not user:
+            user, ok = QInputDialog.getText(parent, "USPS sign-in", "Business Customer Gateway user name:")
+            if not ok or not user.strip():
+                return False
+        password, ok = QInputDialog.getText(
+            parent,
+            "USPS sign-in",
+            f"Password for {user.strip()} (kept only until IMb Tracker closes):",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok or not password:
+            return False
+        remember_for_session(user.strip(), password)
+        return True
+
     def dialog_folder(self) -> Path:
         """Where file dialogs open: the last folder the user chose, else Documents (never the data folder)."""
         last = Path(self.settings.last_folder) if self.settings.last_folder else None

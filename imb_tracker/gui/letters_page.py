@@ -418,6 +418,9 @@ class LettersPage(QWidget):
             return
         if self.ctx.db is None or self.ctx.backend is None:
             return
+        if not self.ctx.ensure_sign_in(self):
+            self.message.emit("No lookups: the USPS password was not given", 5000)
+            return
         db, backend = self.ctx.db, self.ctx.backend
         policy = RefreshPolicy.from_settings(self.ctx.settings)
 

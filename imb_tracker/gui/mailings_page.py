@@ -103,7 +103,7 @@ class MailingsPage(QWidget):
         more = QHBoxLayout()
         self.mailed_button = QPushButton("Mark as &mailed today")
         self.mailed_button.setAccessibleName("Mark as mailed")
-        self.letters_button = QPushButton("Show its &letters")
+        self.letters_button = QPushButton("Show its letter&s")
         self.report_button = QPushButton("&Report")
         self.export_button = QPushButton("E&xport pieces…")
         self.export_scans_button = QPushButton("Export s&cans…")

@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
                 file_menu.addSeparator()
             else:
                 file_menu.addAction(entry)
-        track = menu.addMenu("&Tracking")
+        track = menu.addMenu("Trac&king")
         for a in (self.act_lookup, self.act_refresh, self.act_cancel, self.act_day):
             track.addAction(a)
         go = menu.addMenu("&Go")

@@ -156,6 +156,8 @@ class PieceDetail(QDialog):
         db, backend = self.ctx.db, self.ctx.backend
         assert db is not None and backend is not None
         imb, stalled_days = self.imb, self.ctx.settings.stalled_days
+        if not self.ctx.ensure_sign_in(self):
+            return
         self.lookup.setEnabled(False)
 
         def work(_reporter: object) -> str:

@@ -115,6 +115,24 @@ class _Runnable(QRunnable):
             self._done()
 
 
+def _unless_gone(callback: Callable[..., None]) -> Callable[..., None]:
+    """``callback``, quiet when the window it updates was closed while the work ran.
+
+    A page closed during a background read (the import wizard's check, say) has no widgets left
+    when the result arrives; that is an outcome to drop, not an error to show.
+    """
+
+    def call(*args: Any) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("a background result arrived after its window closed: %s", exc)
+
+    return call
+
+
 class BackgroundTasks(QObject):
     """Submit work, count it, cancel it, and wait for it on quit.
 
@@ -151,11 +169,11 @@ class BackgroundTasks(QObject):
         cancel = threading.Event()
         handle = TaskHandle(signals, cancel)
         if on_done is not None:
-            signals.finished.connect(on_done)
+            signals.finished.connect(_unless_gone(on_done))
         if on_error is not None:
-            signals.failed.connect(on_error)
+            signals.failed.connect(_unless_gone(on_error))
         if on_progress is not None:
-            signals.progress.connect(on_progress)
+            signals.progress.connect(_unless_gone(on_progress))
         with self._lock:
             key = self._next
             self._next += 1

@@ -64,7 +64,7 @@ class TrayPage(QWidget):
         form.addRow("&Content (CIN)", self.cin)
         form.addRow("&Line 1 text", self.destination)
         form.addRow("Line &3 text", self.origin)
-        form.addRow("&How many", self.count)
+        form.addRow("How ma&ny", self.count)
         form.addRow("&Stock", self.stock)
         form.addRow("S&tart at tag", self.start)
         layout.addLayout(form)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
-from imb_tracker.imb import stid_table
+from imb_tracker.imb import describe_stid, stid_table
 from imb_tracker.store.errors import SerialReuseError
 
 ERROR = "#c62828"
@@ -48,17 +48,48 @@ def ok_text(text: str) -> str:
     return f"<span style='color:{OK}'>{html.escape(text)}</span>"
 
 
-def stid_combo(parent: QWidget | None = None, current: str = "270") -> QComboBox:
-    """Current STIDs in plain words; the code is the item data."""
+#: the service types a letter mailer needs, first in every list, each in one sentence
+COMMON_STIDS = {
+    "270": "First-Class Mail, Full-Service, with tracking (IV): the usual choice for tracked letters.",
+    "310": "First-Class Mail, Basic, with tracking (IV): tracked letters without Full-Service discounts.",
+    "271": "USPS Marketing Mail, Full-Service, with tracking (IV): appeals and newsletters, tracked.",
+    "311": "USPS Marketing Mail, Basic, with tracking (IV): bulk mail, tracked, no Full-Service.",
+}
+
+
+def stid_combo(parent: QWidget | None = None, current: str = "270", show_all: bool = False) -> QComboBox:
+    """Service types in plain words (the code is the item data): the common four, or every current one.
+
+    A current code outside the four (a setting from before) is listed too, so it is never lost.
+    """
     combo = QComboBox(parent)
     combo.setAccessibleName("Service type (STID)")
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(30)
-    for info in stid_table().all():
-        if info.status == "current":
+    fill_stids(combo, current, show_all)
+    return combo
+
+
+def fill_stids(combo: QComboBox, current: str, show_all: bool) -> None:
+    combo.blockSignals(True)
+    combo.clear()
+    table = stid_table()
+    for code in COMMON_STIDS:
+        info = table.get(code)
+        if info is not None:
+            combo.addItem(f"{code} — {info.describe()}", code)
+    for info in table.all():
+        if info.status == "current" and info.code not in COMMON_STIDS and (show_all or info.code == current):
             combo.addItem(f"{info.code} — {info.describe()}", info.code)
     combo.setCurrentIndex(max(combo.findData(current), 0))
-    return combo
+    combo.blockSignals(False)
+
+
+def stid_explanation(code: str) -> str:
+    """One sentence about the service type (the common four), or its description."""
+    if code in COMMON_STIDS:
+        return COMMON_STIDS[code]
+    return describe_stid(code)
 
 
 def stid_of(combo: QComboBox) -> str:

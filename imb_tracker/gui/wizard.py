@@ -7,10 +7,12 @@ changed later in Settings.
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,10 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions import mailers
-from imb_tracker.actions.backend import DEMO, check_sign_in
+from imb_tracker.actions.backend import DEMO, check_sign_in, explain
 from imb_tracker.actions.catalog import (
-    list_mailers,
+    ENV,
+    clear_iv,
+    keyring_problem,
     parse_range,
+    remember_for_session,
     save_iv,
     serial_capacity,
     validate_crid,
@@ -37,11 +42,11 @@ from imb_tracker.actions.catalog import (
 from imb_tracker.actions.known_databases import warning_before_adding
 from imb_tracker.imb import ImbError, stid_table
 from imb_tracker.imb.fields import validate_mailer_id
-from imb_tracker.store.errors import ConflictError
+from imb_tracker.store.errors import StoreError
 from imb_tracker.usps.credentials import CredentialsError
 
 from .context import AppContext
-from .widgets import error_text, stid_combo, stid_of, warning_text
+from .widgets import error_text, fill_stids, stid_combo, stid_explanation, stid_of, warning_text
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +112,19 @@ class MailerPage(QWizardPage):
         self.window_days.setToolTip(
             "No serial is used again within this many days (USPS asks for at least 45)"
         )
-        form.addRow("Mailer &name", self.name)
+        form.addRow("Or&ganisation name", self.name)
         form.addRow("&Mailer ID", self.mid)
         form.addRow("", self.mid_message)
         form.addRow("&CRID", self.crid)
+        self.all_stids = QCheckBox("Show a&ll service types")
+        self.all_stids.setAccessibleName("Show all service types")
+        self.all_stids.toggled.connect(lambda on: fill_stids(self.stid, stid_of(self.stid), on))
+        self.stid_help = QLabel()
+        self.stid_help.setWordWrap(True)
+        self.stid_help.setAccessibleName("What the service type means")
         form.addRow("&Service type", self.stid)
+        form.addRow("", self.all_stids)
+        form.addRow("", self.stid_help)
         form.addRow("", self.stid_message)
         form.addRow("Serial &range", self.serials)
         form.addRow("&Uniqueness window", self.window_days)
@@ -169,6 +182,7 @@ class MailerPage(QWizardPage):
         else:
             self.mid_message.setText("")
         warnings = stid_table().warnings(stid_of(self.stid))
+        self.stid_help.setText(stid_explanation(stid_of(self.stid)))
         self.stid_message.setText("<br>".join(warning_text(w) for w in warnings))
         problem = self.problem()
         show = problem and (mid_ok or not text or "Mailer ID" not in problem)
@@ -213,12 +227,49 @@ class SignInPage(QWizardPage):
         form.addRow("&User name", self.username)
         form.addRow("&Password", self.password)
         form.addRow(row)
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setAccessibleName("Where the password is kept")
+        form.addRow(self.keyring_note)
+        self.keep_keyring = QRadioButton("Keep the password in the system &keyring")
+        self.keep_ask = QRadioButton(
+            "&Ask for it at the first lookup each time the app starts (kept in memory only)"
+        )
+        self.keep_env = QRadioButton(
+            f"Read the sign-in from the en&vironment variables {ENV['iv_username']} and {ENV['iv_password']}"
+        )
+        for button in (self.keep_keyring, self.keep_ask, self.keep_env):
+            button.setAccessibleName(button.text().replace("&", ""))
+            form.addRow(button)
+        self.keyring_problem = keyring_problem()
+        if self.keyring_problem:
+            self.keep_keyring.setEnabled(False)
+            self.keep_ask.setChecked(True)
+            self.keyring_note.setText(
+                warning_text(
+                    f"The password cannot be kept safely on this computer: {self.keyring_problem}. "
+                    "Choose how IMb Tracker should get it instead:"
+                )
+            )
+        else:
+            self.keep_keyring.setChecked(True)
+            self.keyring_note.setText("Where should the password be kept?")
         note = QLabel(
-            "Since April 2026 USPS gives IV data only to authorised Mailer IDs; see "
-            "docs/usps-access.md. You can also skip this and add the sign-in later in Settings."
+            "Since April 2026 USPS gives Informed Visibility (IV) scan data only to Mailer IDs it has "
+            "authorised for the account that signs in; a service provider also needs a signed agreement "
+            "with each mailer. Ask your USPS Business Customer Gateway administrator to give the account "
+            "IV access for your Mailer ID. "
+            "<a href='https://postalpro.usps.com/informedvisibility'>About Informed Visibility (USPS)</a>. "
+            "You can skip this page and add the sign-in later in Settings."
         )
         note.setWordWrap(True)
+        note.setOpenExternalLinks(True)
         form.addRow(note)
+
+    def storage(self) -> str:
+        if self.keep_env.isChecked():
+            return "environment"
+        return "ask" if self.keep_ask.isChecked() else "keyring"
 
     def test(self) -> None:
         user, password, mode = (
@@ -241,7 +292,7 @@ class SignInPage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.test_button.setEnabled(True)
-            self.result.setText(error_text(str(exc)))
+            self.result.setText(error_text(explain(exc)))
 
         self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
@@ -299,26 +350,51 @@ class FirstStartWizard(QWizard):
     def accept(self) -> None:
         try:
             self.apply()
-        except (ImbError, ConflictError, CredentialsError) as exc:
+        except (ImbError, StoreError, CredentialsError, ValueError) as exc:
             self.currentPage().setSubTitle(error_text(str(exc)))
             return
         super().accept()
 
     def apply(self) -> None:
-        """Save the settings, open the database for the mode, add the mailer and the sign-in."""
+        """Everything the pages show, or nothing: checked first, then saved; a failure undoes it all.
+
+        The password is stored (or its storage checked) before the mailer is written, and a mailer
+        that fails removes a password it just stored; the settings go back to how they were.
+        """
         demo = self.mode_page.demo.isChecked()
-        s = self.ctx.settings
-        s.usps_env = DEMO if demo else str(self.sign_in_page.environment.currentData())
-        m = self.mailer_page
+        m, sign_in = self.mailer_page, self.sign_in_page
         mid = validate_mailer_id(m.mid.text().strip())
-        s.default_mailer = mid
-        if demo and not s.return_address:
-            s.return_address = ["DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"]
-        s.configured = True
-        self.ctx.open()
-        assert self.ctx.db is not None
-        if not any(x.mid == mid for x in list_mailers(self.ctx.db)):
-            mailers.add(
+        problem = m.problem()
+        if problem:
+            raise ValueError(problem)
+        user, password = sign_in.username.text().strip(), sign_in.password.text()
+        storage = sign_in.storage()
+        if not demo and user and password and storage == "keyring" and sign_in.keyring_problem:
+            raise CredentialsError(
+                f"the password cannot be kept in the keyring: {sign_in.keyring_problem}; choose "
+                "'Ask for it' or the environment variables"
+            )
+        s = self.ctx.settings
+        before = copy.deepcopy(s)
+        stored_password = False
+        try:
+            s.usps_env = DEMO if demo else str(sign_in.environment.currentData())
+            s.default_mailer = mid
+            if demo and not s.return_address:
+                s.return_address = ["DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100"]
+            if not demo:
+                s.password_storage = storage
+                s.iv_username = user or s.iv_username
+            s.configured = True
+            if not demo and user and password:
+                if storage == "keyring":
+                    save_iv(user, password)
+                    stored_password = True
+                elif storage == "ask":
+                    remember_for_session(user, password)
+            self.ctx.open()
+            assert self.ctx.db is not None
+            mailers.set_up(
                 self.ctx.db,
                 mid,
                 m.name.text(),
@@ -328,8 +404,13 @@ class FirstStartWizard(QWizard):
                 serial_range=m.serials.text().strip() or None,
                 window_days=m.window_days.value(),
             )
-        user, password = self.sign_in_page.username.text().strip(), self.sign_in_page.password.text()
-        if not demo and user and password:
-            save_iv(user, password)
+        except BaseException:
+            if stored_password:
+                clear_iv()
+            self.ctx.settings = before
+            s = before
+            if self.ctx.db is not None or before.configured:
+                self.ctx.open()  # back to the database (and mode) of before
+            raise
         self.ctx.save_settings()
         self.ctx.data_changed.emit()

@@ -39,11 +39,55 @@ def _keyring():  # type: ignore[no-untyped-def]
     return keyring, KeyringError
 
 
+#: a sign-in typed for this run only (``password_storage = ask``): in memory, never written anywhere
+_session: dict[str, IvCredentials] = {}
+
+
+def remember_for_session(username: str, password: str) -> None:
+    """Keep a sign-in for this run of the app only (when there is no keyring, or the user wants none)."""
+    _session["iv"] = IvCredentials(username, password)
+
+
+def forget_session() -> None:
+    _session.clear()
+
+
+def has_iv() -> bool:
+    """Whether a sign-in can be found without asking (environment, this run, or the keyring)."""
+    try:
+        load_iv()
+    except CredentialsError:
+        return False
+    return True
+
+
+def keyring_problem() -> str:
+    """Why passwords cannot be kept safely here, in plain words; '' when the system keyring is fine."""
+    try:
+        keyring, keyring_error = _keyring()
+        backend = keyring.get_keyring()
+    except Exception as exc:  # keyring failing to load at all is also an answer
+        return f"there is no system keyring on this computer ({type(exc).__name__})"
+    weak = insecure_backend(backend)
+    if weak is not None:
+        return f"the only keyring here ({weak}) keeps passwords readable in a file"
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if name.startswith("keyring.backends.fail") or name.endswith(".fail.Keyring"):
+        return "there is no system keyring on this computer (no GNOME Keyring, KWallet, macOS or Windows keychain)"
+    try:
+        keyring.get_password(SERVICE, "probe")
+    except keyring_error as exc:
+        return f"the system keyring cannot be used right now ({type(exc).__name__}; it may be locked)"
+    return ""
+
+
 def load_iv() -> IvCredentials:
-    """Environment first (headless), then the keyring."""
+    """Environment first (headless), then a sign-in typed for this run, then the keyring."""
     user, password = os.environ.get(ENV["iv_username"]), os.environ.get(ENV["iv_password"])
     if user and password:
         return IvCredentials(user, password)
+    if "iv" in _session:
+        return _session["iv"]
     keyring, keyring_error = _keyring()
     try:
         user = keyring.get_password(SERVICE, "iv_username")
