@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -244,3 +247,88 @@ def test_the_wizard_is_all_or_nothing_with_a_failing_keyring_and_back_then_edit(
     assert saved.window_days == 90 and saved.name == "Acme Charity"
     assert credentials.load_iv().username == "acme-user"  # for this run only, in memory
     credentials.forget_session()
+
+
+def test_mark_mailed_after_the_first_scan_is_refused_and_offers_the_scan_date(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from imb_tracker.actions.mailings import MailedAfterScanError, mark_mailed
+    from imb_tracker.store.mailings import get_mailing
+    from imb_tracker.store.scans import first_scan_of_mailing
+
+    from .test_gui_app import import_sample
+
+    set_up_demo(qtbot, window)
+    import_sample(qtbot, window, "Spring")
+    db, backend = window.ctx.db, window.ctx.backend
+    assert db is not None and backend is not None
+    mark_mailed(db, "Spring", backend=backend)  # before any scan: fine
+    window.go(0)
+    letters = window.letters
+    qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() > 0, timeout=10_000)
+    window.next_demo_day(2)
+    letters.refresh_window()
+    qtbot.waitUntil(lambda: letters.task is None, timeout=60_000)
+    first = first_scan_of_mailing(db, "Spring")
+    assert first is not None
+    later = first + timedelta(days=3)
+    with pytest.raises(MailedAfterScanError, match=f"scanned one of its letters on {first:%Y-%m-%d}"):
+        mark_mailed(db, "Spring", later, backend=backend)
+    # the window offers the first scan's date instead
+    monkeypatch.setattr(backend, "clock", lambda: later)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.go(2)
+    page = window.mailings
+    page.table.selectRow(next(r for r, m in enumerate(page.mailings) if m.name == "Spring"))
+    page.mark_mailed()
+    assert get_mailing(db, "Spring").mailed_at == first
+    # the stalled filter's count is the count of its rows (same query, same clock)
+    window.go(0)
+    letters.model.stalled_days = 1  # type: ignore[union-attr]
+    letters.model._clock = lambda: later + timedelta(days=5)  # type: ignore[union-attr]
+    letters.status.setCurrentIndex(letters.status.findData("stalled"))
+    qtbot.waitUntil(
+        lambda: letters.summary.text().endswith("letters") and "+" not in letters.summary.text(),
+        timeout=10_000,
+    )
+    while letters.model.canFetchMore():  # type: ignore[union-attr]
+        letters.model.fetchMore()  # type: ignore[union-attr]
+    rows = letters.model.rowCount()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: letters.summary.text() == f"{rows:,} letters", timeout=10_000)
+    assert rows > 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.lists(
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(-1e6, 1e6), st.just(-0.7)),
+        max_size=30,
+    ),
+    width=st.one_of(st.just(1.0), st.floats(0.01, 10), st.just(0.0), st.just(-1.0)),
+)
+def test_no_chart_or_report_code_raises_on_odd_series(
+    qtbot: QtBot, values: list[float], width: float
+) -> None:
+    """Before: a median of -0.7 days made histogram() raise IndexError and left stale charts."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from imb_tracker.gui.charts import BarChart
+    from imb_tracker.tracking.report import MailingReport, PieceSummary, histogram, report_lines
+
+    bins = histogram(values, width)
+    finite = [v for v in values if math.isfinite(v)]
+    assert sum(n for _, n in bins) == (len(finite) if bins else 0)
+    chart = BarChart("odd")
+    chart.set_items([(f"b{i}", v, "#1e88e5") for i, v in enumerate(values)])
+    image = QImage(320, 200, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    chart.paint_into(painter, QRectF(0, 0, 320, 200), QColor("black"))
+    painter.end()
+    stalled = [PieceSummary("0" * 31, "A", "IL", "stalled", "No recent scans", None, None, None)] * 3
+    report = MailingReport("M", 3, days_to_carrier_sort=list(values), stalled=stalled, stalled_days=4)
+    report.by_state = {"IL": finite} if finite else {}
+    lines = report_lines(report, stalled_limit=2)
+    assert any("and 1 more" in line for line in lines) and any("4 days" in line for line in lines)

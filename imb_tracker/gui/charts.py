@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -20,7 +22,9 @@ class BarChart(QWidget):
         self.setAccessibleName(title)
 
     def set_items(self, items: list[tuple[str, float, str]], unit: str = "") -> None:
-        self.items, self.unit = items, unit
+        # a bar is a count or a number of days: nothing below zero or not finite is drawn as one
+        self.items = [(label, value, colour) for label, value, colour in items if math.isfinite(value)]
+        self.unit = unit
         self.setAccessibleDescription("; ".join(f"{label}: {value:g}{unit}" for label, value, _ in items))
         self.update()
 
@@ -41,11 +45,11 @@ class BarChart(QWidget):
         if not self.items or plot.width() < 10:
             p.drawText(plot, Qt.AlignmentFlag.AlignCenter, "no data yet")
             return
-        top = (max(v for _, v, _ in self.items) or 1) * 1.12  # headroom for the value labels
+        top = (max(0, *(v for _, v, _ in self.items)) or 1) * 1.12  # headroom for the value labels
         slot = plot.width() / len(self.items)
         bar_w = max(slot * 0.7, 2)
         for i, (label, value, colour) in enumerate(self.items):
-            h = plot.height() * value / top
+            h = plot.height() * max(value, 0) / top
             x = plot.left() + i * slot + (slot - bar_w) / 2
             p.fillRect(QRectF(x, plot.bottom() - h, bar_w, h), QColor(colour))
             p.setPen(ink)
@@ -53,11 +57,13 @@ class BarChart(QWidget):
             p.drawText(
                 QRectF(x - 20, plot.bottom() - h - line, bar_w + 40, line), Qt.AlignmentFlag.AlignCenter, text
             )
-            elided = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
-            p.drawText(
-                QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, line * 2),
-                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                elided,
+            # labels wrap onto two lines before they are shortened (they were cut off)
+            box = QRectF(plot.left() + i * slot, plot.bottom() + 2, slot, line * 2.2)
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            fits = metrics.boundingRect(box.toRect(), int(flags), label).height() <= box.height()
+            text_label = (
+                label if fits else metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(slot * 1.8))
             )
+            p.drawText(box, flags, text_label)
         p.setPen(QColor("#9a9a9a"))
         p.drawLine(plot.bottomLeft(), plot.bottomRight())

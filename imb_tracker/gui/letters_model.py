@@ -80,13 +80,19 @@ class LettersModel(QAbstractTableModel):
         self.sort_key = "id"
         self.descending = True  # newest first
         self.stalled_days = 5
+        #: the filter of the rows shown, with the clock it was read at: the count uses exactly this
+        self.query_filter: PieceFilter | None = None
         if load:  # a view sorting on setModel loads it anyway
             self.reload()
 
     # -- loading
 
     def _page(self, after: tuple[Any, int] | None) -> list[Any]:
-        f = replace(self.filter, now=self._clock(), stalled_days=self.stalled_days)
+        if (
+            after is None or self.query_filter is None
+        ):  # a fresh load fixes 'now' for every page and the count
+            self.query_filter = replace(self.filter, now=self._clock(), stalled_days=self.stalled_days)
+        f = self.query_filter
         return browse_pieces(
             self._db, f, sort=self.sort_key, descending=self.descending, after=after, limit=PAGE
         )

@@ -254,7 +254,7 @@ class LettersPage(QWidget):
             return
         if self._count_task is not None:
             self._count_task.cancel()
-        db, f = self.ctx.db, self.model.filter
+        db, f = self.ctx.db, self.model.query_filter or self.model.filter  # the rows' own query and clock
         shown = self.model.loaded()
         self.summary.setText(f"{shown:,}{'' if self.model.all_loaded() else '+'} letters")
 
@@ -262,7 +262,11 @@ class LettersPage(QWidget):
             return None if reporter.cancelled else count_pieces(db, f)
 
         def done(total: object) -> None:
-            if total is not None and self.model is not None and self.model.filter == f:
+            if (
+                total is not None
+                and self.model is not None
+                and (self.model.query_filter or self.model.filter) == f
+            ):
                 self.summary.setText(f"{int(str(total)):,} letters")
 
         self._count_task = self.ctx.tasks.run(work, on_done=done)

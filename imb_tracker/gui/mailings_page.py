@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.catalog import envelope_template, list_mailings, sheet_template, sheet_templates
-from imb_tracker.actions.mailings import mark_mailed
+from imb_tracker.actions.errors import ActionError
+from imb_tracker.actions.mailings import MailedAfterScanError, mark_mailed
 from imb_tracker.actions.printing import RulesBrokenError, envelope_options, print_envelopes, print_labels
 from imb_tracker.imb import ImbError
 from imb_tracker.layout.labels import LabelOptions
 from imb_tracker.layout.sheets import SheetOptions
+from imb_tracker.store.errors import StoreError
 from imb_tracker.store.mailings import MailingSummary
 
 from .context import AppContext
@@ -242,8 +245,26 @@ class MailingsPage(QWidget):
 
     def mark_mailed(self) -> None:
         assert self.ctx.db is not None and self.ctx.backend is not None
-        mark_mailed(self.ctx.db, self.selected(), backend=self.ctx.backend)
-        self.message.emit(f"{self.selected()} marked as mailed; delivery times count from now", 5000)
+        name = self.selected()
+        try:
+            when = mark_mailed(self.ctx.db, name, backend=self.ctx.backend)
+        except MailedAfterScanError as exc:
+            answer = QMessageBox.question(
+                self,
+                "Mailed earlier?",
+                f"USPS first scanned a letter of {name!r} on {exc.first_scan:%a %d %b %Y}, so it was mailed "
+                f"before today.\n\nUse {exc.first_scan:%d %b %Y} as the mailed date?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.problems.setText(error_text(str(exc)))
+                return
+            when = mark_mailed(self.ctx.db, name, exc.first_scan, backend=self.ctx.backend)
+        except (StoreError, ActionError) as exc:
+            self.problems.setText(error_text(str(exc)))
+            return
+        self.message.emit(f"{name} marked as mailed on {when:%d %b %Y}; delivery times count from then", 5000)
         self.ctx.data_changed.emit()
 
     def export(self, scans: bool) -> None:

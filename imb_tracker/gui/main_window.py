@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
             page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
         self.letters.open_piece.connect(self.open_piece)
         self.letter.show_in_letters.connect(self.show_letters)
+        self.reports.open_piece.connect(self.open_piece)
         self.mailings.show_report.connect(self.show_report)
         self.mailings.show_letters.connect(self.show_letters)
         self.mailings.import_button.clicked.connect(self.import_list)

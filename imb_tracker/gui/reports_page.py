@@ -44,6 +44,7 @@ from .widgets import STAGE_STYLE, error_text
 
 class ReportsPage(QWidget):
     message = Signal(str, int)
+    open_piece = Signal(str)  # a stalled letter double-clicked: its IMb
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +85,10 @@ class ReportsPage(QWidget):
         self.state_chart = BarChart("Median days to carrier sort, by destination state")
         self.stalled_table = QTableWidget(0, 3)
         self.stalled_table.setAccessibleName("Stalled letters")
-        self.stalled_table.setHorizontalHeaderLabels(["Stalled letter", "Name", "Status"])
+        self.stalled_table.setHorizontalHeaderLabels(
+            ["Stalled letter (double-click to open)", "Name", "Status"]
+        )
+        self.stalled_table.cellDoubleClicked.connect(self._open_stalled)
         self.stalled_table.horizontalHeader().setStretchLastSection(True)
         self.stalled_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         grid.addWidget(self.stage_chart, 0, 0)
@@ -151,7 +155,7 @@ class ReportsPage(QWidget):
                 + [
                     line
                     for line in report_lines(report)[1:]
-                    if line.startswith(("first scan", "days from", "stalled"))
+                    if line.startswith(("first scan", "days from", "stalled", "  some letters"))
                 ]
             )
         )
@@ -171,6 +175,11 @@ class ReportsPage(QWidget):
         for r, s in enumerate(report.stalled):
             for c, v in enumerate((s.imb, s.name, s.words)):
                 self.stalled_table.setItem(r, c, QTableWidgetItem(v))
+
+    def _open_stalled(self, row: int, _column: int) -> None:
+        item = self.stalled_table.item(row, 0)
+        if item is not None and item.text():
+            self.open_piece.emit(item.text())
 
     def export_csv(self) -> None:
         if self.report is None:

@@ -339,3 +339,16 @@ def mailing_scans(db: Database, mailing: str) -> MailingScans:
             )
         }
     return MailingScans(m, piece_rows, by_piece, not_found)
+
+
+def first_scan_of_mailing(db: Database, mailing: str) -> datetime | None:
+    """The earliest scan USPS reported for any piece of ``mailing`` (None when none was scanned yet)."""
+    from .mailings import mailing_row  # noqa: PLC0415 - mailings imports this module's neighbours
+
+    with db.read() as conn:
+        mailing_id = mailing_row(conn, mailing)["id"]
+        return conn.execute(
+            select(func.min(scans.c.scan_time))
+            .join(pieces, pieces.c.id == scans.c.piece_id)
+            .where(pieces.c.mailing_id == mailing_id)
+        ).scalar()

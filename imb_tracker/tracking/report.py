@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -14,7 +15,7 @@ from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import mailing_scans
 
 from .scanfields import normalise
-from .status import ScanView, describe, piece_status
+from .status import STAGE_WORDS, ScanView, describe, piece_status
 
 
 @dataclass
@@ -40,6 +41,7 @@ class MailingReport:
     by_state: dict[str, list[float]] = field(default_factory=dict)
     stalled: list[PieceSummary] = field(default_factory=list)
     rows: list[PieceSummary] = field(default_factory=list)
+    stalled_days: int = 5  # the threshold the stalled list was made with
 
     def median_days(self) -> float | None:
         return statistics.median(self.days_to_carrier_sort) if self.days_to_carrier_sort else None
@@ -61,7 +63,7 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
     data = mailing_scans(db, mailing)
     m, piece_rows, by_piece, not_found = data.mailing, data.pieces, data.scans_by_piece, data.not_found
     start = m["mailed_at"] or m["created_at"]
-    report = MailingReport(mailing, len(piece_rows))
+    report = MailingReport(mailing, len(piece_rows), stalled_days=stalled_days)
     for p in piece_rows:
         views = scan_views(by_piece.get(p["id"], []))
         status = piece_status(views, now, start, None, p["id"] in not_found and not views, stalled_days)
@@ -93,28 +95,41 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
     return report
 
 
-def report_lines(report: MailingReport) -> list[str]:
-    lines = [f"Mailing {report.mailing!r}: {report.pieces:,} piece(s)"]
+def report_lines(report: MailingReport, stalled_limit: int | None = None) -> list[str]:
+    """The report in plain words: stages by name, delivery days, and the stalled letters.
+
+    Every stalled letter is listed unless ``stalled_limit`` says how many (then "and N more").
+    """
+    lines = [f"Mailing {report.mailing!r}: {report.pieces:,} letter(s)"]
     for stage, count in sorted(report.by_stage.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {count:>6,}  {stage}")
-    if report.first_scan:
+        lines.append(f"  {count:>6,}  {STAGE_WORDS.get(stage, stage)}")
+    if report.first_scan and report.last_scan:
         lines.append(
             f"first scan {report.first_scan:%Y-%m-%d %H:%M}, last scan {report.last_scan:%Y-%m-%d %H:%M} "
-            "(times as reported by USPS)"
+            "(USPS's local times)"
         )
-    median = report.median_days()
-    if median is not None:
+    days = [d for d in report.days_to_carrier_sort if math.isfinite(d)]
+    if days:
         lines.append(
-            f"days from mailing to carrier sort: median {median:.1f}, "
-            f"range {min(report.days_to_carrier_sort):.1f}-{max(report.days_to_carrier_sort):.1f} "
-            f"({len(report.days_to_carrier_sort):,} pieces)"
+            f"days from mailing to carrier sort: median {statistics.median(days):.1f}, "
+            f"range {min(days):.1f}-{max(days):.1f} ({len(days):,} letters)"
         )
+        if min(days) < 0:
+            lines.append(
+                "  some letters were sorted before the mailed date: check the date the mailing was marked mailed"
+            )
         for state, values in sorted(report.by_state.items()):
-            lines.append(f"  {state}: median {statistics.median(values):.1f} days ({len(values)} pieces)")
+            lines.append(f"  {state}: median {statistics.median(values):.1f} days ({len(values)} letters)")
     if report.stalled:
-        lines.append(f"stalled (no new scan for days): {len(report.stalled)}")
-        for s in report.stalled[:10]:
+        lines.append(
+            f"stalled — in the mail with no new scan for {report.stalled_days} days or more: "
+            f"{len(report.stalled):,} letter(s)"
+        )
+        shown = report.stalled if stalled_limit is None else report.stalled[:stalled_limit]
+        for s in shown:
             lines.append(f"  {s.imb}  {s.name}  {s.words}")
+        if len(shown) < len(report.stalled):
+            lines.append(f"  … and {len(report.stalled) - len(shown):,} more")
     return lines
 
 
@@ -146,11 +161,16 @@ def report_rows(report: MailingReport) -> Iterable[list[str]]:
 
 
 def histogram(values: list[float], width: float = 1.0) -> list[tuple[str, int]]:
-    """Counts of values in bins ``width`` days wide, from 0 to the largest value (labels like "2-3")."""
-    if not values:
+    """Counts of values in bins ``width`` days wide, from 0 to the largest value (labels like "2-3").
+
+    Values below 0 (sorted before the mailed date) count in the first bin; values that are not
+    finite are left out; any list — empty, one value, all negative — gives an answer.
+    """
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite or not (width > 0 and math.isfinite(width)):
         return []
-    top = int(max(values) // width) + 1
+    top = max(1, min(int(max(finite) // width) + 1, 1000))
     counts = [0] * top
-    for v in values:
-        counts[min(int(max(v, 0) // width), top - 1)] += 1
+    for v in finite:
+        counts[min(max(int(v // width), 0), top - 1)] += 1
     return [(f"{i * width:g}-{(i + 1) * width:g}", n) for i, n in enumerate(counts)]
