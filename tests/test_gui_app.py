@@ -69,7 +69,7 @@ def import_sample(qtbot: QtBot, window: MainWindow, name: str = "Sample") -> Non
     wizard.check_page.severity.setCurrentIndex(1)  # errors only
     assert wizard.check_page.table.rowCount() >= 6
     assert all(
-        wizard.check_page.table.item(r, 4).text() == "error"
+        wizard.check_page.table.item(r, 0).text() == "error"
         for r in range(wizard.check_page.table.rowCount())
     )
     wizard.next()

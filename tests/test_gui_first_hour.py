@@ -332,3 +332,46 @@ def test_no_chart_or_report_code_raises_on_odd_series(
     report.by_state = {"IL": finite} if finite else {}
     lines = report_lines(report, stalled_limit=2)
     assert any("and 1 more" in line for line in lines) and any("4 days" in line for line in lines)
+
+
+def test_import_with_zip4_cancelled_then_back_and_the_report_reads_well(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    from imb_tracker.store.mailings import list_mailings
+
+    set_up_demo(qtbot, window)
+    wizard = window.import_list()
+    wizard.file_page.path.setText(str(Path(__file__).resolve().parents[1] / "resources/sample/demo_list.csv"))
+    wizard.file_page.name.setText("Cancelled")
+    wizard.next()
+    assert wizard.mapping_page.check_zips.isChecked()
+    wizard.next()
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: check.result is not None, timeout=20_000)
+    assert "lookups" in check.zip4.text() and "demo" in check.zip4.text()  # the estimate, before it starts
+    assert "paid, licensed product" in check.zip4_note.text()
+    assert check.table.horizontalHeaderItem(0).text() == "Severity"
+    severities = {check.table.item(r, 0).text() for r in range(check.table.rowCount())}
+    assert severities == {"error", "warning"}
+    assert any(
+        "ZIP Code 97205 is in PORTLAND OR" in check.table.item(r, 3).text()
+        for r in range(check.table.rowCount())
+    )
+    check.zip4.setChecked(True)
+    wizard.next()
+    create = wizard.create_page
+    assert create.task is not None
+    create.task.cancel()
+    qtbot.waitUntil(lambda: "Nothing was saved" in create.status.text(), timeout=20_000)
+    back = wizard.button(QWizard.WizardButton.BackButton)
+    assert back.isVisible() and back.isEnabled()
+    assert window.ctx.db is not None and [m.name for m in list_mailings(window.ctx.db)] == []
+    wizard.back()
+    assert wizard.currentPage() is check
+    check.zip4.setChecked(False)
+    wizard.next()
+    qtbot.waitUntil(lambda: create.summary is not None, timeout=30_000)
+    assert [m.name for m in list_mailings(window.ctx.db)] == ["Cancelled"]
+    wizard.close()

@@ -314,3 +314,20 @@ def test_non_latin_letters_warned_and_kept(tmp_path: Path) -> None:
     assert record.name == "Łukasz Wałęsa"  # the original is what is stored
     (warning,) = result.warnings
     assert "'Lukasz Walesa'" in warning.problem
+
+
+def test_offline_zip_check_warns_per_row_and_imports_as_written(tmp_path: Path) -> None:
+    from imb_tracker.mail.zipcheck import normal_city, zip_problem
+
+    assert zip_problem("62704", "IL", "Springfield") == ""
+    assert zip_problem("62704", "TX", "Springfield").endswith("not in TX")
+    assert "the list says 'Chicago'" in zip_problem("62704", "IL", "Chicago")
+    assert "not in the offline ZIP list" in zip_problem("00000", "IL", "Nowhere")
+    assert normal_city("Saint Louis") == normal_city("St. Louis")
+    rows = [["Ann Lee", "", "5 Elm St", "", "Springfield", "TX", "62704", ""], *good(2)]
+    checked = read_list(_write(tmp_path, csv_text(rows)), options=ReadOptions(check_zips=True))
+    assert len(checked.records) == 3  # warnings only
+    (warning,) = [p for p in checked.warnings if "ZIP Code 62704" in p.problem]
+    assert warning.row == 2 and warning.column == "ZIP"
+    plain = read_list(_write(tmp_path, csv_text(rows)))
+    assert not [p for p in plain.warnings if "ZIP Code 62704" in p.problem]

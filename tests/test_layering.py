@@ -37,7 +37,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "settings": set(),
     "errors": set(),
     "cells": set(),
-    "mail": {"openpyxl", "anyascii"},
+    "mail": {"openpyxl", "anyascii", "zipcodes"},
     "store": {"sqlalchemy", "psycopg"},
     "layout": {"reportlab", "PIL", "anyascii"},
     "usps": {"httpx", "keyring"},

@@ -45,7 +45,7 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         if not any(m.mid == DEMO_MID for m in list_mailers(db)):
             add_mailer(db, DEMO_MID, "Demo Mailer", stid="270")
         sample = sample_list()
-        listing = importing.read(sample)
+        listing = importing.read(sample, options=importing.ReadOptions(check_zips=True))
         name = f"Demo mailing {backend.clock():%Y-%m-%d %H%M%S}"
         result = importing.save(db, listing, DEMO_MID, name, source=str(sample), backend=backend)
         say(

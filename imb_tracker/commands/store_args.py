@@ -106,6 +106,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         help="the delimiter of a text list: one character, or comma, tab, semicolon, pipe (default: sniffed)",
     )
     imp.add_argument(
+        "--check-zips",
+        action="store_true",
+        help="warn per row when the ZIP does not belong to the city and state (offline ZIP list, no account)",
+    )
+    imp.add_argument(
         "--on-invalid",
         choices=("skip", "abort"),
         default="skip",

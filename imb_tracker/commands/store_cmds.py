@@ -116,7 +116,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     importing.check_name(db, args.mailer, args.name)
     print(f"reading {path} …", file=sys.stderr)
     try:
-        options = importing.ReadOptions(sheet=args.sheet, delimiter=args.delimiter)
+        options = importing.ReadOptions(
+            sheet=args.sheet, delimiter=args.delimiter, check_zips=args.check_zips
+        )
         result = importing.read(path, args.map or [], options)
     except ListError as exc:
         raise CommandFailedError(f"{path.name}: {exc}") from None

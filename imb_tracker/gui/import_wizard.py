@@ -11,7 +11,8 @@ import itertools
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -161,6 +162,12 @@ class MappingPage(QWizardPage):
         for widget in (self.sheet_label, self.sheet, self.delimiter_label, self.delimiter):
             how.addWidget(widget)
         how.addStretch(1)
+        self.check_zips = QCheckBox(
+            "Check each ZIP against its city and state (offline ZIP list, no account)"
+        )
+        self.check_zips.setAccessibleName("Check ZIP Codes offline")
+        self.check_zips.setChecked(True)
+        how.addWidget(self.check_zips)
         layout.addLayout(how)
         self.sheet.currentIndexChanged.connect(self._reread)
         self.delimiter.currentIndexChanged.connect(self._reread)
@@ -215,7 +222,9 @@ class MappingPage(QWizardPage):
         """The sheet and delimiter chosen above the columns (None: the reader's own choice)."""
         sheet = self.sheet.currentData() if self.sheet.isVisibleTo(self) and self.sheet.count() else None
         delimiter = self.delimiter.currentData() if self.delimiter.isVisibleTo(self) else None
-        return importing.ReadOptions(sheet=sheet, delimiter=delimiter or None)
+        return importing.ReadOptions(
+            sheet=sheet, delimiter=delimiter or None, check_zips=self.check_zips.isChecked()
+        )
 
     def _reread(self) -> None:
         if self._path:
@@ -312,13 +321,20 @@ class CheckPage(QWizardPage):
         layout.addLayout(row)
         self.table = QTableWidget(0, 5)
         self.table.setAccessibleName("Problems by row")
-        self.table.setHorizontalHeaderLabels(["Row", "Column", "Problem", "Fix", "Severity"])
+        self.table.setHorizontalHeaderLabels(["Severity", "Row", "Column", "Problem", "Fix"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
         self.zip4 = QCheckBox("Complete missing ZIP+4 and delivery points with the USPS Addresses service")
         self.zip4.setAccessibleName("Complete ZIP+4")
         layout.addWidget(self.zip4)
+        self.zip4_note = QLabel(
+            "Optional. Since 12 July 2026 the USPS Addresses service is a paid, licensed product: it needs "
+            "your own API key (Settings → USPS). Letters mail fine with the 5-digit ZIP."
+        )
+        self.zip4_note.setWordWrap(True)
+        self.zip4_note.setAccessibleName("About ZIP+4 completion")
+        layout.addWidget(self.zip4_note)
         self.result: ListResult | None = None
         self.task: TaskHandle | None = None
         self.severity.currentIndexChanged.connect(self.fill)
@@ -347,6 +363,7 @@ class CheckPage(QWizardPage):
             self.summary.setText(
                 text if result.records else error_text("No valid recipient rows: nothing to import.")
             )
+            self.zip4.setText(self.zip4_estimate(result))
             self.fill()
             self.completeChanged.emit()
 
@@ -355,6 +372,20 @@ class CheckPage(QWizardPage):
 
         self.task = self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
+    def zip4_estimate(self, result: ListResult) -> str:
+        """The ZIP+4 choice with how many lookups it takes and how long, before anything starts."""
+        missing = sum(1 for r in result.records if not r.zip4)
+        base = "Complete missing ZIP+4 and delivery points with the USPS Addresses service"
+        if not missing:
+            return base + " (every row has its ZIP+4 already)"
+        backend = self.ctx.backend
+        if backend is not None and backend.demo:
+            return base + f" — {missing:,} lookups, a few seconds with the demo stand-in"
+        per_hour = max(self.ctx.settings.addresses_quota_per_hour, 1)
+        hours = missing / per_hour
+        took = f"about {hours * 60:.0f} minutes" if hours < 1.5 else f"about {hours:.1f} hours"
+        return base + f" — {missing:,} lookups at {per_hour:,} an hour: {took}"
+
     def fill(self) -> None:
         if self.result is None:
             return
@@ -362,12 +393,12 @@ class CheckPage(QWizardPage):
         problems = [p for p in self.result.problems if not wanted or p.severity == wanted]
         self.table.setRowCount(len(problems))
         for r, p in enumerate(problems):
-            for c, value in enumerate((str(p.row), p.column, p.problem, p.fix, p.severity)):
+            shade = QColor("#fde7e7" if p.severity == "error" else "#fff6d6")
+            where = str(p.row) if p.row else "file"
+            for c, value in enumerate((p.severity, where, p.column, p.problem, p.fix)):
                 item = QTableWidgetItem(value)
-                if c == 4:
-                    item.setForeground(
-                        Qt.GlobalColor.red if p.severity == "error" else Qt.GlobalColor.darkYellow
-                    )
+                item.setBackground(shade)
+                item.setForeground(QColor("#7a1010" if p.severity == "error" else "#5c4300"))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
@@ -413,7 +444,15 @@ class CreatePage(QWizardPage):
         self.cancel.clicked.connect(lambda: self.task.cancel() if self.task else None)
 
     def initializePage(self) -> None:
+        if self.summary is not None:  # back and forward again after it was made: never a second mailing
+            return
         self.start(allow_reuse=False)
+
+    def _busy(self, busy: bool) -> None:
+        """While saving: no Back (the page must not be left half-way); after it, Back is there again."""
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.BackButton).setEnabled(not busy and self.summary is None)
 
     def start(self, allow_reuse: bool) -> None:
         """Save the mailing in the background; ``allow_reuse`` once the user confirmed a serial wrap."""
@@ -429,6 +468,7 @@ class CreatePage(QWizardPage):
         skipped = len(check.result.invalid_rows)
         self.summary = None
         self.cancel.setEnabled(True)
+        self._busy(True)
 
         def work(reporter: Reporter) -> tuple[MailingSummary, CompletionSummary | None]:
             done = importing.save(
@@ -458,6 +498,7 @@ class CreatePage(QWizardPage):
             completion: CompletionSummary | None = result[1]
             self.summary = summary
             self.cancel.setEnabled(False)
+            self._busy(False)
             lines = [
                 f"Created mailing <b>{summary.name}</b>: {summary.piece_count:,} pieces, serials "
                 f"{summary.first_serial}-{summary.last_serial}."
@@ -475,15 +516,18 @@ class CreatePage(QWizardPage):
 
         def failed(exc: BaseException) -> None:
             self.cancel.setEnabled(False)
+            self._busy(False)
             if isinstance(exc, SerialReuseError) and confirm_reuse(self, exc):
                 self.start(allow_reuse=True)
                 return
+            text = (
+                str(exc)
+                if isinstance(exc, (StoreError, ValueError, LookupError, CancelledError))
+                else explain(exc)
+            )
             self.status.setText(
-                error_text(
-                    str(exc)
-                    if isinstance(exc, (StoreError, ValueError, LookupError, CancelledError))
-                    else explain(exc)
-                )
+                error_text(text)
+                + "<br>Nothing was saved. Go <b>Back</b> to change the choices and try again."
             )
 
         self.status.setText("Working …")
@@ -507,7 +551,6 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.check_page, self.create_page):
             self.addPage(page)
         self.create_page.created.connect(self.created)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         if path:
             self.file_page.path.setText(path)

@@ -49,6 +49,8 @@ class ReadOptions:
     sheet: str | None = None
     #: one character, or comma/tab/semicolon/pipe; None sniffs it from the header line
     delimiter: str | None = None
+    #: warn per row when the ZIP does not belong to the city and state (offline ZIP list)
+    check_zips: bool = False
 
 
 @dataclass

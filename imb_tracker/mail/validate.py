@@ -19,6 +19,7 @@ from .pub28 import printable
 from .reader import RawTable, ReadOptions, open_list
 from .records import AddressRecord, ListError, Problem
 from .states import LEADING_ZERO_STATES, STATE_BY_NAME, STATES
+from .zipcheck import zip_problem
 
 MAX_LINE = 100  # longer than any real address line: refused
 SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
@@ -134,6 +135,16 @@ class _RowChecker:
                     value = value.rstrip()
             vals.append(value)
         name, first, last, company, address1, address2, city, state_raw, zip_raw, zip4_raw, dp_raw = vals
+        if not any(vals):  # one line for a row with no address at all, not one per empty field
+            problems.append(
+                Problem(
+                    row,
+                    "",
+                    "the row has no name or address (only other columns are filled in)",
+                    "delete the row, or fill in the recipient",
+                )
+            )
+            return None, problems
         if ncells != self.width:
             self._ragged(row, cells, problems)
         if not name and (first or last):
@@ -435,12 +446,25 @@ class _RowChecker:
 
 
 def check_rows(
-    table: RawTable, mapping: dict[str, int]
+    table: RawTable, mapping: dict[str, int], check_zips: bool = False
 ) -> Iterator[tuple[int, AddressRecord | None, list[Problem]]]:
-    """Validate rows one by one (streaming, for big lists)."""
+    """Validate rows one by one (streaming, for big lists); ``check_zips`` adds the offline ZIP check."""
     checker = _RowChecker(table.headers, mapping)
+    zip_column = checker.col.get("zip", "zip")
     for row, cells in table.rows:
         record, problems = checker.check(row, cells)
+        if check_zips and record is not None:
+            problem = zip_problem(record.zip5, record.state, record.city)
+            if problem:
+                problems.append(
+                    Problem(
+                        row,
+                        zip_column,
+                        problem,
+                        "check the ZIP, city and state; imported as written",
+                        "warning",
+                    )
+                )
         yield row, record, problems
 
 
@@ -468,7 +492,7 @@ def read_list(
     problems: list[Problem] = []
     invalid: set[int] = set()
     rows_read = 0
-    for row, record, row_problems in check_rows(table, mapping):
+    for row, record, row_problems in check_rows(table, mapping, bool(options and options.check_zips)):
         rows_read += 1
         problems.extend(row_problems)
         if record is None:
@@ -480,6 +504,7 @@ def read_list(
         invalid.add(problem.row)
         problems.append(problem)
     problems.extend(table.notes)
+    problems.extend(_duplicates(records))
     problems.sort(key=lambda p: p.row)
     return ListResult(
         table.headers,
@@ -492,6 +517,27 @@ def read_list(
         invalid,
         table.sheet,
     )
+
+
+def _duplicates(records: list[AddressRecord]) -> list[Problem]:
+    """A warning for each recipient who appears again (same name or company, street and ZIP)."""
+    first_row: dict[tuple[str, str, str, str, str], int] = {}
+    out = []
+    for r in records:
+        key = (r.name.casefold(), r.company.casefold(), r.address1.casefold(), r.address2.casefold(), r.zip5)
+        if key in first_row:
+            out.append(
+                Problem(
+                    r.row,
+                    "",
+                    f"the same recipient as row {first_row[key]}",
+                    "delete one of the rows, or both letters are printed",
+                    "warning",
+                )
+            )
+        else:
+            first_row[key] = r.row
+    return out
 
 
 def check_mapping(headers: list[str], mapping: dict[str, int]) -> None:
