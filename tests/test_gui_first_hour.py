@@ -375,3 +375,43 @@ def test_import_with_zip4_cancelled_then_back_and_the_report_reads_well(
     qtbot.waitUntil(lambda: create.summary is not None, timeout=30_000)
     assert [m.name for m in list_mailings(window.ctx.db)] == ["Cancelled"]
     wizard.close()
+
+
+def test_the_detail_says_where_and_when_like_a_person(qtbot: QtBot, window: MainWindow) -> None:
+    import re
+
+    from imb_tracker.tracking.status import facility_of
+
+    from .test_gui_app import import_sample
+
+    assert (
+        facility_of(
+            {
+                "scan_facility_name": "SPRINGFIELD P&DC",
+                "scan_facility_city": "SPRINGFIELD",
+                "scan_facility_state": "IL",
+                "scan_facility_zip": "62703",
+            }
+        )
+        == "SPRINGFIELD P&DC, SPRINGFIELD, IL 62703"
+    )
+    assert facility_of({"scan_locale_key": "ABC123"}) == "scan_locale_key=ABC123"
+    assert facility_of({}) == "place not given by USPS"
+    set_up_demo(qtbot, window)
+    import_sample(qtbot, window, "Where")
+    window.next_demo_day(3)
+    window.go(0)
+    letters = window.letters
+    qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() > 0, timeout=10_000)
+    letters.table.selectRow(0)
+    letters.look_up_selected()
+    qtbot.waitUntil(lambda: letters.task is None, timeout=30_000)
+    detail = window.open_piece(letters.model.imb_at(0))  # type: ignore[union-attr]
+    assert re.fullmatch(r"Letter to .+ · serial \d+", detail.windowTitle())
+    assert detail.table.horizontalHeaderItem(0).text() == "When (USPS's local time)"
+    if detail.table.rowCount():
+        when = detail.table.item(0, 0).text()
+        assert "T" not in when.split(",")[0] and re.search(r"\d{1,2}:\d{2}", when)
+        assert "as USPS reported it" in detail.table.item(0, 0).toolTip()
+        assert detail.table.item(0, 3).text()
+    detail.close()

@@ -22,7 +22,7 @@ from imb_tracker.actions.catalog import LOOKUP_ANSWERED, browse_pieces, is_stall
 from imb_tracker.store.browse import PieceFilter
 from imb_tracker.store.engine import Database
 
-from .widgets import STAGE_STYLE, stage_icon
+from .widgets import STAGE_STYLE, local_time, stage_icon
 
 # (header, sort key)
 COLUMNS = [
@@ -33,7 +33,7 @@ COLUMNS = [
     ("State", "state"),
     ("ZIP", "zip"),
     ("Status", "status"),
-    ("Last scan (USPS time)", "last_scan"),
+    ("Last scan (USPS local time)", "last_scan"),
     ("IMb", None),
 ]
 STATUS_COLUMN = 6
@@ -185,7 +185,7 @@ class LettersModel(QAbstractTableModel):
         if column == STATUS_COLUMN:
             return status_of(row, self._clock(), self.stalled_days)[1]
         if column == 7:
-            return f"{row['last_scan_at']:%Y-%m-%d %H:%M}" if row["last_scan_at"] else ""
+            return local_time(row["last_scan_at"]) if row["last_scan_at"] else ""
         return row["tracking"] + row["routing"]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 from imb_tracker.actions.backend import explain
 from imb_tracker.actions.exports import export_scans
 from imb_tracker.actions.lookup import look_up, timeline
-from imb_tracker.tracking.status import ScanView
+from imb_tracker.tracking.status import STAGE_WORDS, ScanView
 
 from .barcode_view import BarcodeView
 from .context import AppContext
-from .widgets import stage_icon
+from .widgets import local_time, stage_icon
 
 
 class PieceDetail(QDialog):
@@ -65,9 +65,7 @@ class PieceDetail(QDialog):
         tabs = QTabWidget()
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName("Scan timeline")
-        self.table.setHorizontalHeaderLabels(
-            ["Time (as reported by USPS)", "Stage", "What happened", "Facility"]
-        )
+        self.table.setHorizontalHeaderLabels(["When (USPS's local time)", "Stage", "What happened", "Where"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -112,6 +110,10 @@ class PieceDetail(QDialog):
         assert db is not None and self.ctx.backend is not None
         t = timeline(db, self.imb, self.ctx.backend.clock(), self.ctx.settings.stalled_days)
         piece = t.piece
+        serial = piece.get("serial") if piece else None
+        self.setWindowTitle(
+            f"Letter to {t.who} · serial {serial}" if piece and serial is not None else f"Letter {self.imb}"
+        )
         if piece:
             self.heading.setText(
                 f"<b>{t.who}</b>, {piece['address1']}, {piece['city']} {piece['state']} "
@@ -131,8 +133,10 @@ class PieceDetail(QDialog):
         self.timeline = t.scans
         self.table.setRowCount(len(self.timeline))
         for r, v in enumerate(self.timeline):
-            self.table.setItem(r, 0, QTableWidgetItem(v.when_text))
-            self.table.setItem(r, 1, QTableWidgetItem(stage_icon(v.stage), v.stage.replace("_", " ")))
+            when = QTableWidgetItem(local_time(v.when))
+            when.setToolTip(f"as USPS reported it: {v.when_text}")
+            self.table.setItem(r, 0, when)
+            self.table.setItem(r, 1, QTableWidgetItem(stage_icon(v.stage), STAGE_WORDS.get(v.stage, v.stage)))
             self.table.setItem(
                 r, 2, QTableWidgetItem(v.words + (" (implied, not a scan)" if v.implied else ""))
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -185,3 +186,19 @@ def confirm_reuse(parent: QWidget | None, exc: SerialReuseError) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def local_time(when: datetime | None) -> str:
+    """A time as people read it in their language ("Thu 26 Nov, 11:06"): the day, date and clock time.
+
+    USPS reports scan times in the facility's local time; callers label them so.
+    """
+    if when is None:
+        return ""
+    from PySide6.QtCore import QDate, QLocale, QTime  # noqa: PLC0415
+
+    locale = QLocale()
+    day = locale.toString(QDate(when.year, when.month, when.day), "ddd d MMM")
+    clock = locale.toString(QTime(when.hour, when.minute), QLocale.FormatType.ShortFormat)
+    year = f" {when.year}" if when.year != datetime.now().year else ""
+    return f"{day}{year}, {clock}"

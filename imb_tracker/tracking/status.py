@@ -113,16 +113,30 @@ def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
         words = f"{words} ({opcode_table()[code].lower()})" if phase else opcode_table()[code]
     if implied and stage != "delivery_implied":
         words += " — implied by USPS rules, not a scan"
-    facility = ", ".join(
-        p
-        for p in (
-            scan.get("scan_facility_name"),
-            scan.get("scan_facility_city"),
-            scan.get("scan_facility_state"),
-        )
-        if p
-    )
-    return ScanView(when, when_text, stage, words, code, facility, implied)
+    return ScanView(when, when_text, stage, words, code, facility_of(scan), implied)
+
+
+#: what a scan says about where it happened, in the order a person reads a place
+_PLACE_FIELDS = ("scan_facility_name", "scan_facility_city", "scan_facility_state", "scan_facility_zip")
+
+
+def facility_of(scan: dict[str, Any]) -> str:
+    """Where the scan happened: facility name, city, state and ZIP when USPS sends them.
+
+    When it sends none of those, the fields it did send about the place, by their raw names
+    (``scan_locale_key=…``), so nothing USPS said is hidden.
+    """
+    parts = [str(scan[k]).strip() for k in _PLACE_FIELDS if scan.get(k) not in (None, "")]
+    if len(parts) == 4:  # "NAME, CITY, ST 62704"
+        return f"{parts[0]}, {parts[1]}, {parts[2]} {parts[3]}"
+    if parts:
+        return ", ".join(parts)
+    raw = [
+        f"{k}={v}"
+        for k, v in scan.items()
+        if v not in (None, "") and any(word in k for word in ("facility", "locale", "site", "zip"))
+    ]
+    return "; ".join(raw) or "place not given by USPS"
 
 
 @dataclass(frozen=True)
