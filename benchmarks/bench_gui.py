@@ -37,7 +37,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from imb_tracker.app import app_paths
 from imb_tracker.gui.launch import settle, tune_interpreter
-from imb_tracker.gui.letters_model import LettersModel
+from imb_tracker.gui.letters_model import KEYS, LettersModel
 from imb_tracker.store import open_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test helpers: tests/synthetic.py
@@ -150,11 +150,19 @@ def table_figures(app: QApplication, path: Path) -> list[tuple[str, float, float
 
         return run
 
-    out.append(("sort by Name", best(sort(2, False)), best(bare(path, order="p.name, p.id"))))
     out.append(
-        ("sort by ZIP, descending", best(sort(5, True)), best(bare(path, order="p.zip5 DESC, p.id DESC")))
+        ("sort by Name", best(sort(KEYS.index("name"), False)), best(bare(path, order="p.name, p.id")))
     )
-    out.append(("sort by City", best(sort(3, False)), best(bare(path, order="p.city, p.id"))))
+    out.append(
+        (
+            "sort by ZIP, descending",
+            best(sort(KEYS.index("zip"), True)),
+            best(bare(path, order="p.zip5 DESC, p.id DESC")),
+        )
+    )
+    out.append(
+        ("sort by City", best(sort(KEYS.index("city"), False)), best(bare(path, order="p.city, p.id")))
+    )
     view.close()
     return out
 

@@ -74,6 +74,7 @@ class Settings:
     last_folder: str = ""
     #: where the USPS password lives: "keyring", "ask" (asked at the first lookup of each start,
     #: kept in memory only) or "environment" (IMB_TRACKER_IV_USERNAME / _PASSWORD)
+    theme: str = "system"  # "system" (follows the desktop's light or dark scheme), "light" or "dark"
     password_storage: str = "keyring"
     iv_username: str = ""  # the sign-in name (not a secret), so "ask" only asks for the password
     #: per printer name; "" is the printer used when none is named
@@ -191,6 +192,7 @@ PARSERS: dict[str, Any] = {
     "demo_days_ahead": _float(0, 3650),
     "last_folder": _text(1000),
     "password_storage": _choice("keyring", "ask", "environment"),
+    "theme": _choice("system", "light", "dark"),
     "iv_username": _text(200),
 }
 PRINTER_PARSERS: dict[str, Any] = {
@@ -207,6 +209,7 @@ DESCRIPTIONS = {
     "addresses_quota_per_hour": "USPS Addresses lookups per hour, at most (USPS's default quota is 60)",
     "refresh_min_interval_minutes": "a letter is not looked up again within this many minutes by a refresh",
     "refresh_workers": "lookups in flight at once during a refresh",
+    "theme": "the window's colours: system (follow the desktop), light or dark",
     "password_storage": "where the USPS password is kept: keyring, ask (each start, memory only) or environment",
     "printer.offset_x": "inches to move the print right (negative: left) on the default printer; "
     "printer.NAME.offset_x for a named one",

@@ -141,7 +141,7 @@ def test_import_lookup_and_refresh_update_rows(qtbot: QtBot, window: MainWindow)
     words = statuses()
     assert "Sorted for the carrier" in words
     # one policy with the CLI: the letter looked up a moment ago is not asked about again (60 minutes)
-    assert "looked up 193 piece(s)" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "looked up 193 piece(s)" in window.statusBar().currentMessage(), timeout=15_000)
     db = window.ctx.db
     assert db is not None
     with db.read() as conn:
@@ -176,7 +176,7 @@ def test_cancel_a_refresh_and_quit_during_one_lose_nothing(qtbot: QtBot, tmp_pat
     qtbot.waitUntil(lambda: window.progress.value() >= 5, timeout=20_000)
     letters.cancel()
     qtbot.waitUntil(lambda: letters.task is None, timeout=20_000)
-    assert "cancelled" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=15_000)
     db = window.ctx.db
     assert db is not None and window.ctx.backend is not None
     server = window.ctx.backend._server  # the demo stand-in counts what it answered

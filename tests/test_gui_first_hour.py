@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from imb_tracker.gui import crash
+from imb_tracker.gui.letters_model import STATUS_COLUMN
 from imb_tracker.gui.main_window import MainWindow
 
 from .test_gui_app import make_window, set_up_demo
@@ -176,7 +177,9 @@ def test_letters_table_reprints_copies_and_voids(
     assert QApplication.clipboard().text() == piece.imb
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     assert letters.void_selected() == 1
-    qtbot.waitUntil(lambda: "Void" in str(letters.model.data(letters.model.index(0, 6))), timeout=5000)  # type: ignore[union-attr]
+    qtbot.waitUntil(
+        lambda: "Void" in str(letters.model.data(letters.model.index(0, STATUS_COLUMN))), timeout=5000
+    )  # type: ignore[union-attr]
     assert window.ctx.db is not None and window.ctx.backend is not None
     chosen = plan(window.ctx.db, window.ctx.backend, RefreshPolicy.from_settings(window.ctx.settings))
     assert piece.imb not in chosen.due  # a voided letter is never looked up again

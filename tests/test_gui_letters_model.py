@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from imb_tracker.gui.letters_model import PAGE, LettersModel
+from imb_tracker.gui.letters_model import KEYS, PAGE, STATUS_COLUMN, LettersModel
 from imb_tracker.mail import AddressRecord
 from imb_tracker.store import open_database
 from imb_tracker.store.browse import count_pieces
@@ -43,10 +43,10 @@ def test_loads_a_page_at_a_time(qtbot: QtBot, tmp_path: Path) -> None:
     model.fetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     assert model.rowCount() == 1200 and not model.canFetchMore(QModelIndex())
-    assert model.data(model.index(0, 1)) == "000001200"  # newest first
-    assert model.data(model.index(1199, 8)).startswith("00270123456000000001")
-    assert model.data(model.index(0, 6)) == "Not looked up yet"
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Name"
+    assert model.data(model.index(0, KEYS.index("serial"))) == "000001200"  # newest first
+    assert model.data(model.index(1199, len(KEYS) - 1)).startswith("00270123456000000001")
+    assert model.data(model.index(0, STATUS_COLUMN)) == "Not looked up yet"
+    assert model.headerData(KEYS.index("name"), Qt.Orientation.Horizontal) == "Name"
     view = QTableView()
     qtbot.addWidget(view)
     # The view must not outlive its model: PySide frees an unparented model with its Python wrapper.
@@ -60,15 +60,15 @@ def test_search_and_sort_happen_in_the_database(qtbot: QtBot, tmp_path: Path) ->
     model.set_search("Person 01199")
     assert model.rowCount() == 1 and count_pieces(model._db, model.filter) == 1
     model.set_search("000000777")  # a serial, as the end of the tracking code
-    assert model.rowCount() == 1 and model.data(model.index(0, 2)) == "Person 00776"
+    assert model.rowCount() == 1 and model.data(model.index(0, KEYS.index("name"))) == "Person 00776"
     model.set_search("")
-    model.sort(2, Qt.SortOrder.DescendingOrder)
-    assert model.data(model.index(0, 2)) == "Person 01199"
+    model.sort(KEYS.index("name"), Qt.SortOrder.DescendingOrder)
+    assert model.data(model.index(0, KEYS.index("name"))) == "Person 01199"
     model.fetchMore(QModelIndex())
-    names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
+    names = [model.data(model.index(r, KEYS.index("name"))) for r in range(model.rowCount())]
     assert names == sorted(names, reverse=True) and len(set(names)) == len(names) == 1000
-    model.sort(4)
-    states = [model.data(model.index(r, 4)) for r in range(model.rowCount())]
+    model.sort(KEYS.index("state"))
+    states = [model.data(model.index(r, KEYS.index("state"))) for r in range(model.rowCount())]
     assert states == sorted(states)
 
 

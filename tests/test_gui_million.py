@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from imb_tracker.gui.letters_model import PAGE, STATUS_COLUMN, LettersModel
+from imb_tracker.gui.letters_model import KEYS, PAGE, STATUS_COLUMN, LettersModel
 from imb_tracker.store import Database, open_database
 from imb_tracker.store.browse import PieceFilter, count_pieces
 from tests.synthetic import generate
@@ -45,19 +45,19 @@ def test_a_million_pieces_open_scroll_search_filter_and_sort(qtbot: QtBot, milli
         view.scrollToBottom()
         qtbot.wait(5)
     assert model.rowCount() > PAGE * 3
-    serials = [int(model.data(model.index(r, 1))) for r in range(model.rowCount())]
+    serials = [int(model.data(model.index(r, KEYS.index("serial")))) for r in range(model.rowCount())]
     assert serials == sorted(serials, reverse=True)  # newest first, no gaps or repeats across pages
     assert len(set(serials)) == len(serials)
 
     model.set_search("Nora Zeller")
-    names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
+    names = [model.data(model.index(r, KEYS.index("name"))) for r in range(model.rowCount())]
     assert names and all("Nora Zeller" in n for n in names)
     total = count_pieces(million_db, model.filter)
     assert total > PAGE  # about 1 in 676: more than a page, so paging applies to search results too
     model.set_search("")
 
-    model.sort(2, Qt.SortOrder.AscendingOrder)
-    names = [model.data(model.index(r, 2)) for r in range(model.rowCount())]
+    model.sort(KEYS.index("name"), Qt.SortOrder.AscendingOrder)
+    names = [model.data(model.index(r, KEYS.index("name"))) for r in range(model.rowCount())]
     assert names == sorted(names)
 
     model.set_filter(PieceFilter(status="sorted"))
@@ -78,4 +78,6 @@ def test_search_finds_by_zip_serial_and_full_imb(million_db: Database, tmp_path:
     model.set_filter(PieceFilter(search=imb))
     assert model.rowCount() == 1 and model.imb_at(0) == imb
     model.set_filter(PieceFilter(search="97201"))  # a ZIP
-    assert model.rowCount() == PAGE and {model.data(model.index(r, 5)) for r in range(PAGE)} == {"97201"}
+    assert model.rowCount() == PAGE and {
+        model.data(model.index(r, KEYS.index("zip"))) for r in range(PAGE)
+    } == {"97201"}

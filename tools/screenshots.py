@@ -24,6 +24,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from imb_tracker.app import app_paths
+from imb_tracker.gui.letters_model import STATUS_COLUMN
 from imb_tracker.gui.main_window import MainWindow, apply_palette
 from imb_tracker.gui.wizard import FirstStartWizard
 
@@ -138,7 +139,9 @@ def main() -> int:
 
     def detail() -> None:
         model = window.letters.model
-        rows = [r for r in range(model.rowCount()) if "Sorted" in str(model.data(model.index(r, 6)))]
+        rows = [
+            r for r in range(model.rowCount()) if "Sorted" in str(model.data(model.index(r, STATUS_COLUMN)))
+        ]
         state["detail"] = window.open_piece(model.imb_at(rows[0] if rows else 2))
         state["detail"].move(80, 60)
 

@@ -89,7 +89,13 @@ def run_gui(
     app.setOrganizationName("imb-tracker")
     app.setDesktopFileName(APP_ID)  # ties the window to the installed desktop entry (Wayland, docks)
     app.setWindowIcon(app_icon())
-    apply_palette(app)
+    from imb_tracker.settings import SettingsFile  # noqa: PLC0415 - standard library only
+
+    try:
+        theme = SettingsFile(paths.config).load().theme
+    except Exception:  # an unreadable settings file: the window says so later; colours follow the system
+        theme = "system"
+    apply_palette(app, theme)
     # The window shows first; its pages, the database and the heavy imports follow its first frame.
     window = MainWindow(paths, db, deferred=True)
     from .crash import install as install_crash_handler  # noqa: PLC0415

@@ -25,18 +25,21 @@ from imb_tracker.store.engine import Database
 from .widgets import STAGE_STYLE, local_time, stage_icon
 
 # (header, sort key)
+#: (header, sort key); what a user looks at first comes first, so it shows at 1024 px wide too.
+#: Status and Last scan stay side by side (a lookup repaints the two together).
 COLUMNS = [
-    ("Mailing", "mailing"),
-    ("Serial", "serial"),
     ("Name", "name"),
     ("City", "city"),
-    ("State", "state"),
-    ("ZIP", "zip"),
     ("Status", "status"),
     ("Last scan (USPS local time)", "last_scan"),
+    ("Mailing", "mailing"),
+    ("Serial", "serial"),
+    ("State", "state"),
+    ("ZIP", "zip"),
     ("IMb", None),
 ]
-STATUS_COLUMN = 6
+KEYS = [key for _, key in COLUMNS]
+STATUS_COLUMN = KEYS.index("status")
 PAGE = 500
 FAILURES = {
     "RateLimitedError": "rate limited; will be retried",
@@ -169,22 +172,23 @@ class LettersModel(QAbstractTableModel):
             return QColor(STAGE_STYLE.get(stage, STAGE_STYLE["unknown"])[0])
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        if column == 0:
+        key = KEYS[column] if 0 <= column < len(KEYS) else None
+        if key == "mailing":
             return row["mailing"]
-        if column == 1:
+        if key == "serial":
             tracking = row["tracking"]
             return tracking[5 + (9 if tracking[5] == "9" else 6) :]
-        if column == 2:
+        if key == "name":
             return row["name"] or row["company"]
-        if column == 3:
+        if key == "city":
             return row["city"]
-        if column == 4:
+        if key == "state":
             return row["state"]
-        if column == 5:
+        if key == "zip":
             return row["zip5"]
-        if column == STATUS_COLUMN:
+        if key == "status":
             return status_of(row, self._clock(), self.stalled_days)[1]
-        if column == 7:
+        if key == "last_scan":
             return local_time(row["last_scan_at"]) if row["last_scan_at"] else ""
         return row["tracking"] + row["routing"]
 

@@ -276,12 +276,12 @@ class LettersPage(QWidget):
         # one saved with no columns (a window closed before any database was open used to save
         # that) and then draws part of the header and no rows.
         columns = self.model.columnCount() if self.model is not None else 0
-        return f"letters_columns_{columns}"
+        return f"letters_columns_v2_{columns}"  # v2: Name, City, Status, Last scan first
 
     def _restore_columns(self) -> None:
         state = self.ctx.store.state(self._columns_key())
         if state is None or not self.table.horizontalHeader().restoreState(state):
-            for column, width in enumerate((150, 85, 150, 110, 45, 55, 250, 140)):
+            for column, width in enumerate((170, 110, 250, 140, 150, 85, 45, 55)):
                 self.table.setColumnWidth(column, width)
 
     def save_columns(self) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 # (docs/benchmarks.md).
 
 log = logging.getLogger(__name__)
+MESSAGE_MIN_MS = 2500  # a status message stays at least this long before a queued one replaces it
 
 #: The modules build_pages() needs; _load_pages() imports them ahead, off the GUI thread.
 PAGE_MODULES = (
@@ -94,6 +96,10 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("IMb Tracker")
         self.dialogs: list[Any] = []  # non-modal dialogs kept alive
         self.pages_ready = False
+        self._messages: deque[tuple[str, int]] = deque()  # status messages waiting their turn
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self._next_message)
 
         self.sidebar = QListWidget()
         self.sidebar.setAccessibleName("Sections")
@@ -277,7 +283,7 @@ class MainWindow(QMainWindow):
         self.act_setup = self._action("Run the &setup again…", self.run_wizard)
         self.act_folder = self._action(
             "Open the &data folder",
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.data))),
+            lambda: self._open_folder(self.ctx.paths.data),
         )
         self.act_about = self._action("&About IMb Tracker", self.about)
         # Everything that needs the pages or the database (the rest works on the bare frame).
@@ -383,8 +389,29 @@ class MainWindow(QMainWindow):
     def go(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
 
+    def _open_folder(self, folder: Path) -> None:
+        from .printing import open_folder  # noqa: PLC0415
+
+        open_folder(self, folder)
+
     def show_message(self, text: str, timeout: int = 0) -> None:
+        """A status-bar message; one arriving while another is still fresh waits its turn (no overwriting)."""
+        if self._message_timer.isActive():
+            if (
+                all(text != queued for queued, _ in self._messages)
+                and text != self.statusBar().currentMessage()
+            ):
+                self._messages.append((text, timeout))
+            return
+        self._display_message(text, timeout)
+
+    def _display_message(self, text: str, timeout: int) -> None:
         self.statusBar().showMessage(text, timeout)
+        self._message_timer.start(MESSAGE_MIN_MS)
+
+    def _next_message(self) -> None:
+        if self._messages:
+            self._display_message(*self._messages.popleft())
 
     def show_busy(self, text: str, done: int, total: int) -> None:
         if not text:
@@ -546,33 +573,58 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def apply_palette(app: QApplication) -> None:
-    """Fusion with the system's light or dark scheme (and follow changes)."""
+_THEME = {"choice": "system", "connected": False}
+
+
+def apply_palette(app: QApplication, theme: str | None = None) -> None:
+    """Fusion with the system's light or dark scheme (and follow changes), or the theme chosen.
+
+    ``theme``: "system" (default), "light" or "dark" (the ``theme`` setting).
+    """
     app.setStyle("Fusion")
+    if theme is not None:
+        _THEME["choice"] = theme
 
     def update(*_args: object) -> None:
-        scheme = QGuiApplication.styleHints().colorScheme()
+        choice = _THEME["choice"]
+        if choice == "system":
+            dark_now = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        else:
+            dark_now = choice == "dark"
         palette = app.style().standardPalette()
-        if scheme == Qt.ColorScheme.Dark:
-            dark = {
-                QPalette.ColorRole.Window: "#202124",
-                QPalette.ColorRole.WindowText: "#e8eaed",
-                QPalette.ColorRole.Base: "#17181a",
-                QPalette.ColorRole.AlternateBase: "#24262a",
-                QPalette.ColorRole.Text: "#e8eaed",
-                QPalette.ColorRole.Button: "#2b2d31",
-                QPalette.ColorRole.ButtonText: "#e8eaed",
-                QPalette.ColorRole.Highlight: "#3d6fb6",
-                QPalette.ColorRole.HighlightedText: "#ffffff",
-                QPalette.ColorRole.ToolTipBase: "#2b2d31",
-                QPalette.ColorRole.ToolTipText: "#e8eaed",
-                QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-            }
+        if dark_now:
             from PySide6.QtGui import QColor  # noqa: PLC0415
 
-            for role, colour in dark.items():
+            for role, colour in DARK.items():
                 palette.setColor(role, QColor(colour))
+            for role, colour in DARK_DISABLED.items():
+                palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
         app.setPalette(palette)
 
     update()
-    QGuiApplication.styleHints().colorSchemeChanged.connect(update)
+    if not _THEME["connected"]:
+        QGuiApplication.styleHints().colorSchemeChanged.connect(update)
+        _THEME["connected"] = True
+
+
+DARK = {
+    QPalette.ColorRole.Window: "#202124",
+    QPalette.ColorRole.WindowText: "#e8eaed",
+    QPalette.ColorRole.Base: "#17181a",
+    QPalette.ColorRole.AlternateBase: "#24262a",
+    QPalette.ColorRole.Text: "#e8eaed",
+    QPalette.ColorRole.Button: "#2b2d31",
+    QPalette.ColorRole.ButtonText: "#e8eaed",
+    QPalette.ColorRole.Highlight: "#3d6fb6",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.ToolTipBase: "#2b2d31",
+    QPalette.ColorRole.ToolTipText: "#e8eaed",
+    QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+    QPalette.ColorRole.Link: "#8ab4f8",
+    QPalette.ColorRole.BrightText: "#ffffff",
+}
+DARK_DISABLED = {
+    QPalette.ColorRole.WindowText: "#7c8087",
+    QPalette.ColorRole.Text: "#7c8087",
+    QPalette.ColorRole.ButtonText: "#7c8087",
+}

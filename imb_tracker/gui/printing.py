@@ -187,6 +187,34 @@ def system_print_command(pdf: Path, width_in: float, height_in: float, printer: 
     return [*command, str(pdf)]
 
 
+def print_hint(page_size_in: tuple[float, float]) -> str:
+    """What to know before printing this PDF: a sheet (labels, tags, a calibration page) or envelopes."""
+    width, height = page_size_in
+    if (round(width, 1), round(height, 1)) in ((8.5, 11.0), (8.3, 11.7)):
+        return (
+            "Sheets (labels, tags, the calibration page): print at 100 % on plain paper first and hold it "
+            "against a sheet to the light; if the boxes do not line up, set the printer offsets in Settings "
+            "→ Printing. Load label stock the way the printer's manual shows for labels."
+        )
+    return (
+        "Envelopes: most printers take them short edge first through the manual feed; if the address "
+        "comes out sideways, set Settings → Printing → envelope feed to “rotate”. Thick envelopes need "
+        "the straight-through path."
+    )
+
+
+def open_folder(parent: QWidget | None, folder: Path) -> bool:
+    """Open ``folder`` in the file manager; say so, with the path, when the desktop cannot."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return True
+    QMessageBox.information(
+        parent,
+        "Could not open the folder",
+        f"This desktop has no file manager to open folders with. The files are in:\n\n{folder}",
+    )
+    return False
+
+
 class PrintPreview(QDialog):
     """The PDF's pages (PDFium), with Print at 100 %, Send to system printer, Open folder, Calibration page."""
 
@@ -249,18 +277,12 @@ class PrintPreview(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        feed = QLabel(
-            "Envelopes: most printers take them short edge first through the manual feed; if the "
-            "address comes out sideways, set Settings → Printing → envelope feed to “rotate”. Thick "
-            "envelopes need the straight-through path."
-        )
+        feed = QLabel(print_hint(self.page_size))
         feed.setWordWrap(True)
         layout.addWidget(feed)
         self.print_button.clicked.connect(self.print_with_dialog)
         self.spool_button.clicked.connect(self.send_to_spooler)
-        self.folder_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf.parent)))
-        )
+        self.folder_button.clicked.connect(lambda: open_folder(self, self.pdf.parent))
         self.calibration_button.clicked.connect(self.calibration)
         self.close_button.clicked.connect(self.accept)
         if pages > BIG_JOB_PAGES:

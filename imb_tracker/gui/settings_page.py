@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -172,11 +174,17 @@ class SettingsPage(QWidget):
         self.stalled.setSuffix(" days without a scan")
         self.stalled.setAccessibleName("Stalled after")
         f.addRow("Stalled after", self.stalled)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Colours")
+        for text, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
+            self.theme.addItem(text, value)
+        f.addRow("Colours", self.theme)
         paths = QLabel(f"Data: {ctx.paths.data}<br>Settings: {ctx.store.file.path}<br>Logs: {ctx.paths.logs}")
         paths.setToolTip("The settings file is shared with the command line: imb-tracker settings show")
         paths.setWordWrap(True)
         f.addRow(paths)
         grid.addWidget(tracking, 1, 1)
+        self._grid, self._groups, self._columns = grid, [usps, mailer, printing, tracking], 2
 
         bottom = QHBoxLayout()
         self.apply_button = QPushButton("&Apply")
@@ -196,6 +204,17 @@ class SettingsPage(QWidget):
         )
         ctx.data_changed.connect(self.load)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Two columns of settings when there is room, one below 1,150 px (no sideways scrolling)."""
+        super().resizeEvent(event)
+        columns = 2 if event.size().width() >= 1150 else 1
+        if columns != self._columns:
+            self._columns = columns
+            for group in self._groups:
+                self._grid.removeWidget(group)
+            for i, group in enumerate(self._groups):
+                self._grid.addWidget(group, i // columns, i % columns)
+
     def load(self) -> None:
         s = self.ctx.settings
         self.mode.setCurrentIndex(max(self.mode.findData(s.usps_env), 0))
@@ -211,6 +230,7 @@ class SettingsPage(QWidget):
         self.offset_y.setValue(s.printer().offset_y)
         self.labels.setCurrentIndex(max(self.labels.findData(s.label_layout), 0))
         self.stalled.setValue(s.stalled_days)
+        self.theme.setCurrentIndex(max(self.theme.findData(s.theme), 0))
         self.workstation.setText(s.workstation)
         mid = self.ctx.mailer_mid()
         if mid and self.ctx.db is not None:
@@ -274,6 +294,13 @@ class SettingsPage(QWidget):
         s.label_layout = str(self.labels.currentData())
         s.stalled_days = self.stalled.value()
         s.workstation = self.workstation.text().strip()
+        if s.theme != self.theme.currentData():
+            s.theme = str(self.theme.currentData())
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                from .main_window import apply_palette  # noqa: PLC0415
+
+                apply_palette(app, s.theme)
         self.ctx.save_settings()
         if reopen:
             self.ctx.open()  # demo and real data live in different databases; the quota is the client's
