@@ -23,9 +23,17 @@ from .test_gui_app import make_window, set_up_demo
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window, with the app's own last-resort exception hook: the walk fails if anything reaches it."""
     w = make_window(qtbot, tmp_path / "home")
+    hooks = sys.excepthook, threading.excepthook
+    crash.install(lambda: w, tmp_path / "crash.log")
+    crash.seen.clear()
     yield w
+    reached = list(crash.seen)
+    crash.seen.clear()
+    sys.excepthook, threading.excepthook = hooks
     w.close()
+    assert reached == [], "an exception reached the window's last handler:\n" + "\n".join(reached)
 
 
 def _boxes() -> list[QMessageBox]:
@@ -253,7 +261,7 @@ def test_the_wizard_is_all_or_nothing_with_a_failing_keyring_and_back_then_edit(
 
 
 def test_mark_mailed_after_the_first_scan_is_refused_and_offers_the_scan_date(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from datetime import timedelta
 
@@ -300,7 +308,18 @@ def test_mark_mailed_after_the_first_scan_is_refused_and_offers_the_scan_date(
         letters.model.fetchMore()  # type: ignore[union-attr]
     rows = letters.model.rowCount()  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: letters.summary.text() == f"{rows:,} letters", timeout=10_000)
-    assert rows > 0
+    assert rows > 0 and letters.model.query_filter is not None and letters.model.query_filter.now is not None  # type: ignore[union-attr]
+    # the report, exported as the window does it
+    out = tmp_path / "report.csv"
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.show_report("Spring")
+    qtbot.waitUntil(
+        lambda: window.reports.report is not None and window.reports.report.mailing == "Spring",
+        timeout=20_000,
+    )
+    window.reports.export_csv()
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 195 and lines[0].endswith("database_id")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -416,5 +435,55 @@ def test_the_detail_says_where_and_when_like_a_person(qtbot: QtBot, window: Main
         when = detail.table.item(0, 0).text()
         assert "T" not in when.split(",")[0] and re.search(r"\d{1,2}:\d{2}", when)
         assert "as USPS reported it" in detail.table.item(0, 0).toolTip()
-        assert detail.table.item(0, 3).text()
+        assert detail.table.item(0, 2).text()  # where
     detail.close()
+
+
+def test_pages_fit_1024_by_700_and_help_has_a_guide_and_shortcuts(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QScrollArea
+
+    from imb_tracker.gui.help import GuideDialog, ShortcutsDialog, window_shortcuts
+    from imb_tracker.gui.letters_model import KEYS
+    from imb_tracker.gui.main_window import apply_palette
+
+    from .test_gui_app import import_sample
+
+    set_up_demo(qtbot, window)
+    import_sample(qtbot, window, "Fit")
+    window.resize(1024, 700)
+    window.go(6)
+    qtbot.wait(50)
+    scroll = window.settings_page.findChild(QScrollArea)
+    assert scroll is not None and not scroll.horizontalScrollBar().isVisible()
+    window.go(0)
+    table = window.letters.table
+    qtbot.waitUntil(
+        lambda: window.letters.model is not None and window.letters.model.rowCount() > 0, timeout=10_000
+    )
+    for key in ("name", "city", "status", "last_scan"):
+        column = KEYS.index(key)
+        assert table.columnViewportPosition(column) + table.columnWidth(column) <= table.viewport().width(), (
+            key
+        )
+    # the guide and the shortcuts
+    rows = window_shortcuts(window)
+    assert ("Window", "Ctrl+I", "Import a list") in rows and any(r[1] == "F5" for r in rows)
+    guide = GuideDialog(window)
+    qtbot.addWidget(guide)
+    text = guide.browser.toPlainText()
+    assert "What Informed Visibility can and cannot tell you" in text and "Your first letter" in text
+    keys = ShortcutsDialog(window)
+    qtbot.addWidget(keys)
+    assert keys.table.rowCount() == len(rows)
+    # one drawn icon set, redrawn in the dark theme's colours
+    item = window.sidebar.item(0)
+    light = item.icon().pixmap(24, 24).toImage()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_palette(app, "dark")
+    try:
+        qtbot.wait(50)
+        dark = window.sidebar.item(0).icon().pixmap(24, 24).toImage()
+        assert light != dark
+    finally:
+        apply_palette(app, "system")

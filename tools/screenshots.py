@@ -4,7 +4,11 @@ Runs the real window on an X server (Xvfb) and captures what the X server
 shows with ``xwd`` (Debian ``x11-apps``) — Qt's own ``grabWindow`` returns a
 black image on Xvfb — then crops it to the window and saves a PNG:
 
-    xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python tools/screenshots.py
+    xvfb-run -a -s "-screen 0 1700x1100x24" .venv/bin/python tools/screenshots.py
+
+Besides the walk through the dialogs, every page is taken at 1024×700 and at 1600×1000, in the
+light and the dark theme (``page-<name>-<size>-<theme>.png``), and the guide's pictures
+(``resources/guide``) are made from them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -161,7 +165,7 @@ def main() -> int:
         )
 
     def letter_pdf() -> None:
-        path = window.letter.make_pdf(show=False)
+        path = window.letter.make_pdf(show=False, out=home / "letter.pdf")
         state["preview"] = window.preview_pdf(str(path))
         state["preview"].move(60, 40)
 
@@ -219,6 +223,8 @@ def main() -> int:
         lambda: window.go(5),
         fill_barcodes(window),
         lambda: shoot(window, "encode-decode"),
+        *page_steps(app, window),
+        guide_pictures,
         window.close,
     ]
     app.setQuitOnLastWindowClosed(False)
@@ -226,6 +232,42 @@ def main() -> int:
     app.processEvents()
     # PySide can crash while Python tears down Qt objects at exit; the screenshots are written by now.
     os._exit(0)
+
+
+PAGE_NAMES = ("letters", "one-letter", "mailings", "tray-tags", "reports", "barcodes", "settings")
+SIZES = ((1024, 700), (1600, 1000))
+REPO = Path(__file__).resolve().parents[1]
+
+
+def page_steps(app: QApplication, window: MainWindow) -> list[Callable[[], object]]:
+    """Every page at both sizes, light then dark: one step to set up, one to shoot (the window repaints)."""
+    steps: list[Callable[[], object]] = []
+    for theme in ("light", "dark"):
+        steps.append(lambda theme=theme: apply_palette(app, theme))
+        for width, height in SIZES:
+            steps.append(lambda w=width, h=height: window.resize(w, h))
+            for index, name in enumerate(PAGE_NAMES):
+                steps.append(lambda i=index: window.go(i))
+                steps.append(
+                    lambda n=name, w=width, h=height, t=theme: shoot(window, f"page-{n}-{w}x{h}-{t}")
+                )
+    steps.append(lambda: apply_palette(app, "light"))
+    return steps
+
+
+def guide_pictures() -> None:
+    """The guide's pictures: the light 1024×700 shots, 600 px wide (the guide ships with the app)."""
+    folder = REPO / "resources" / "guide"
+    for source, target in (
+        ("page-one-letter-1024x700-light", "one-letter"),
+        ("page-letters-1024x700-light", "letters"),
+        ("import-check", "import-check"),
+    ):
+        image = QImage(str(OUT / f"{source}.png"))
+        if not image.isNull():
+            image.scaledToWidth(600, Qt.TransformationMode.SmoothTransformation).save(
+                str(folder / f"{target}.png")
+            )
 
 
 def fill_barcodes(window: MainWindow) -> Callable[[], None]:

@@ -31,7 +31,7 @@ COLUMNS = [
     ("Name", "name"),
     ("City", "city"),
     ("Status", "status"),
-    ("Last scan (USPS local time)", "last_scan"),
+    ("Last scan", "last_scan"),  # USPS's local time (the header's tooltip says so)
     ("Mailing", "mailing"),
     ("Serial", "serial"),
     ("State", "state"),
@@ -155,6 +155,12 @@ class LettersModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                "The last scan's time, in the USPS facility's local time"
+                if KEYS[section] == "last_scan"
+                else None
+            )
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

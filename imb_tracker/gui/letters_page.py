@@ -111,7 +111,7 @@ class LettersPage(QWidget):
         self.lookup_button = QPushButton("&Look up selected")
         self.lookup_button.setAccessibleName("Look up selected letters")
         self.lookup_button.setToolTip("Ask USPS for the scans of the selected letters (Ctrl+L)")
-        self.refresh_button = QPushButton("&Refresh everything in the window")
+        self.refresh_button = QPushButton("&Refresh all")
         self.refresh_button.setAccessibleName("Refresh everything in the USPS window")
         self.refresh_button.setToolTip(
             "Look up every letter (of the chosen mailing) still inside USPS's roughly 30-day window (F5)"
@@ -146,7 +146,7 @@ class LettersPage(QWidget):
             ("lookup", "Look up now", "Ctrl+L", self.look_up_selected),
             ("reprint", "Reprint…", "Ctrl+P", self.reprint_selected),
             ("copy", "Copy IMb", "Ctrl+Shift+C", self.copy_imbs),
-            ("void", "Void (not mailed)…", "", self.void_selected),
+            ("void", "Void…", "", self.void_selected),
         ):
             action = QAction(text, self)
             if shortcut and key not in ("open", "lookup"):
@@ -155,6 +155,10 @@ class LettersPage(QWidget):
                 self.table.addAction(action)
             action.triggered.connect(lambda _checked=False, run=slot: run())
             self.row_actions[key] = action
+        self.row_actions["void"].setToolTip("Void letters that were printed but will not be mailed")
+        self.row_actions["reprint"].setToolTip(
+            "Print the selected letters again, with the same serials (Ctrl+P)"
+        )
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         for key in ("open", "reprint", "copy", "void"):  # the same, as buttons beside the lookups

@@ -14,7 +14,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QWidget,
 )
@@ -55,6 +54,7 @@ if TYPE_CHECKING:
 # (docs/benchmarks.md).
 
 log = logging.getLogger(__name__)
+SIDEBAR_ICONS = ("letters", "letter", "mailings", "tray", "reports", "barcodes", "settings")
 MESSAGE_MIN_MS = 2500  # a status message stays at least this long before a queued one replaces it
 
 #: The modules build_pages() needs; _load_pages() imports them ahead, off the GUI thread.
@@ -105,17 +105,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setAccessibleName("Sections")
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(20, 20))
-        icons = [
-            QStyle.StandardPixmap.SP_FileDialogDetailedView,
-            QStyle.StandardPixmap.SP_FileIcon,
-            QStyle.StandardPixmap.SP_DirIcon,
-            QStyle.StandardPixmap.SP_DriveHDIcon,
-            QStyle.StandardPixmap.SP_FileDialogInfoView,
-            QStyle.StandardPixmap.SP_DialogApplyButton,
-            QStyle.StandardPixmap.SP_FileDialogContentsView,
-        ]
-        for i, (name, icon) in enumerate(zip(PAGES, icons, strict=True)):
-            item = QListWidgetItem(self.style().standardIcon(icon), name)
+        for i, name in enumerate(PAGES):
+            item = QListWidgetItem(name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
             self.sidebar.addItem(item)
         self.sidebar.setCurrentRow(0)  # Letters, shown once the pages are built
@@ -303,7 +294,8 @@ class MainWindow(QMainWindow):
         tools = QToolBar("Main")
         tools.setObjectName("main_toolbar")
         tools.setAccessibleName("Main toolbar")
-        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.setIconSize(QSize(18, 18))
         for a in (
             self.act_new,
             self.act_import,
@@ -340,8 +332,49 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(PAGES):
             go.addAction(self._action(name, lambda _c=False, i=i: self.go(i), f"Ctrl+{i + 1}"))
         help_menu = menu.addMenu("&Help")
-        for a in (self.act_setup, self.act_folder, self.act_about):
-            help_menu.addAction(a)
+        self.act_guide = self._action("&Guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
+        self.act_keys = self._action("&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
+        for entry in (self.act_guide, self.act_keys, None, self.act_setup, self.act_folder, self.act_about):
+            if entry is None:
+                help_menu.addSeparator()
+            else:
+                help_menu.addAction(entry)
+        self._apply_icons()
+
+    def _apply_icons(self) -> None:
+        """One drawn icon set, in the palette's colours (redrawn when the theme changes)."""
+        from .icons import icon  # noqa: PLC0415
+
+        for row, name in enumerate(SIDEBAR_ICONS):
+            item = self.sidebar.item(row)
+            if item is not None:
+                item.setIcon(icon(name))
+        for action, name in (
+            (self.act_new, "letter"),
+            (self.act_import, "import"),
+            (self.act_lookup, "lookup"),
+            (self.act_refresh, "refresh"),
+        ):
+            action.setIcon(icon(name))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "act_new"):
+            self._apply_icons()
+
+    def show_guide(self) -> None:
+        from .help import GuideDialog  # noqa: PLC0415
+
+        dialog = GuideDialog(self)
+        self._keep(dialog)
+        dialog.show()
+
+    def show_shortcuts(self) -> None:
+        from .help import ShortcutsDialog  # noqa: PLC0415
+
+        dialog = ShortcutsDialog(self)
+        self._keep(dialog)
+        dialog.show()
 
     # ---------------------------------------------------------------- state
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from imb_tracker.actions.backend import explain
+from imb_tracker.actions.catalog import STAGE_WORDS
 from imb_tracker.actions.exports import export_scans
 from imb_tracker.actions.lookup import look_up, timeline
-from imb_tracker.tracking.status import STAGE_WORDS, ScanView
+from imb_tracker.tracking.status import ScanView
 
 from .barcode_view import BarcodeView
 from .context import AppContext
@@ -65,7 +66,7 @@ class PieceDetail(QDialog):
         tabs = QTabWidget()
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName("Scan timeline")
-        self.table.setHorizontalHeaderLabels(["When (USPS's local time)", "Stage", "What happened", "Where"])
+        self.table.setHorizontalHeaderLabels(["When (USPS's local time)", "Stage", "Where", "What happened"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -137,10 +138,10 @@ class PieceDetail(QDialog):
             when.setToolTip(f"as USPS reported it: {v.when_text}")
             self.table.setItem(r, 0, when)
             self.table.setItem(r, 1, QTableWidgetItem(stage_icon(v.stage), STAGE_WORDS.get(v.stage, v.stage)))
-            self.table.setItem(
-                r, 2, QTableWidgetItem(v.words + (" (implied, not a scan)" if v.implied else ""))
-            )
-            self.table.setItem(r, 3, QTableWidgetItem(v.facility))
+            self.table.setItem(r, 2, QTableWidgetItem(v.facility))
+            what = QTableWidgetItem(v.words + (" (implied, not a scan)" if v.implied else ""))
+            what.setToolTip(what.text())
+            self.table.setItem(r, 3, what)
         self.table.resizeColumnsToContents()
         lookups_text = [
             f"{h.requested_at:%Y-%m-%d %H:%M:%S} UTC  {h.outcome}  HTTP {h.http_status or '-'}  "
