@@ -487,3 +487,34 @@ def test_pages_fit_1024_by_700_and_help_has_a_guide_and_shortcuts(qtbot: QtBot, 
         assert light != dark
     finally:
         apply_palette(app, "system")
+
+
+def test_zip4_completion_can_run_after_the_mailing_is_made_in_the_background(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from imb_tracker.store.mailings import iter_pieces
+
+    set_up_demo(qtbot, window)
+    wizard = window.import_list()
+    wizard.file_page.path.setText(str(Path(__file__).resolve().parents[1] / "resources/sample/demo_list.csv"))
+    wizard.file_page.name.setText("Later")
+    wizard.next()
+    wizard.next()
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: check.result is not None, timeout=20_000)
+    assert not check.zip4_later.isEnabled()
+    check.zip4.setChecked(True)
+    check.zip4_later.setChecked(True)
+    wizard.next()
+    create = wizard.create_page
+    qtbot.waitUntil(lambda: create.summary is not None, timeout=30_000)
+    assert window.ctx.db is not None
+    before = [p for p in iter_pieces(window.ctx.db, "Later") if not p.address.delivery_point]
+    assert before  # made first, with the routing codes as the list had them
+    qtbot.waitUntil(lambda: "ready to print" in create.later_status.text(), timeout=60_000)
+    after = {p.id: p for p in iter_pieces(window.ctx.db, "Later")}
+    completed = [after[p.id] for p in before if after[p.id].address.delivery_point]
+    assert completed and all(
+        len(p.routing) == 11 and p.serial == next(b.serial for b in before if b.id == p.id) for p in completed
+    )
+    wizard.close()

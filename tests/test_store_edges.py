@@ -72,3 +72,21 @@ def test_eight_processes_make_the_first_tray_tags_at_once_on_postgresql(
         assert proc.returncode == 0, err
         serials.extend(json.loads(out))
     assert sorted(serials) == list(range(1, 41))
+
+
+def test_routing_codes_are_not_changed_once_a_mailing_is_mailed(db_url: str) -> None:
+    from datetime import datetime
+
+    from imb_tracker.store.errors import ConflictError
+    from imb_tracker.store.mailings import iter_pieces, mark_mailed, set_routing
+
+    db = open_database(db_url)
+    add_mailer(db, "123456", "Acme")
+    create_mailing(db, "123456", "Spring", [record(i) for i in range(2)])
+    first = next(iter_pieces(db, "Spring"))
+    assert set_routing(db, "Spring", {first.id: ("1234", "01")}) == 1  # type: ignore[dict-item]
+    assert next(iter_pieces(db, "Spring")).routing == "06103123401"
+    mark_mailed(db, "Spring", datetime(2026, 12, 1))
+    with pytest.raises(ConflictError, match="already mailed"):
+        set_routing(db, "Spring", {first.id: ("9999", "02")})  # type: ignore[dict-item]
+    db.close()

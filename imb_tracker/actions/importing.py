@@ -26,7 +26,13 @@ from imb_tracker.mail import ListResult, read_list
 from imb_tracker.mail.reader import RawTable, ReadOptions, open_list, sheet_names
 from imb_tracker.records import AddressRecord
 from imb_tracker.store.engine import Database
-from imb_tracker.store.mailings import CancelledError, MailingSummary, check_new_mailing, create_mailing
+from imb_tracker.store.mailings import (
+    CancelledError,
+    MailingSummary,
+    check_new_mailing,
+    create_mailing,
+    iter_pieces,
+)
 
 from .backend import UspsBackend
 from .errors import ActionError
@@ -40,7 +46,17 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], bool | None]
 ON_INVALID = ("skip", "abort")
 
-__all__ = ["ON_INVALID", "ImportResult", "ReadOptions", "check_name", "preview", "read", "save", "sheets"]
+__all__ = [
+    "ON_INVALID",
+    "ImportResult",
+    "ReadOptions",
+    "check_name",
+    "complete_later",
+    "preview",
+    "read",
+    "save",
+    "sheets",
+]
 
 
 @dataclass(frozen=True)
@@ -179,3 +195,48 @@ def save(
     return ImportResult(
         summary, summary.piece_count, skipped, completion, stid_table().warnings(summary.stid)
     )
+
+
+def complete_later(
+    db: Database,
+    backend: UspsBackend,
+    mailing: str,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> CompletionSummary:
+    """ZIP+4 completion for a mailing already created (the wizard's "in the background" choice).
+
+    The pieces without a delivery point are looked up (cached answers first, within the
+    Addresses quota); what USPS completes is written to them, so the next print carries the
+    11-digit routing code.  Refused for a mailing already marked mailed.
+    """
+    from imb_tracker.store.mailings import set_routing  # noqa: PLC0415
+    from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415 - httpx only when used
+
+    stored = [p for p in iter_pieces(db, mailing) if not p.address.delivery_point and p.id is not None]
+    # the record's row carries the piece's id through the completion and back
+    records = [p.address._replace(row=int(p.id or 0)) for p in stored]
+    client = backend.apis_client()
+    try:
+        completed, summary = complete_routing(
+            db,
+            client,
+            records,
+            clock=backend.clock,
+            cancel=cancel,
+            progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
+        )
+    finally:
+        client.close()
+    before = {r.row: (r.zip4, r.delivery_point) for r in records}
+    changes = {
+        int(r.row): (r.zip4, r.delivery_point)
+        for r in completed
+        if (r.zip4, r.delivery_point) != before[r.row] and r.zip4
+    }
+    if changes:
+        set_routing(db, mailing, changes)
+        if backend.demo:
+            backend.follow_in_demo(db, mailing)  # the stand-in follows the new barcodes
+    return summary

@@ -328,6 +328,13 @@ class CheckPage(QWizardPage):
         self.zip4 = QCheckBox("Complete missing ZIP+4 and delivery points with the USPS Addresses service")
         self.zip4.setAccessibleName("Complete ZIP+4")
         layout.addWidget(self.zip4)
+        self.zip4_later = QCheckBox(
+            "… after the mailing is created, in the background (print once it is done)"
+        )
+        self.zip4_later.setAccessibleName("Complete ZIP+4 in the background")
+        self.zip4_later.setEnabled(False)
+        self.zip4.toggled.connect(self.zip4_later.setEnabled)
+        layout.addWidget(self.zip4_later)
         self.zip4_note = QLabel(
             "Optional. Since 12 July 2026 the USPS Addresses service is a paid, licensed product: it needs "
             "your own API key (Settings → USPS). Letters mail fine with the 5-digit ZIP."
@@ -438,6 +445,16 @@ class CreatePage(QWizardPage):
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.cancel)
+        self.later_status = QLabel()
+        self.later_status.setWordWrap(True)
+        self.later_status.setAccessibleName("ZIP+4 completion in the background")
+        self.later_progress = QProgressBar()
+        self.later_progress.setAccessibleName("ZIP+4 completion progress")
+        self.later_status.hide()
+        self.later_progress.hide()
+        self.later_task: TaskHandle | None = None
+        layout.addWidget(self.later_status)
+        layout.addWidget(self.later_progress)
         layout.addStretch(1)
         self.summary: MailingSummary | None = None
         self.task: TaskHandle | None = None
@@ -461,7 +478,8 @@ class CreatePage(QWizardPage):
         check = wizard.check_page
         assert check.result is not None and self.ctx.db is not None and self.ctx.backend is not None
         result = check.result
-        zip4 = check.zip4.isChecked()
+        later = check.zip4.isChecked() and check.zip4_later.isChecked()
+        zip4 = check.zip4.isChecked() and not later
         db, backend = self.ctx.db, self.ctx.backend
         mid, name = self.ctx.mailer_mid(), wizard.file_page.name.text().strip()
         source, workstation = wizard.file_page.path.text().strip(), self.ctx.workstation
@@ -507,8 +525,12 @@ class CreatePage(QWizardPage):
                 lines.append(warning_text(f"{skipped:,} row(s) with errors were left out (see the report)."))
             if completion is not None:
                 lines.append(completion.line())
+            if later:
+                lines.append("Completing ZIP+4 in the background (below); print once it is done.")
             lines.append("Next: print envelopes or labels from the Mailings page.")
             self.status.setText("<br>".join(lines))
+            if later:
+                self.complete_in_background(summary.name)
             self.progress.setValue(self.progress.maximum())
             self.ctx.data_changed.emit()
             self.created.emit(summary)
@@ -532,6 +554,37 @@ class CreatePage(QWizardPage):
 
         self.status.setText("Working …")
         self.task = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress)
+
+    def complete_in_background(self, mailing: str) -> None:
+        """ZIP+4 for the mailing just made, with its own progress; it goes on if the wizard is closed."""
+        db, backend = self.ctx.db, self.ctx.backend
+        assert db is not None and backend is not None
+        self.later_status.show()
+        self.later_progress.show()
+        self.later_status.setText("ZIP+4 lookups starting …")
+
+        def work(reporter: Reporter) -> CompletionSummary:
+            return importing.complete_later(
+                db, backend, mailing, progress=reporter.progress, cancel=reporter.cancel_event
+            )
+
+        def progress(done: int, total: int, _text: str) -> None:
+            self.later_progress.setMaximum(max(total, 1))
+            self.later_progress.setValue(done)
+            self.later_status.setText(f"ZIP+4 lookups: {done:,} of {total:,}")
+
+        def done(result: object) -> None:
+            assert isinstance(result, CompletionSummary)
+            self.later_progress.setValue(self.later_progress.maximum())
+            self.later_status.setText(ok_text(result.line() + " — the mailing is ready to print."))
+            self.ctx.data_changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.later_status.setText(
+                error_text(explain(exc) + " The mailing is saved; it prints with 5-digit ZIPs.")
+            )
+
+        self.later_task = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress)
 
     def isComplete(self) -> bool:
         return self.summary is not None

@@ -465,3 +465,28 @@ def void_piece(db: Database, piece_id: int, when: datetime) -> StoredPiece:
             conn.execute(pieces.update().where(pieces.c.id == piece_id).values(voided_at=when))
     log.info("voided piece %d", piece_id)
     return get_piece(db, piece_id)
+
+
+def set_routing(db: Database, mailing: str, changes: dict[int, tuple[str, str]]) -> int:
+    """Give pieces of ``mailing`` their completed ZIP+4 and delivery point: piece id → (zip4, dp).
+
+    The routing code is part of the barcode, so this is refused once the mailing is marked
+    mailed (its barcodes are out in the mail); before printing, a completed routing code only
+    makes the IMb more precise — the serial, and so the IMb's uniqueness, stay.
+    """
+    with db.write() as conn:
+        row = mailing_row(conn, mailing)
+        if row["mailed_at"] is not None:
+            raise ConflictError(
+                f"{mailing!r} was already mailed: its barcodes are printed, so its routing codes stay as they are"
+            )
+        done = 0
+        for piece_id, (zip4, dp) in changes.items():
+            result = conn.execute(
+                pieces.update()
+                .where(pieces.c.id == piece_id, pieces.c.mailing_id == row["id"])
+                .values(zip4=zip4, delivery_point=dp, routing=pieces.c.zip5 + zip4 + dp)
+            )
+            done += result.rowcount or 0
+    log.info("completed the routing code of %d piece(s) of %r", done, mailing)
+    return done
