@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
 
@@ -67,3 +68,31 @@ def test_cancel_and_wait_on_quit(qtbot: QtBot) -> None:
     assert tasks.wait_all(5.0)
     assert handle.cancelled and tasks.running() == 0
     assert len(steps) < 10_000
+
+
+def test_an_expected_failure_is_logged_in_one_line_an_unexpected_one_with_its_traceback(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 15: a cancel or a bad field is an outcome, not an 'ERROR … traceback' in the log."""
+    import logging
+
+    from imb_tracker.errors import CancelledError
+
+    tasks = BackgroundTasks()
+    failures: list[BaseException] = []
+    caplog.set_level(logging.INFO, logger="imb_tracker.gui.tasks")
+
+    def cancelled(_r: object) -> None:
+        raise CancelledError("the user cancelled")
+
+    def broken(_r: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    tasks.run(cancelled, on_error=failures.append)
+    qtbot.waitUntil(lambda: len(failures) == 1, timeout=5000)
+    tasks.run(broken, on_error=failures.append)
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    quiet = [r for r in caplog.records if "the user cancelled" in r.getMessage()]
+    loud = [r for r in caplog.records if r.exc_info and "ZeroDivisionError" in str(r.exc_info[0])]
+    assert quiet and quiet[0].levelno == logging.INFO and quiet[0].exc_info is None
+    assert loud and loud[0].levelno == logging.ERROR

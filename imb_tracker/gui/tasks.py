@@ -107,12 +107,27 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(Reporter(self._signals, self._cancel))
         except Exception as exc:  # handed to the GUI to show in words, never swallowed
-            log.exception("background task failed")
+            if expected_failure(exc):  # a cancel, a bad field, no connection: an outcome, not a bug
+                log.info("background task ended: %s: %s", type(exc).__name__, exc)
+            else:
+                log.exception("background task failed")
             self._signals.failed.emit(exc)
         else:
             self._signals.finished.emit(result)
         finally:
             self._done()
+
+
+def expected_failure(exc: BaseException) -> bool:
+    """Whether a failure is one the user caused or expects (shown in words; no traceback in the log)."""
+    from imb_tracker.actions.errors import ActionError  # noqa: PLC0415 - only when something failed
+    from imb_tracker.errors import CancelledError, NotFoundError  # noqa: PLC0415
+    from imb_tracker.store.errors import StoreError  # noqa: PLC0415
+    from imb_tracker.usps.credentials import CredentialsError  # noqa: PLC0415
+    from imb_tracker.usps.errors import UspsError  # noqa: PLC0415
+
+    expected = (CancelledError, NotFoundError, ActionError, StoreError, CredentialsError, UspsError)
+    return isinstance(exc, (*expected, ValueError, LookupError, OSError))
 
 
 def _unless_gone(callback: Callable[..., None]) -> Callable[..., None]:
