@@ -54,8 +54,7 @@ def set_up_demo(qtbot: QtBot, window: MainWindow, quota: int = 100_000) -> None:
 
 
 def import_sample(qtbot: QtBot, window: MainWindow, name: str = "Sample") -> None:
-    wizard = window.import_list()
-    qtbot.addWidget(wizard)
+    wizard = window.import_list()  # owned by the window, which deletes it: not given to qtbot
     wizard.file_page.path.setText(str(Path(__file__).resolve().parents[1] / "resources/sample/demo_list.csv"))
     wizard.file_page.name.setText(name)
     assert wizard.file_page.isComplete()
@@ -151,8 +150,7 @@ def test_import_lookup_and_refresh_update_rows(qtbot: QtBot, window: MainWindow)
     sorted_rows = letters.model.rowCount()
     assert 0 < sorted_rows < 194
     # the detail of a piece shows its timeline and USPS window
-    detail = window.open_piece(letters.model.imb_at(0))
-    qtbot.addWidget(detail)
+    detail = window.open_piece(letters.model.imb_at(0))  # owned by the window
     assert detail.table.rowCount() >= 1
     assert "USPS keeps data until about" in detail.usps_window.text()
     assert len(detail.bars.text()) == 65
@@ -277,8 +275,7 @@ def test_import_wizard_chooses_the_sheet_and_the_delimiter(
         fall.append([f"Bo Park {i}", "9 Oak Ave", "Austin", "TX", "78701"])
     path = tmp_path / "two.xlsx"
     book.save(path)
-    wizard = window.import_list()
-    qtbot.addWidget(wizard)
+    wizard = window.import_list()  # owned by the window
     wizard.file_page.path.setText(str(path))
     wizard.file_page.name.setText("Two sheets")
     wizard.next()

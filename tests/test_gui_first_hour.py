@@ -469,12 +469,12 @@ def test_pages_fit_1024_by_700_and_help_has_a_guide_and_shortcuts(qtbot: QtBot, 
     rows = window_shortcuts(window)
     assert ("Window", "Ctrl+I", "Import a list") in rows and any(r[1] == "F5" for r in rows)
     guide = GuideDialog(window)
-    qtbot.addWidget(guide)
     text = guide.browser.toPlainText()
     assert "What Informed Visibility can and cannot tell you" in text and "Your first letter" in text
     keys = ShortcutsDialog(window)
-    qtbot.addWidget(keys)
     assert keys.table.rowCount() == len(rows)
+    guide.close()
+    keys.close()
     # one drawn icon set, redrawn in the dark theme's colours
     item = window.sidebar.item(0)
     light = item.icon().pixmap(24, 24).toImage()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -138,11 +139,16 @@ class PieceDetail(QDialog):
             when.setToolTip(f"as USPS reported it: {v.when_text}")
             self.table.setItem(r, 0, when)
             self.table.setItem(r, 1, QTableWidgetItem(stage_icon(v.stage), STAGE_WORDS.get(v.stage, v.stage)))
-            self.table.setItem(r, 2, QTableWidgetItem(v.facility))
+            where = QTableWidgetItem(v.facility)
+            where.setToolTip(v.facility)
+            self.table.setItem(r, 2, where)
             what = QTableWidgetItem(v.words + (" (implied, not a scan)" if v.implied else ""))
             what.setToolTip(what.text())
             self.table.setItem(r, 3, what)
         self.table.resizeColumnsToContents()
+        # the place and the words share the width (full text in the tooltips): no sideways scrolling
+        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 320))
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         lookups_text = [
             f"{h.requested_at:%Y-%m-%d %H:%M:%S} UTC  {h.outcome}  HTTP {h.http_status or '-'}  "
             f"{h.scan_count} scan(s) {h.error}"
