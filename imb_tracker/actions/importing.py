@@ -154,20 +154,7 @@ def save(
     if complete_zip4:
         if backend is None:
             raise ActionError("ZIP+4 completion needs a USPS environment (--usps, or demo mode)")
-        from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415 - httpx only when used
-
-        client = backend.apis_client()
-        try:
-            records, completion = complete_routing(
-                db,
-                client,
-                records,
-                clock=backend.clock,
-                cancel=cancel,
-                progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
-            )
-        finally:
-            client.close()
+        records, completion = _complete(db, backend, records, progress, cancel)
         if completion.cancelled or (cancel is not None and cancel.is_set()):
             raise CancelledError("import cancelled during ZIP+4 completion; nothing was saved")
     if dry_run:
@@ -212,23 +199,11 @@ def complete_later(
     11-digit routing code.  Refused for a mailing already marked mailed.
     """
     from imb_tracker.store.mailings import set_routing  # noqa: PLC0415
-    from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415 - httpx only when used
 
     stored = [p for p in iter_pieces(db, mailing) if not p.address.delivery_point and p.id is not None]
     # the record's row carries the piece's id through the completion and back
     records = [p.address._replace(row=int(p.id or 0)) for p in stored]
-    client = backend.apis_client()
-    try:
-        completed, summary = complete_routing(
-            db,
-            client,
-            records,
-            clock=backend.clock,
-            cancel=cancel,
-            progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
-        )
-    finally:
-        client.close()
+    completed, summary = _complete(db, backend, records, progress, cancel)
     before = {r.row: (r.zip4, r.delivery_point) for r in records}
     changes = {
         int(r.row): (r.zip4, r.delivery_point)
@@ -240,3 +215,27 @@ def complete_later(
         if backend.demo:
             backend.follow_in_demo(db, mailing)  # the stand-in follows the new barcodes
     return summary
+
+
+def _complete(
+    db: Database,
+    backend: UspsBackend,
+    records: list[AddressRecord],
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> tuple[list[AddressRecord], CompletionSummary]:
+    """USPS Addresses for the records without a delivery point (cached answers first, within the quota)."""
+    from imb_tracker.tracking.addresses import complete_routing  # noqa: PLC0415 - httpx only when used
+
+    client = backend.apis_client()
+    try:
+        return complete_routing(
+            db,
+            client,
+            records,
+            clock=backend.clock,
+            cancel=cancel,
+            progress=(lambda d, t: progress(d, t, "ZIP+4 lookups")) if progress else None,
+        )
+    finally:
+        client.close()

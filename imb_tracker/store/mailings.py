@@ -127,21 +127,8 @@ def create_mailing(
     now = db.clock()
     with db.write() as conn:
         try:
-            mailing_id = new_id(
-                conn.execute(
-                    mailings.insert().values(
-                        mailer_id=mailer["id"],
-                        name=name,
-                        stid=stid,
-                        barcode_id=barcode_id,
-                        status="created",
-                        created_at=now,
-                        mailed_at=None,
-                        source_file=source_file[:500],
-                        piece_count=total,
-                        database_id=identity,
-                    )
-                )
+            mailing_id = _insert_mailing(
+                conn, mailer["id"], name, stid, barcode_id, now, source_file, total, identity
             )
         except Exception as exc:  # a concurrent import took the name between our check and here
             if "unique" in str(exc).lower():
@@ -188,6 +175,36 @@ def create_mailing(
     first_serial = reservation.ranges[0][0]
     last_serial = reservation.ranges[-1][1]
     return MailingSummary(mailing_id, name, mid, stid, total, first_serial, last_serial, now, "created")
+
+
+def _insert_mailing(
+    conn: Connection,
+    mailer_id: int,
+    name: str,
+    stid: str,
+    barcode_id: str,
+    now: datetime,
+    source_file: str,
+    piece_count: int,
+    identity: str,
+) -> int:
+    """A new mailing row (status "created"), recording the database it was made in."""
+    return new_id(
+        conn.execute(
+            mailings.insert().values(
+                mailer_id=mailer_id,
+                name=name,
+                stid=stid,
+                barcode_id=barcode_id,
+                status="created",
+                created_at=now,
+                mailed_at=None,
+                source_file=source_file[:500],
+                piece_count=piece_count,
+                database_id=identity,
+            )
+        )
+    )
 
 
 _EXTRA_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
@@ -359,21 +376,8 @@ def add_letter(
     with db.write() as conn:
         row = conn.execute(select(mailings).where(mailings.c.name == mailing)).mappings().first()
         if row is None:
-            mailing_id = new_id(
-                conn.execute(
-                    mailings.insert().values(
-                        mailer_id=mailer["id"],
-                        name=mailing,
-                        stid=stid,
-                        barcode_id=barcode_id,
-                        status="created",
-                        created_at=now,
-                        mailed_at=None,
-                        source_file="single letters",
-                        piece_count=0,
-                        database_id=db.identity(),
-                    )
-                )
+            mailing_id = _insert_mailing(
+                conn, mailer["id"], mailing, stid, barcode_id, now, "single letters", 0, db.identity()
             )
         else:
             mailing_id = row["id"]
