@@ -407,8 +407,8 @@ class FirstStartWizard(QWizard):
         except BaseException:
             if stored_password:
                 clear_iv()
-            self.ctx.settings = before
-            s = before
+            for name in vars(before):  # back to how they were, in the object every page reads
+                setattr(s, name, getattr(before, name))
             if self.ctx.db is not None or before.configured:
                 self.ctx.open()  # back to the database (and mode) of before
             raise
