@@ -75,11 +75,18 @@ def _writer(
 
         return append, close_xlsx
     handle = open(path, "w", newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed by the returned function
-    writer = csv.writer(handle)
+    return _csv_rows(handle, header, excel, "\r\n"), handle.close
+
+
+def _csv_rows(
+    out: IO[str], header: tuple[str, ...] | list[str], excel: bool, lineterminator: str = "\n"
+) -> Callable[[list[Any]], None]:
+    """Write the header; return the row writer: spreadsheet-safe cells, digit codes as text with ``excel``."""
+    writer = csv.writer(out, lineterminator=lineterminator)
     writer.writerow(header)
     if excel:
-        return (lambda row: writer.writerow(excel_row(header, row))), handle.close
-    return (lambda row: writer.writerow(csv_row(row))), handle.close
+        return lambda row: writer.writerow(excel_row(header, row))
+    return lambda row: writer.writerow(csv_row(row))
 
 
 FORMATS = ("csv", "xlsx", "json")
@@ -160,11 +167,7 @@ def export_pieces(
 def _stream_writer(
     out: IO[str], header: tuple[str, ...], excel: bool = False
 ) -> tuple[Callable[[list[Any]], None], Callable[[], None]]:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    if excel:
-        return (lambda row: writer.writerow(excel_row(header, row))), out.flush
-    return (lambda row: writer.writerow(csv_row(row))), out.flush
+    return _csv_rows(out, header, excel), out.flush
 
 
 def export_scans(db: Database, path: Path, mailing: str | None = None, imb: str | None = None) -> int:
@@ -209,13 +212,10 @@ def write_report(report: MailingReport, out: IO[str], database_id: str, excel: b
     """A report already made (the window shows it first) as spreadsheet-safe CSV rows."""
     from imb_tracker.tracking.report import REPORT_COLUMNS, report_rows  # noqa: PLC0415
 
-    header = [*REPORT_COLUMNS, DATABASE_COLUMN]
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    write = _csv_rows(out, [*REPORT_COLUMNS, DATABASE_COLUMN], excel)
     count = 0
     for row in report_rows(report):
-        values = [*row, database_id]
-        writer.writerow(excel_row(header, values) if excel else csv_row(values))
+        write([*row, database_id])
         count += 1
     return count
 

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, select
+from sqlalchemy import Connection, RowMapping, Select, func, select
 
 from imb_tracker.imb import FieldError, encode_tracking
 from imb_tracker.imb.fields import validate_barcode_id, validate_service_type
@@ -23,7 +24,7 @@ from imb_tracker.records import AddressRecord, StoredPiece
 from .engine import Database, new_id
 from .errors import CancelledError, ConflictError, NotFoundError, StoreError
 from .mailers import _mailer_row
-from .schema import mailers, mailings, pieces
+from .schema import mailers, mailings, pieces, scans
 from .serials import reserve
 
 log = logging.getLogger(__name__)
@@ -315,14 +316,18 @@ def _stored(row: RowMapping) -> StoredPiece:
     )
 
 
-def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> Iterator[StoredPiece]:
-    """Every piece (of one mailing, or all) in serial order, with its IMb and bars, streamed."""
-    query = (
+def _stored_query() -> Select[Any]:
+    """Pieces with what :func:`_stored` needs of their mailing and mailer (every piece reader uses it)."""
+    return (
         select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
         .join(mailers, mailers.c.id == mailings.c.mailer_id)
-        .order_by(pieces.c.mailing_id, pieces.c.id)
     )
+
+
+def iter_pieces(db: Database, mailing: str | None = None, chunk: int = 2000) -> Iterator[StoredPiece]:
+    """Every piece (of one mailing, or all) in serial order, with its IMb and bars, streamed."""
+    query = _stored_query().order_by(pieces.c.mailing_id, pieces.c.id)
     with db.read() as conn:
         if mailing is not None:
             query = query.where(pieces.c.mailing_id == mailing_row(conn, mailing)["id"])
@@ -414,12 +419,7 @@ def add_letter(
 
 def get_piece(db: Database, piece_id: int) -> StoredPiece:
     """One stored piece by its id (what a table row or a letter refers to)."""
-    query = (
-        select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
-        .join(mailings, mailings.c.id == pieces.c.mailing_id)
-        .join(mailers, mailers.c.id == mailings.c.mailer_id)
-        .where(pieces.c.id == piece_id)
-    )
+    query = _stored_query().where(pieces.c.id == piece_id)
     with db.read() as conn:
         row = conn.execute(query).mappings().first()
     if row is None:
@@ -430,9 +430,7 @@ def get_piece(db: Database, piece_id: int) -> StoredPiece:
 def letters_like(db: Database, record: AddressRecord, since: datetime) -> list[StoredPiece]:
     """Pieces stored since ``since`` for the same recipient (name or company, street, ZIP), newest first."""
     query = (
-        select(pieces, mailings.c.name.label("mailing_name"), mailings.c.mailed_at, mailers.c.mid)
-        .join(mailings, mailings.c.id == pieces.c.mailing_id)
-        .join(mailers, mailers.c.id == mailings.c.mailer_id)
+        _stored_query()
         .where(
             pieces.c.created_at >= since,
             pieces.c.zip5 == record.zip5,
@@ -452,8 +450,6 @@ def void_piece(db: Database, piece_id: int, when: datetime) -> StoredPiece:
     The piece stays (so its serial stays reserved and is never handed out again inside the
     window); the refresh planner leaves it out and the letters table says "Void".
     """
-    from .schema import scans  # noqa: PLC0415 - only here
-
     with db.write() as conn:
         row = conn.execute(select(pieces.c.id, pieces.c.voided_at).where(pieces.c.id == piece_id)).first()
         if row is None:
