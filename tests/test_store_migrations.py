@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import inspect, select
 
 from imb_tracker.store import SchemaTooNewError, open_database
 from imb_tracker.store.engine import Database, database_url
-from imb_tracker.store.mailers import add_mailer
+from imb_tracker.store import ddl
 from imb_tracker.store.migrations import LATEST, current_version, migrate
 from imb_tracker.store.schema import metadata, scans, schema_version
 from imb_tracker.store.serials import reserve
@@ -21,8 +21,31 @@ def test_upgrade_a_version_1_database_in_place(db_url: str) -> None:
     with db.read() as conn:
         assert current_version(conn) == 1
         assert not inspect(conn).has_table("scans")
-    add_mailer(db, "123456", "Made at v1")
-    reserve(db, "123456", 25)
+    # written as version 1 wrote it (today's code reads columns a version-1 table does not have yet)
+    with db.write() as conn:
+        now = datetime(2026, 1, 5)
+        mailer_id = conn.execute(
+            ddl.mailers.insert().values(
+                mid="123456", name="Made at v1", default_stid="270", barcode_id="00", window_days=90, created_at=now
+            )
+        ).inserted_primary_key[0]
+        pool_id = conn.execute(
+            ddl.serial_pools.insert().values(
+                mailer_id=mailer_id, kind="piece", workstation="", first_serial=1, last_serial=10**9 - 1, next_serial=26
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            ddl.serial_blocks.insert().values(
+                mailer_id=mailer_id,
+                pool_id=pool_id,
+                kind="piece",
+                first_serial=1,
+                last_serial=25,
+                reserved_at=datetime.now(UTC).replace(tzinfo=None),
+                workstation="",
+                purpose="v1",
+            )
+        )
     db.close()
 
     upgraded = open_database(db_url)

@@ -32,6 +32,7 @@ def add(
     barcode_id: str | None = None,
     serial_range: str | None = None,
     window_days: int | None = None,
+    share_mail: bool = False,
 ) -> AddedMailer:
     """Add the Mailer ID with its serial range; warn when another known database holds it too."""
     mailer = add_mailer(
@@ -43,6 +44,7 @@ def add(
         barcode_id=barcode_id or "00",
         serial_range=serial_range,
         window_days=window_days if window_days is not None else DEFAULT_WINDOW_DAYS,
+        share_mail=share_mail,
     )
     warnings = []
     if paths is not None:

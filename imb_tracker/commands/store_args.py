@@ -44,6 +44,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         default=90,
         help="days before a serial may be reused (default 90; 45 to 3650)",
     )
+    add.add_argument(
+        "--share-mail",
+        action="store_true",
+        help="this is the Share Mail MID USPS assigned (used on Share Mail reply pieces only)",
+    )
     add.set_defaults(func=lazy("cmd_mailer_add"), creates_database=True)
     upd = msub.add_parser(
         "update",
@@ -60,6 +65,12 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "--serial-range",
         metavar="FIRST-LAST",
         help="the shared serial range: it may grow, and never shrink past serials already issued",
+    )
+    upd.add_argument(
+        "--share-mail",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mark (or with --no-share-mail unmark) this as the Share Mail MID USPS assigned",
     )
     upd.set_defaults(func=lazy("cmd_mailer_update"))
     lst = msub.add_parser("list", parents=[db_parent], help="list Mailer IDs and free serials")

@@ -38,6 +38,7 @@ def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
         barcode_id=args.barcode_id,
         serial_range=args.serial_range,
         window_days=args.window_days,
+        share_mail=args.share_mail,
     )
     mailer = added.mailer
     status = serial_status(space.db, mailer.mid)
@@ -53,10 +54,12 @@ def cmd_mailer_add(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_mailer_update(args: argparse.Namespace, out: TextIO) -> int:
-    wanted = (args.name, args.crid, args.stid, args.window_days, args.serial_range)
+    wanted = (args.name, args.crid, args.stid, args.window_days, args.serial_range, args.share_mail)
     if all(value is None for value in wanted):
         raise CommandFailedError(
-            "mailer update: give at least one of --name, --crid, --stid, --window-days, --serial-range", 2
+            "mailer update: give at least one of --name, --crid, --stid, --window-days, --serial-range, "
+            "--share-mail / --no-share-mail",
+            2,
         )
     db = open_db(args)
     mailer = update_mailer(
@@ -67,6 +70,7 @@ def cmd_mailer_update(args: argparse.Namespace, out: TextIO) -> int:
         stid=args.stid,
         window_days=args.window_days,
         serial_range=args.serial_range,
+        share_mail=args.share_mail,
     )
     status = serial_status(db, mailer.mid)
     span = f", serials {status.first}-{status.last}" if status else ""
@@ -85,7 +89,9 @@ def cmd_mailer_list(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     for m in rows:
         out.write(
-            f"{m.mid}  {m.name}  STID {m.default_stid}  CRID {m.crid or '-'}  window {m.window_days} days\n"
+            f"{m.mid}  {m.name}  STID {m.default_stid}  CRID {m.crid or '-'}  window {m.window_days} days"
+            + ("  Share Mail MID" if m.share_mail else "")
+            + "\n"
         )
         for pool in list_pools(db, m.mid):
             status = serial_status(db, m.mid, pool.kind, pool.workstation)

@@ -207,3 +207,60 @@ V4_INDEXES = (
     Index("ix_pieces_zip5", pieces.c.zip5, pieces.c.id),
     Index("ix_pieces_created", pieces.c.created_at, pieces.c.id),
 )
+
+# ---- version 8: reply mail (mailers.share_mail and scans.reply_id are added by ALTER TABLE)
+
+reply_designs = Table(
+    "reply_designs",
+    FROZEN,
+    Column("id", Integer, primary_key=True),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),
+    Column("stid", String(3), nullable=False),
+    Column("barcode_id", String(2), nullable=False),
+    Column("mode", String(10), nullable=False),
+    Column("lines", Text, nullable=False),
+    Column("routing", String(11), nullable=False),
+    Column("permit", String(20), nullable=False),
+    Column("permit_city", String(60), nullable=False),
+    Column("fim", String(1), nullable=False),
+    Column("options", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+replies = Table(
+    "replies",
+    FROZEN,
+    Column("id", Integer, primary_key=True),
+    Column("design_id", Integer, ForeignKey("reply_designs.id"), nullable=False),
+    Column("piece_id", Integer, ForeignKey("pieces.id"), unique=True),
+    Column("tracking", String(20), nullable=False),
+    Column("routing", String(11), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("printed", Integer, nullable=False, default=0),
+    Column("state", String(20), nullable=False, default="printed"),
+    Column("scan_count", Integer, nullable=False, default=0),
+    Column("responses", Integer, nullable=False, default=0),
+    Column("first_scan_at", DateTime),
+    Column("last_scan_at", DateTime),
+    Column("last_facility_zip", String(10), nullable=False, default=""),
+    Column("arrived_at", DateTime),
+    Column("looked_up_at", DateTime),
+    Column("last_outcome", String(30), nullable=False, default=""),
+    Index("ix_replies_imb", "tracking", "routing"),
+    Index("ix_replies_design", "design_id"),
+)
+
+reply_prints = Table(
+    "reply_prints",
+    FROZEN,
+    Column("id", Integer, primary_key=True),
+    Column("design_id", Integer, ForeignKey("reply_designs.id"), nullable=False),
+    Column("mailing_id", Integer, ForeignKey("mailings.id"), nullable=False),
+    Column("pieces", Integer, nullable=False),
+    Column("template", String(40), nullable=False),
+    Column("printed_at", DateTime, nullable=False),
+)
+
+V8_TABLES = (reply_designs, replies, reply_prints)

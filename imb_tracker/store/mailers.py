@@ -36,10 +36,13 @@ class Mailer:
     barcode_id: str
     window_days: int
     created_at: datetime
+    share_mail: bool = False  # a Share Mail MID: used on Share Mail pieces only
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Mailer:
-        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+        values = {k: row[k] for k in cls.__dataclass_fields__}
+        values["share_mail"] = bool(values["share_mail"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,9 @@ def add_mailer(
     barcode_id: str = "00",
     serial_range: str | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
+    share_mail: bool = False,
 ) -> Mailer:
-    """Create a mailer and its shared piece-serial pool."""
+    """Create a mailer and its shared piece-serial pool (``share_mail``: the MID USPS gave for Share Mail)."""
     mid = validate_mailer_id(mid)
     stid = validate_service_type(stid)
     barcode_id = validate_barcode_id(barcode_id)
@@ -219,6 +223,7 @@ def add_mailer(
                     barcode_id=barcode_id,
                     window_days=window_days,
                     created_at=db.clock(),
+                    **({"share_mail": 1} if share_mail else {}),  # the column's default is 0 (schema 8)
                 )
             )
         )
@@ -318,6 +323,7 @@ def update_mailer(
     stid: str | None = None,
     window_days: int | None = None,
     serial_range: str | None = None,
+    share_mail: bool | None = None,
 ) -> Mailer:
     """Change a mailer's name, CRID, default STID, uniqueness window or shared serial range; the MID stays.
 
@@ -333,6 +339,8 @@ def update_mailer(
         values["default_stid"] = validate_service_type(stid)
     if window_days is not None:
         values["window_days"] = _check_window(window_days)
+    if share_mail is not None:
+        values["share_mail"] = int(share_mail)
     with db.write() as conn:
         row = _mailer_row(conn, mid)
         if values:

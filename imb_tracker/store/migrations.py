@@ -82,6 +82,16 @@ def _v7(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE pieces ADD COLUMN voided_at TIMESTAMP")
 
 
+def _v8(conn: Connection) -> None:
+    """Reply mail: designs, reply IMbs with their status, print counts; Share Mail MIDs; reply scans."""
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V8_TABLES))
+    if "share_mail" not in {c["name"] for c in inspect(conn).get_columns("mailers")}:
+        conn.exec_driver_sql("ALTER TABLE mailers ADD COLUMN share_mail INTEGER NOT NULL DEFAULT 0")
+    if "reply_id" not in {c["name"] for c in inspect(conn).get_columns("scans")}:
+        conn.exec_driver_sql("ALTER TABLE scans ADD COLUMN reply_id INTEGER REFERENCES replies (id)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_scans_reply ON scans (reply_id)")
+
+
 def _sqlite_search_index(conn: Connection) -> None:
     """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
 
@@ -127,6 +137,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "expected delivery and USPS's piece data in the status; letters sorted by mailing", _v5),
     Migration(6, "the database's identity, recorded in every mailing", _v6),
     Migration(7, "voided pieces", _v7),
+    Migration(8, "reply mail: designs, reply IMbs and their scans, Share Mail MIDs", _v8),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -59,18 +59,24 @@ def store_scans(
     fetched_at: datetime,
     known: dict[str, int | None] | None = None,
 ) -> int:
-    """Store scans idempotently (dedupe key unique); orphans are kept with no piece.
+    """Store scans idempotently (dedupe key unique); a reply's scans are kept apart; orphans with neither.
 
     ``known`` maps IMbs whose piece the caller has looked up already (a lookup resolves its piece once).
     """
+    from .replies import reply_id_for  # noqa: PLC0415 - replies imports this module's neighbours
+
     ids: dict[str, int | None] = dict(known or {})
+    reply_ids: dict[str, int | None] = {}
     rows = []
     for rec in records:
         if rec.imb not in ids:
             ids[rec.imb] = piece_id_for(conn, rec.imb)
+        if ids[rec.imb] is None and rec.imb not in reply_ids:  # not a letter: perhaps a reply piece
+            reply_ids[rec.imb] = reply_id_for(conn, rec.imb)
         rows.append(
             {
                 "piece_id": ids[rec.imb],
+                "reply_id": reply_ids.get(rec.imb),
                 "imb": rec.imb,
                 "scan_time": rec.scan_time,
                 "scan_time_text": rec.scan_time_text,

@@ -48,6 +48,8 @@ mailers = Table(
     Column("barcode_id", String(2), nullable=False),
     Column("window_days", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # version 8: a Share Mail MID (USPS assigns one for Share Mail; it may be used on nothing else)
+    Column("share_mail", Integer, nullable=False, server_default="0"),
 )
 
 # A range of serials handed out in order by one cursor.  workstation '' is the
@@ -145,8 +147,11 @@ scans = Table(
     Column("raw_payload", Text, nullable=False),
     Column("fetched_at", DateTime, nullable=False),
     Column("dedupe_key", String(200), nullable=False, unique=True),
+    # version 8: a scan of a reply piece (piece_id stays NULL: a reply's scans never mix with its letter's)
+    Column("reply_id", Integer, ForeignKey("replies.id")),
     Index("ix_scans_imb", "imb"),
     Index("ix_scans_piece", "piece_id"),
+    Index("ix_scans_reply", "reply_id"),
 )
 
 lookups = Table(
@@ -224,3 +229,64 @@ database_info = Table(
     Column("key", String(40), primary_key=True),
     Column("value", String(200), nullable=False),
 )
+
+# ---- version 8: reply mail
+
+#: A reply piece design of one mailer: kind, address, routing, permit, STID, linked or static.
+reply_designs = Table(
+    "reply_designs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),  # brm, qbrm, crm, prm, share
+    Column("stid", String(3), nullable=False),
+    Column("barcode_id", String(2), nullable=False),
+    Column("mode", String(10), nullable=False),  # linked or static
+    Column("lines", Text, nullable=False),  # JSON list of the reply address lines, last line city/state/ZIP+4
+    Column("routing", String(11), nullable=False),  # ZIP+4 or the 11-digit delivery point
+    Column("permit", String(20), nullable=False),
+    Column("permit_city", String(60), nullable=False),
+    Column("fim", String(1), nullable=False),  # A, C, D, E or '' for none
+    Column("options", Text, nullable=False),  # JSON: bars, stamp_box, template, imb_position, arrival_zips
+    Column("created_at", DateTime, nullable=False),
+)
+
+#: A reply IMb: one per outbound piece (linked), or the one IMb of a static design (piece_id NULL).
+#: Its tracking status is kept here, rewritten with its scans, like piece_status for letters.
+replies = Table(
+    "replies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("design_id", Integer, ForeignKey("reply_designs.id"), nullable=False),
+    Column("piece_id", Integer, ForeignKey("pieces.id"), unique=True),
+    Column("tracking", String(20), nullable=False),
+    Column("routing", String(11), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("printed", Integer, nullable=False, default=0),  # reply pieces printed with this IMb
+    Column("state", String(20), nullable=False, default="printed"),  # printed, on_its_way, arrived
+    Column("scan_count", Integer, nullable=False, default=0),
+    Column("responses", Integer, nullable=False, default=0),  # static: pieces seen (counts only)
+    Column("first_scan_at", DateTime),
+    Column("last_scan_at", DateTime),
+    Column("last_facility_zip", String(10), nullable=False, default=""),
+    Column("arrived_at", DateTime),
+    Column("looked_up_at", DateTime),
+    Column("last_outcome", String(30), nullable=False, default=""),
+    Index("ix_replies_imb", "tracking", "routing"),
+    Index("ix_replies_design", "design_id"),
+)
+
+#: Each reply print job: which design, for which mailing, how many pieces (static designs keep counts only).
+reply_prints = Table(
+    "reply_prints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("design_id", Integer, ForeignKey("reply_designs.id"), nullable=False),
+    Column("mailing_id", Integer, ForeignKey("mailings.id"), nullable=False),
+    Column("pieces", Integer, nullable=False),
+    Column("template", String(40), nullable=False),
+    Column("printed_at", DateTime, nullable=False),
+)
+
+V8_TABLES = (reply_designs, replies, reply_prints)

@@ -14,10 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from imb_tracker.store.engine import Connection, Database
+from imb_tracker.store.replies import reply_id_for, write_reply_status
 from imb_tracker.store.scans import ScanRecord, log_lookup, piece_id_for, store_scans
 from imb_tracker.usps.iv import PieceResult
 
 from .scanfields import ALIASES, normalise
+from .replies import update_reply_status
 from .status_index import update_status
 
 __all__ = ["ALIASES", "ingest_result", "log_failure", "normalise", "refresh_piece_status", "to_records"]
@@ -103,6 +105,10 @@ def ingest_result(db: Database, result: PieceResult, requested_at: datetime) -> 
         )
         if piece_id is not None:
             update_status(conn, piece_id, requested_at, outcome, requested_at, result.data)
+        else:
+            reply_id = reply_id_for(conn, result.imb)
+            if reply_id is not None:
+                update_reply_status(conn, reply_id, outcome, requested_at)
     return len(records), new
 
 
@@ -112,6 +118,10 @@ def log_failure(db: Database, imb: str, requested_at: datetime, outcome: str, er
         log_lookup(conn, imb, requested_at, outcome, None, 0, error, piece_id=piece_id)
         if piece_id is not None:
             update_status(conn, piece_id, requested_at, outcome, requested_at)
+        else:
+            reply_id = reply_id_for(conn, imb)
+            if reply_id is not None:  # a failed lookup: when we asked is kept, what USPS said is not changed
+                write_reply_status(conn, reply_id, looked_up_at=requested_at)
 
 
 def refresh_piece_status(
@@ -120,3 +130,7 @@ def refresh_piece_status(
     piece_id = piece_id_for(conn, imb)
     if piece_id is not None:
         update_status(conn, piece_id, when, outcome, when, piece_data)
+        return
+    reply_id = reply_id_for(conn, imb)
+    if reply_id is not None:
+        update_reply_status(conn, reply_id, outcome, when if outcome is not None else None)

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from imb_tracker.store.engine import Database
+from imb_tracker.store.replies import reply_candidates
 from imb_tracker.store.scans import refresh_candidates
+
+#: how long a printed reply piece is looked for before its first scan (replies come back for weeks)
+REPLY_WAIT_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,7 @@ class Plan:
     recently_checked: int
     past_window: int
     total: int
+    replies_due: int = 0  # of ``due``: reply IMbs (looked up by their own STID, kept apart from letters)
 
 
 def plan_refresh(
@@ -31,6 +36,7 @@ def plan_refresh(
     window_days: int = 30,
     unseen_days: int = 21,
     min_interval: timedelta = timedelta(minutes=60),
+    reply_wait_days: int = REPLY_WAIT_DAYS,
 ) -> Plan:
     due: list[tuple[datetime, str]] = []
     recent = past = 0
@@ -50,5 +56,25 @@ def plan_refresh(
             recent += 1
             continue
         due.append((last or datetime.min, imb))
+    replies_due = 0
+    reply_rows = reply_candidates(db, mailing)
+    for row in reply_rows:
+        if row["voided_at"] is not None or (row["piece_id"] is None and not row["printed"]):
+            continue  # a voided letter's reply never went out; a static design not printed yet
+        imb = row["tracking"] + row["routing"]
+        if row["last_scan_at"] is not None:
+            in_window = now - row["last_scan_at"] <= timedelta(days=window_days)
+        else:
+            start = max(row["created_at"], row["mailed_at"] or row["created_at"])
+            in_window = now - start <= timedelta(days=reply_wait_days)
+        if not in_window:
+            past += 1
+            continue
+        last = row["looked_up_at"]
+        if last is not None and now - last < min_interval:
+            recent += 1
+            continue
+        due.append((last or datetime.min, imb))
+        replies_due += 1
     due.sort()
-    return Plan([imb for _, imb in due], recent, past, len(rows))
+    return Plan([imb for _, imb in due], recent, past, len(rows) + len(reply_rows), replies_due)
