@@ -38,7 +38,19 @@ def csv_row(values: Sequence[object]) -> list[object]:
 
 #: columns holding codes of digits, where a spreadsheet would drop leading zeros or round long numbers
 CODE_COLUMNS = frozenset(
-    {"serial", "tracking", "routing", "imb", "zip", "zip5", "zip4", "delivery_point", "facility_zip"}
+    {
+        "serial",
+        "tracking",
+        "routing",
+        "imb",
+        "zip",
+        "zip5",
+        "zip4",
+        "delivery_point",
+        "facility_zip",
+        "reply_tracking",
+        "reply_routing",
+    }
 )
 
 

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import inspect, select
 
-from imb_tracker.store import SchemaTooNewError, open_database
+from imb_tracker.store import SchemaTooNewError, ddl, open_database
 from imb_tracker.store.engine import Database, database_url
-from imb_tracker.store import ddl
 from imb_tracker.store.migrations import LATEST, current_version, migrate
 from imb_tracker.store.schema import metadata, scans, schema_version
 from imb_tracker.store.serials import reserve
@@ -26,12 +25,22 @@ def test_upgrade_a_version_1_database_in_place(db_url: str) -> None:
         now = datetime(2026, 1, 5)
         mailer_id = conn.execute(
             ddl.mailers.insert().values(
-                mid="123456", name="Made at v1", default_stid="270", barcode_id="00", window_days=90, created_at=now
+                mid="123456",
+                name="Made at v1",
+                default_stid="270",
+                barcode_id="00",
+                window_days=90,
+                created_at=now,
             )
         ).inserted_primary_key[0]
         pool_id = conn.execute(
             ddl.serial_pools.insert().values(
-                mailer_id=mailer_id, kind="piece", workstation="", first_serial=1, last_serial=10**9 - 1, next_serial=26
+                mailer_id=mailer_id,
+                kind="piece",
+                workstation="",
+                first_serial=1,
+                last_serial=10**9 - 1,
+                next_serial=26,
             )
         ).inserted_primary_key[0]
         conn.execute(

@@ -206,6 +206,41 @@ class UspsBackend:
                 mailed = m.mailed_at or piece.created_at or m.created_at
                 world.register(piece.imb, mailed, piece.address.city, piece.address.state, piece.address.zip5)
                 count += 1
+            count += self.follow_replies(db, m.name)
+        return count
+
+    def follow_replies(self, db: Database, mailing: str) -> int:
+        """Tell the stand-in about a mailed mailing's reply pieces (demo mode); returns how many reply.
+
+        Linked replies come back for a share of recipients a few simulated days after their
+        letter; a static design's IMb comes back as that share of the pieces printed with it.
+        """
+        if self._server is None:
+            return 0
+        from imb_tracker.sandbox.state import REPLY_SHARE  # noqa: PLC0415
+        from imb_tracker.store.mailings import get_mailing  # noqa: PLC0415
+        from imb_tracker.store.replies import mailing_replies, static_replies  # noqa: PLC0415
+
+        mailed = get_mailing(db, mailing).mailed_at
+        if mailed is None:
+            return 0
+        world = self._server.sandbox.world
+        count = 0
+        rows = mailing_replies(db, mailing)
+        for r in rows:
+            if r["reply_id"] is not None:
+                imb = str(r["tracking"]) + str(r["routing"])
+                count += world.register_reply(imb, mailed, str(r["city"]), str(r["state"]), str(r["zip5"]))
+        first = rows[0] if rows else None
+        for s in static_replies(db, mailing):
+            responses = max(1, round(int(s["printed"]) * REPLY_SHARE))
+            city, state, zip5 = (
+                (str(first["city"]), str(first["state"]), str(first["zip5"]))
+                if first
+                else ("SPRINGFIELD", "IL", "62704")
+            )
+            world.register_reply(str(s["tracking"]) + str(s["routing"]), mailed, city, state, zip5, responses)
+            count += responses
         return count
 
     def register_pieces(self, pieces: list[tuple[str, datetime, str, str, str]]) -> int:

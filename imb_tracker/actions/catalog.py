@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     )
     from imb_tracker.store.mailings import get_mailing, list_mailings
     from imb_tracker.store.serials import serial_status
+    from imb_tracker.tracking.replies import REPLY_FILTERS, REPLY_WORDS
     from imb_tracker.tracking.report import (
         REPORT_COLUMNS,
         histogram,
@@ -109,6 +110,8 @@ _WHERE: dict[str, tuple[str, str]] = {
     "mailing_report": ("imb_tracker.tracking.report", "mailing_report"),
     "report_lines": ("imb_tracker.tracking.report", "report_lines"),
     "report_rows": ("imb_tracker.tracking.report", "report_rows"),
+    "REPLY_FILTERS": ("imb_tracker.tracking.replies", "REPLY_FILTERS"),
+    "REPLY_WORDS": ("imb_tracker.tracking.replies", "REPLY_WORDS"),
     "STAGE_WORDS": ("imb_tracker.tracking.status", "STAGE_WORDS"),
     "is_stalled": ("imb_tracker.tracking.status", "is_stalled"),
     "rebuild_statuses": ("imb_tracker.tracking.status_index", "rebuild_statuses"),
@@ -138,6 +141,8 @@ __all__ = [
     "ENV",
     "FIELDS",
     "LOOKUP_ANSWERED",
+    "REPLY_FILTERS",
+    "REPLY_WORDS",
     "REPORT_COLUMNS",
     "STAGE_WORDS",
     "STATUS_FILTERS",

@@ -2,7 +2,9 @@
 
 A demo mailer and a mailing from the sample list, its envelopes, mailed, then
 simulated days pass and each day's refresh is reported, then the mailing's
-report.  It runs through the same workflows as everything else (import,
+report.  The letters carry Business Reply envelopes (linked to each letter),
+and a share of recipients reply a few simulated days after delivery.  It runs
+through the same workflows as everything else (import,
 printing, mark mailed, refresh, report) in demo mode's own database.
 """
 
@@ -24,8 +26,11 @@ from .backend import open_workspace
 from .mailings import mark_mailed
 from .printing import envelope_options, print_envelopes
 from .refresh import RefreshPolicy, plan, run_refresh
+from .replies import add_reply_design, list_designs, print_replies, reply_summary
 
 DEMO_MID = "123456"
+DEMO_REPLY = "Demo reply envelope"
+DEMO_REPLY_LINES = ("DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100")
 
 
 def sample_list() -> Path:
@@ -61,6 +66,22 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         )
         print_envelopes(db, name, envelope_template("10"), options, pdf)
         say(f"2. envelopes: {pdf}")
+        if not any(d.name == DEMO_REPLY for d in list_designs(db)):
+            add_reply_design(
+                db,
+                DEMO_MID,
+                DEMO_REPLY,
+                "brm",
+                list(DEMO_REPLY_LINES),
+                "627040100",
+                permit="100",
+                permit_city="SPRINGFIELD IL",
+            )
+        replies_pdf = folder / "replies.pdf"
+        printed = print_replies(db, name, DEMO_REPLY, replies_pdf, backend=backend)
+        say(
+            f"   reply envelopes (Business Reply Mail, STID 032, one per letter in the same order): {replies_pdf} ({printed.pieces})"
+        )
         mark_mailed(db, name, backend=backend)
         say(f"3. mailed; the local USPS stand-in at {backend.url} now follows {result.imported} pieces")
         policy = RefreshPolicy(quota_per_minute=100_000, min_interval=timedelta(hours=12))
@@ -71,9 +92,13 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             text = ", ".join(
                 f"{n} {s.replace('_', ' ')}" for s, n in sorted(stages.items(), key=lambda kv: -kv[1])
             )
+            back = reply_summary(db, name)
+            if back.replied:
+                text += f"; replies: {back.replied - back.arrived} on their way, {back.arrived} arrived"
             say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
         report = mailing_report(db, name, backend.clock(), settings.stalled_days)
         say("4. summary\n" + "\n".join("   " + line for line in report_lines(report)))
-        say(f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}")
+        say("5. replies\n" + "\n".join("   " + line for line in reply_summary(db, name).lines(limit=8)))
+        say(f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}\n   replies    {replies_pdf}")
     finally:
         space.close()

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from imb_tracker.cells import csv_row, excel_row
-from imb_tracker.imb import FieldError
-from imb_tracker.records import PIECE_COLUMNS
+from imb_tracker.imb import FieldError, encode_tracking
+from imb_tracker.records import PIECE_COLUMNS, StoredPiece
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import iter_pieces
+from imb_tracker.store.replies import reply_map
 from imb_tracker.store.scans import iter_scan_rows
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ Progress = Callable[[int, int], bool | None]
 
 #: the last column of every export: the identity of the database the serials came from (schema 6)
 DATABASE_COLUMN = "database_id"
+#: each piece's reply piece (issue 16): empty when it has none
+REPLY_COLUMNS = ("reply_tracking", "reply_routing", "reply_bars")
 SCAN_COLUMNS = (
     "imb",
     "mailing",
@@ -89,6 +92,18 @@ def _csv_rows(
     return lambda row: writer.writerow(csv_row(row))
 
 
+def write_csv(
+    out: IO[str], header: list[str] | tuple[str, ...], rows: Iterable[list[Any]], excel: bool = False
+) -> int:
+    """Rows as spreadsheet-safe CSV on a stream (``replies``, ``reply list``); returns how many."""
+    write = _csv_rows(out, header, excel)
+    count = 0
+    for row in rows:
+        write(row)
+        count += 1
+    return count
+
+
 FORMATS = ("csv", "xlsx", "json")
 
 
@@ -132,13 +147,22 @@ def export_pieces(
         raise FieldError("format", kind, "Excel files cannot go to standard output", "give --out FILE.xlsx")
     count = 0
     identity = db.identity()
+    replies = reply_map(db, mailing)
+
+    def with_reply(piece: StoredPiece) -> dict[str, object]:
+        row = piece.export_row()
+        tracking, routing = replies.get(int(piece.id or 0), ("", ""))
+        row["reply_tracking"], row["reply_routing"] = tracking, routing
+        row["reply_bars"] = encode_tracking(tracking, routing) if tracking else ""
+        return row
+
     if kind == "json":
         out = open(path, "w", encoding="utf-8") if path else target  # noqa: SIM115 - closed below
         assert not isinstance(out, Path)
         try:
             out.write("[")
             for piece in iter_pieces(db, mailing):
-                item = {**piece.export_row(), DATABASE_COLUMN: identity}
+                item = {**with_reply(piece), DATABASE_COLUMN: identity}
                 out.write(("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False))
                 count += 1
             out.write("\n]\n")
@@ -146,16 +170,16 @@ def export_pieces(
             if path:
                 out.close()
         return count
-    header = (*PIECE_COLUMNS, DATABASE_COLUMN)
+    header = (*PIECE_COLUMNS, *REPLY_COLUMNS, DATABASE_COLUMN)
     if path is None:
         write, close = _stream_writer(target, header, excel)  # type: ignore[arg-type]
     else:  # the format was asked for (--format) or read from the name: any file name will do
         write, close = _writer(path, header, kind, excel)
     try:
         for piece in iter_pieces(db, mailing):
-            row = piece.export_row()
+            row = with_reply(piece)
             row["extra"] = json.dumps(row["extra"], ensure_ascii=False) if row["extra"] else ""
-            write([*(row[c] for c in PIECE_COLUMNS), identity])
+            write([*(row[c] for c in (*PIECE_COLUMNS, *REPLY_COLUMNS)), identity])
             count += 1
             if progress is not None and count % 5000 == 0 and progress(count, 0) is False:
                 break

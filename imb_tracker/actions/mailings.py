@@ -41,4 +41,5 @@ def mark_mailed(
     store_mailed(db, mailing, stamp)
     if backend is not None and backend.demo:
         backend.register_pieces([(p.imb, stamp, p.city, p.state, p.zip5) for p in iter_pieces(db, mailing)])
+        backend.follow_replies(db, mailing)
     return stamp

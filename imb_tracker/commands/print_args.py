@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .reply_args import add_print_parser as add_reply_print_parser
 from .store_args import lazy
 
 POSITIONS = ("address-above", "address-below", "clear-zone")
@@ -141,6 +142,8 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         help="confirm reusing tray serials issued before, once their window has passed (after a wrap)",
     )
     tags.set_defaults(func=lazy("cmd_tray_tags", "print_cmds"))
+
+    add_reply_print_parser(psub, db_parent)
 
     cal = psub.add_parser("calibration", help="rulers and a nominal IMb to check the printer does not scale")
     cal.add_argument("--out", required=True, metavar="FILE.pdf")

@@ -110,5 +110,10 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "list, makes its envelopes PDF, then looks up scans as simulated days pass, and prints a "
         "summary. No USPS account and no screen needed.",
     )
-    demo.add_argument("--days", type=int, default=6, help="simulated days to follow the mailing (default 6)")
+    demo.add_argument(
+        "--days",
+        type=int,
+        default=12,
+        help="simulated days to follow the mailing and its replies (default 12)",
+    )
     demo.set_defaults(func=lazy("cmd_demo", "track_cmds"))

@@ -15,6 +15,7 @@ from imb_tracker.actions.demo import run_demo
 from imb_tracker.actions.exports import export_report
 from imb_tracker.actions.lookup import AmbiguousSerialError, Timeline, look_up
 from imb_tracker.actions.refresh import RefreshPolicy, plan, run_refresh
+from imb_tracker.actions.replies import reply_summary
 from imb_tracker.app import app_paths
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
 from imb_tracker.tracking.files import ScanFileError
@@ -153,6 +154,9 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         export_report(space.db, args.mailing, now, stalled, out, excel=args.excel)
         return 0
     out.write("\n".join(report_lines(mailing_report(space.db, args.mailing, now, stalled))) + "\n")
+    back = reply_summary(space.db, args.mailing)
+    if back.has_replies:
+        out.write("\n".join(back.lines()) + "\n")
     return 0
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from imb_tracker.actions.catalog import LOOKUP_ANSWERED, browse_pieces, is_stalled, utcnow
+from imb_tracker.actions.catalog import LOOKUP_ANSWERED, REPLY_WORDS, browse_pieces, is_stalled, utcnow
 from imb_tracker.store.browse import PieceFilter
 from imb_tracker.store.engine import Database
 
@@ -33,6 +33,7 @@ COLUMNS = [
     ("Status", "status"),
     ("Last scan", "last_scan"),  # USPS's local time (the header's tooltip says so)
     ("Mailing", "mailing"),
+    ("Reply", "reply"),  # the linked reply piece's state; not sortable (no index orders by it)
     ("Serial", "serial"),
     ("State", "state"),
     ("ZIP", "zip"),
@@ -40,6 +41,8 @@ COLUMNS = [
 ]
 KEYS = [key for _, key in COLUMNS]
 STATUS_COLUMN = KEYS.index("status")
+REPLY_COLUMN = KEYS.index("reply")
+UNSORTABLE = {None, "reply"}
 PAGE = 500
 FAILURES = {
     "RateLimitedError": "rate limited; will be retried",
@@ -140,6 +143,7 @@ class LettersModel(QAbstractTableModel):
             merged.update(values)
             self._rows[row] = merged
             self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN + 1))
+            self.dataChanged.emit(self.index(row, REPLY_COLUMN), self.index(row, REPLY_COLUMN))
         return len(fresh)
 
     # -- Qt model API
@@ -196,11 +200,13 @@ class LettersModel(QAbstractTableModel):
             return status_of(row, self._clock(), self.stalled_days)[1]
         if key == "last_scan":
             return local_time(row["last_scan_at"]) if row["last_scan_at"] else ""
+        if key == "reply":
+            return REPLY_WORDS.get(str(row.get("reply_state") or ""), "")
         return row["tracking"] + row["routing"]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"  # -1: no column, newest first
-        if key is None:
+        if key in UNSORTABLE:
             return
         if column < 0:
             order = Qt.SortOrder.DescendingOrder

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from imb_tracker.actions.backend import explain
 from imb_tracker.actions.catalog import (
+    REPLY_FILTERS,
     STATUS_FILTERS,
     count_pieces,
     envelope_template,
@@ -88,6 +89,13 @@ class LettersPage(QWidget):
         self.status.setAccessibleName("Filter by status")
         for key, (label, _) in STATUS_FILTERS.items():
             self.status.addItem(label, key)
+        self.replies = QComboBox()
+        self.replies.setAccessibleName("Filter by reply")
+        self.replies.setToolTip(
+            "Letters by their reply piece: with one, replied, reply arrived, no reply yet"
+        )
+        for key, (label, _) in REPLY_FILTERS.items():
+            self.replies.addItem(label, key)
         self.use_dates = QCheckBox("Created from")
         self.use_dates.setAccessibleName("Filter by date")
         self.date_from = QDateEdit(QDate.currentDate().addDays(-30))
@@ -101,6 +109,7 @@ class LettersPage(QWidget):
         bar.addWidget(self.search, 3)
         bar.addWidget(self.mailing, 2)
         bar.addWidget(self.status, 1)
+        bar.addWidget(self.replies, 1)
         bar.addWidget(self.use_dates)
         bar.addWidget(self.date_from)
         bar.addWidget(QLabel("to"))
@@ -175,7 +184,7 @@ class LettersPage(QWidget):
         self._repaint.setInterval(300)
         self._repaint.timeout.connect(self._show_arrived)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.mailing, self.status):
+        for combo in (self.mailing, self.status, self.replies):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.use_dates.toggled.connect(lambda _on: self.apply_filter())
         self.date_from.dateChanged.connect(self._dates_changed)
@@ -236,6 +245,7 @@ class LettersPage(QWidget):
             search=self.search.text(),
             mailing=self.mailing.currentData(),
             status=str(self.status.currentData() or ""),
+            replies=str(self.replies.currentData() or ""),
         )
         if self.use_dates.isChecked():
             d1, d2 = self.date_from.date(), self.date_to.date()
@@ -519,7 +529,7 @@ class LettersPage(QWidget):
         self.message.emit(summary.line(), 0)
         if summary.stopped_reason:
             self.message.emit(f"Stopped: {summary.stopped_reason}. Check the sign-in in Settings → USPS.", 0)
-        if self.model is not None and self.status.currentData():
+        if self.model is not None and (self.status.currentData() or self.replies.currentData()):
             self.apply_filter()  # statuses changed: the filter's matches did too
 
     def _failed(self, exc: BaseException) -> None:

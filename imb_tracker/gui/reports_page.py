@@ -1,4 +1,5 @@
-"""Reports per mailing: counts by stage, days to carrier sort, by destination state, stalled pieces.
+"""Reports per mailing: counts by stage, days to carrier sort, by destination state, stalled pieces,
+and, when the mailing carried reply pieces, the reply rate, replies per day and who replied.
 
 The figures are ``tracking.report.mailing_report`` (the same as ``imb-tracker
 report``), computed in the background; charts are QPainter drawings that the
@@ -34,6 +35,7 @@ from imb_tracker.actions.catalog import (
     report_lines,
 )
 from imb_tracker.actions.exports import write_report
+from imb_tracker.actions.replies import ReplySummary, reply_summary
 from imb_tracker.tracking.report import MailingReport
 
 from .charts import BarChart
@@ -50,6 +52,7 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.report: MailingReport | None = None
+        self.replies: ReplySummary | None = None
         self._stale = True
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -91,10 +94,23 @@ class ReportsPage(QWidget):
         self.stalled_table.cellDoubleClicked.connect(self._open_stalled)
         self.stalled_table.horizontalHeader().setStretchLastSection(True)
         self.stalled_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.reply_chart = BarChart("Replies per day since mailing")
+        self.replied_table = QTableWidget(0, 4)
+        self.replied_table.setAccessibleName("Who replied")
+        self.replied_table.setHorizontalHeaderLabels(
+            ["Who replied (double-click to open)", "First reply scan", "Where from", "Reply"]
+        )
+        self.replied_table.cellDoubleClicked.connect(self._open_replied)
+        self.replied_table.horizontalHeader().setStretchLastSection(True)
+        self.replied_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         grid.addWidget(self.stage_chart, 0, 0)
         grid.addWidget(self.days_chart, 0, 1)
         grid.addWidget(self.state_chart, 1, 0)
         grid.addWidget(self.stalled_table, 1, 1)
+        grid.addWidget(self.reply_chart, 2, 0)
+        grid.addWidget(self.replied_table, 2, 1)
+        self.reply_chart.hide()
+        self.replied_table.hide()
         layout.addLayout(grid, 1)
         self.mailing.currentIndexChanged.connect(lambda _i: self.update_report())
         self.refresh_button.clicked.connect(self.update_report)
@@ -138,17 +154,20 @@ class ReportsPage(QWidget):
             return
         db, now, stalled = self.ctx.db, self.ctx.backend.clock(), self.stalled.value()
 
-        def work(_reporter: Reporter) -> MailingReport:
-            return mailing_report(db, str(name), now, stalled)
+        def work(_reporter: Reporter) -> tuple[MailingReport, ReplySummary]:
+            return mailing_report(db, str(name), now, stalled), reply_summary(db, str(name))
 
         self.summary.setText("Working …")
         self.ctx.tasks.run(
             work, on_done=self.show_report, on_error=lambda e: self.summary.setText(error_text(str(e)))
         )
 
-    def show_report(self, report: object) -> None:
-        assert isinstance(report, MailingReport)
-        self.report = report
+    def show_report(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        report, replies = result
+        assert isinstance(report, MailingReport) and isinstance(replies, ReplySummary)
+        self.report, self.replies = report, replies
+        reply_line = [replies.lines()[0]] if replies.has_replies else []
         self.summary.setText(
             "<br>".join(
                 report_lines(report)[:1]
@@ -157,8 +176,25 @@ class ReportsPage(QWidget):
                     for line in report_lines(report)[1:]
                     if line.startswith(("first scan", "days from", "stalled", "  some letters"))
                 ]
+                + reply_line
             )
         )
+        self.reply_chart.setVisible(replies.has_replies)
+        self.replied_table.setVisible(replies.has_replies)
+        self.reply_chart.set_items([(str(day), n, "#2e7d32") for day, n in replies.curve])
+        self.replied_table.setRowCount(len(replies.who))
+        for r, w in enumerate(replies.who):
+            cells = (
+                w["name"] or w["company"],
+                w["first_inbound_scan"] or "",
+                f"{w['city']} {w['state']}",
+                w["status"],
+            )
+            for c, v in enumerate(cells):
+                item = QTableWidgetItem(str(v))
+                if c == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, w["serial"])
+                self.replied_table.setItem(r, c, item)
         stages = sorted(report.by_stage.items(), key=lambda kv: -kv[1])
         self.stage_chart.set_items(
             [
@@ -180,6 +216,15 @@ class ReportsPage(QWidget):
         item = self.stalled_table.item(row, 0)
         if item is not None and item.text():
             self.open_piece.emit(item.text())
+
+    def _open_replied(self, row: int, _column: int) -> None:
+        item = self.replied_table.item(row, 0)
+        if item is None or self.replies is None:
+            return
+        serial = item.data(Qt.ItemDataRole.UserRole)
+        imb = next((w["letter_imb"] for w in self.replies.who if w["serial"] == serial), "")
+        if imb:
+            self.open_piece.emit(imb)
 
     def export_csv(self) -> None:
         if self.report is None:
@@ -226,7 +271,8 @@ class ReportsPage(QWidget):
         ink = QColor("black")
         y = 0.0
         line = painter.fontMetrics().height() * 1.2
-        for text in report_lines(self.report):
+        extra = self.replies.lines() if self.replies is not None and self.replies.has_replies else []
+        for text in report_lines(self.report) + extra:
             if y + line > page.height():
                 writer.newPage()
                 y = 0.0
@@ -234,6 +280,11 @@ class ReportsPage(QWidget):
             y += line
         chart_h = page.height() / 3.2
         writer.newPage()
-        for i, chart in enumerate((self.stage_chart, self.days_chart, self.state_chart)):
-            chart.paint_into(painter, QRectF(0, i * (chart_h + 10), page.width(), chart_h), ink)
+        charts = [self.stage_chart, self.days_chart, self.state_chart]
+        if self.replies is not None and self.replies.has_replies:
+            charts.append(self.reply_chart)
+        for i, chart in enumerate(charts):
+            if i and i % 3 == 0:
+                writer.newPage()
+            chart.paint_into(painter, QRectF(0, (i % 3) * (chart_h + 10), page.width(), chart_h), ink)
         painter.end()

@@ -168,7 +168,9 @@ def check_design(
     """Refuse what the reference rules forbid for a reply design (the first problem, with its fix)."""
     k = reply_kind(kind)
     if mode not in MODES:
-        raise FieldError("mode", mode, f"a reply design is linked or static, not {mode!r}", "use linked or static")
+        raise FieldError(
+            "mode", mode, f"a reply design is linked or static, not {mode!r}", "use linked or static"
+        )
     if barcode_id != "00":
         raise FieldError(
             "barcode_id",
@@ -207,7 +209,9 @@ def check_design(
                 f"make the {k.name} design under your own Mailer ID",
             )
         if stid in ("733", "734"):
-            raise FieldError("stid", stid, f"STID {stid} is Share Mail", f"use kind share, or {k.by_mid} for {k.name}")
+            raise FieldError(
+                "stid", stid, f"STID {stid} is Share Mail", f"use kind share, or {k.by_mid} for {k.name}"
+            )
         if stid not in k.stids:
             raise FieldError(
                 "stid",
@@ -261,7 +265,10 @@ def check_design(
         raise FieldError("fim", fim, f"there is no FIM {fim!r}", "use A, C, D, E, or none")
     if fim == "B":
         raise FieldError(
-            "fim", fim, "FIM B (BRM without a barcode) has not been used since May 2011", "use FIM C with the IMb"
+            "fim",
+            fim,
+            "FIM B (BRM without a barcode) has not been used since May 2011",
+            "use FIM C with the IMb",
         )
 
 

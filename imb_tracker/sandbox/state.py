@@ -5,7 +5,9 @@ is more than ``retention_days`` old (default 30) answers "Barcode not found."
 exactly like one that never existed (iv-api.md §5, §7.2).  Pieces registered
 at run time (the demo's mailing) get a realistic journey derived from their
 IMb: origin processing, transit, destination processing, carrier sortation —
-with a few that stall and a few never scanned.
+with a few that stall and a few never scanned.  Reply pieces registered with
+their outbound letter come back for a share of recipients a few simulated days
+after the letter's delivery (:func:`reply_journey`).
 """
 
 from __future__ import annotations
@@ -98,6 +100,74 @@ def journey(
     return scans, mailed_at + timedelta(days=3 + slow)
 
 
+#: the share of recipients whose reply comes back in the stand-in (demo mode's "response rate")
+REPLY_SHARE = 0.35
+
+
+def _scan(
+    at: datetime, code: str, phase: str, machine: str, facility: tuple[str, str, str, str], key: int
+) -> dict[str, Any]:
+    return {
+        "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"),
+        "scan_event_code": code,
+        "handling_event_type": "A",
+        "mail_phase": phase,
+        "machine_name": machine,
+        "scanner_type": machine.split("-", maxsplit=1)[0],
+        "scan_facility_name": facility[0],
+        "scan_facility_locale_key": f"{key:07d}",
+        "scan_facility_city": facility[1],
+        "scan_facility_state": facility[2],
+        "scan_facility_zip": facility[3],
+    }
+
+
+def reply_journey(
+    imb: str, outbound_mailed_at: datetime, city: str, state: str, zip5: str, share: float = REPLY_SHARE
+) -> list[tuple[datetime, dict[str, Any]]]:
+    """The scans of a reply piece coming back from (city, state, zip5) to the ZIP in its routing.
+
+    Deterministic from the reply IMb: about ``share`` of recipients reply, 2 to 8 days after
+    their letter's delivery; of those, one in eight is still in transit (no scan at the reply
+    ZIP's own office), the rest end with a box-mail scan at the reply ZIP (it "arrived").
+    """
+    digest = hashlib.sha256(("reply" + imb).encode()).digest()
+    if digest[0] / 256 >= share:
+        return []
+    reply_zip = imb[20:25] or "62704"
+    sent = outbound_mailed_at + timedelta(days=4 + digest[1] % 7, hours=digest[2] % 10)
+    origin = (
+        f"{city.upper()} {state.upper()} PROCESSING AND DISTRIBUTION CENTER",
+        city.upper(),
+        state.upper(),
+        zip5[:3] + "99",
+    )
+    dest = ("REPLY MAIL PROCESSING AND DISTRIBUTION CENTER", "", "", reply_zip[:3] + "99")
+    office = ("REPLY MAIL POST OFFICE", "", "", reply_zip)
+    steps = [
+        (0, "891", "Phase 1a - Origin Primary Processing", "DBCS-004", origin),
+        (20 + digest[3] % 20, "894", "Phase 2c - Destination Primary Processing", "DBCS-012", dest),
+    ]
+    if digest[4] % 8:
+        steps.append(
+            (50 + digest[5] % 20, "895", "Phase 3b - Destination Box Mail Processing", "DBCS-030", office)
+        )
+    return [
+        (
+            sent + timedelta(hours=h, minutes=digest[6 + i] % 60),
+            _scan(
+                sent + timedelta(hours=h, minutes=digest[6 + i] % 60),
+                code,
+                phase,
+                machine,
+                facility,
+                digest[12 + i],
+            ),
+        )
+        for i, (h, code, phase, machine, facility) in enumerate(steps)
+    ]
+
+
 class World:
     """All pieces the sandbox knows, guarded by one lock (requests arrive on many threads)."""
 
@@ -163,6 +233,29 @@ class World:
         scans, expected = journey(imb, mailed_at, city, state, zip5)
         with self._lock:
             self._pieces[imb] = Piece(imb, mailed_at, scans, expected)
+
+    def register_reply(
+        self, imb: str, outbound_mailed_at: datetime, city: str, state: str, zip5: str, responses: int = 0
+    ) -> bool:
+        """A reply IMb: linked (``responses`` 0) replies or not; a static IMb gets ``responses`` pieces.
+
+        Each piece of a static IMb carries its own ``piece_id`` in its scans, as USPS numbers the
+        pieces of a static IMb (reply-mail.md §1.2; the live field name is UNCONFIRMED).  Returns
+        whether any reply comes back.
+        """
+        if responses:
+            scans = []
+            for n in range(responses):
+                for at, scan in reply_journey(f"{imb}/{n}", outbound_mailed_at, city, state, zip5, share=1.0):
+                    scans.append((at, {**scan, "piece_id": f"{imb[-9:]}{n:05d}"}))
+            scans.sort(key=lambda ts: ts[0])
+        else:
+            scans = reply_journey(imb, outbound_mailed_at, city, state, zip5)
+        if not scans:
+            return False
+        with self._lock:
+            self._pieces[imb] = Piece(imb, scans[0][0], scans, None)
+        return True
 
     def __len__(self) -> int:
         with self._lock:

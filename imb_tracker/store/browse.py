@@ -28,7 +28,8 @@ from sqlalchemy import (
 from sqlalchemy import text as text_
 
 from .engine import Database
-from .schema import mailings, piece_status, pieces
+from .replies import REPLY_FILTER_STATES
+from .schema import mailings, piece_status, pieces, replies
 
 SORTABLE: dict[str, Any] = {
     "id": pieces.c.id,
@@ -69,6 +70,7 @@ class PieceFilter:
     created_to: datetime | None = None  # exclusive
     now: datetime | None = None  # for "stalled"
     stalled_days: int = 5
+    replies: str = ""  # a REPLY_FILTER_STATES key: letters with a reply piece, replied, arrived, waiting
 
 
 _FTS: dict[str, bool] = {}
@@ -170,8 +172,22 @@ def _status_filter(f: PieceFilter) -> ColumnElement[bool] | None:
     return condition
 
 
+def _reply_filter(f: PieceFilter) -> ColumnElement[bool] | None:
+    """Letters whose linked reply is in the filter's states (through the unique index on piece_id)."""
+    if not f.replies:
+        return None
+    if f.replies not in REPLY_FILTER_STATES:
+        raise ValueError(
+            f"reply filter {f.replies!r} is unknown; use one of {', '.join(k for k in REPLY_FILTER_STATES if k)}"
+        )
+    linked = select(replies.c.piece_id).where(
+        replies.c.piece_id.is_not(None), replies.c.state.in_(REPLY_FILTER_STATES[f.replies])
+    )
+    return pieces.c.id.in_(linked)
+
+
 def _where(query: Select[Any], f: PieceFilter, fts: bool) -> Select[Any]:
-    conditions = [c for c in (_search(f.search, fts), _status_filter(f)) if c is not None]
+    conditions = [c for c in (_search(f.search, fts), _status_filter(f), _reply_filter(f)) if c is not None]
     if f.mailing:
         mailing_id = select(mailings.c.id).where(mailings.c.name == f.mailing).scalar_subquery()
         conditions.append(pieces.c.mailing_id == mailing_id)
@@ -217,11 +233,13 @@ def browse_pieces(
         piece_status.c.scan_count,
         piece_status.c.expected_delivery,
         pieces.c.voided_at,
+        replies.c.state.label("reply_state"),
     ]
     query = _where(
         select(*columns, key.label("sort_key"))
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
-        .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id),
+        .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
+        .outerjoin(replies, replies.c.piece_id == pieces.c.id),
         f,
         has_search_index(db),
     )
@@ -264,8 +282,10 @@ def pieces_by_ids(db: Database, ids: list[int]) -> dict[int, RowMapping]:
             piece_status.c.looked_up_at,
             piece_status.c.last_outcome,
             piece_status.c.scan_count,
+            replies.c.state.label("reply_state"),
         )
         .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
+        .outerjoin(replies, replies.c.piece_id == pieces.c.id)
         .where(pieces.c.id.in_(ids))
     )
     with db.read() as conn:

@@ -30,10 +30,31 @@ from .engine import Database, new_id
 from .errors import ConflictError, NotFoundError
 from .mailers import _mailer_row
 from .mailings import mailing_row
-from .schema import mailers, mailings, pieces, replies, reply_designs, reply_prints, scans, serial_blocks, serial_pools
+from .schema import (
+    mailers,
+    mailings,
+    pieces,
+    replies,
+    reply_designs,
+    reply_prints,
+    scans,
+    serial_blocks,
+    serial_pools,
+)
 from .serials import _merge, reserve
 
 log = logging.getLogger(__name__)
+
+#: a reply's states (``replies.state``): printed and not seen, seen on its way, at the reply ZIP's office
+PRINTED, ON_ITS_WAY, ARRIVED = "printed", "on_its_way", "arrived"
+#: the Letters table's reply filter: key -> the reply states it shows ("" shows every letter)
+REPLY_FILTER_STATES: dict[str, tuple[str, ...]] = {
+    "": (),
+    "with_reply": (PRINTED, ON_ITS_WAY, ARRIVED),
+    "replied": (ON_ITS_WAY, ARRIVED),
+    "arrived": (ARRIVED,),
+    "waiting": (PRINTED,),
+}
 
 MAX_LINES = 6
 MAX_LINE = 60
@@ -122,12 +143,21 @@ def clean_lines(lines: list[str] | tuple[str, ...], routing: str) -> tuple[str, 
     """The reply address lines, upper case; the last is the city/state/ZIP+4 line matching the barcode."""
     out = tuple(" ".join(line.split()).upper() for line in lines if line.strip())
     if not out:
-        raise FieldError("line", "", "the reply address has no lines", 'add --line "NAME" … --line "CITY ST 12345-6789"')
+        raise FieldError(
+            "line", "", "the reply address has no lines", 'add --line "NAME" … --line "CITY ST 12345-6789"'
+        )
     if len(out) > MAX_LINES:
-        raise FieldError("line", str(len(out)), f"a reply address has at most {MAX_LINES} lines", "drop the optional ones")
+        raise FieldError(
+            "line", str(len(out)), f"a reply address has at most {MAX_LINES} lines", "drop the optional ones"
+        )
     for line in out:
         if len(line) > MAX_LINE:
-            raise FieldError("line", line, f"a reply address line has at most {MAX_LINE} characters", "abbreviate it (Pub 28)")
+            raise FieldError(
+                "line",
+                line,
+                f"a reply address line has at most {MAX_LINE} characters",
+                "abbreviate it (Pub 28)",
+            )
     last = out[-1].split()
     zip_text = _zip_digits(last[-1]) if last else ""
     if len(last) < 3 or len(zip_text) not in (5, 9):
@@ -235,10 +265,14 @@ def add_design(
     cleaned = clean_lines(lines, routing)
     for z in options.arrival_zips:
         if not (z.isdigit() and len(z) == 5):
-            raise FieldError("arrival_zip", z, "an arrival facility ZIP is 5 digits", "e.g. --arrival-zip 62701")
+            raise FieldError(
+                "arrival_zip", z, "an arrival facility ZIP is 5 digits", "e.g. --arrival-zip 62701"
+            )
     static_tracking = ""
     if mode == "static":
-        reservation = reserve(db, mailer["mid"], 1, workstation=workstation, purpose=f"static reply design {name}")
+        reservation = reserve(
+            db, mailer["mid"], 1, workstation=workstation, purpose=f"static reply design {name}"
+        )
         serial = next(iter(reservation))
         width = 15 - len(mailer["mid"])
         static_tracking = f"{barcode_id}{stid}{mailer['mid']}{serial:0{width}d}"
@@ -268,7 +302,11 @@ def add_design(
         if static_tracking:
             conn.execute(
                 replies.insert().values(
-                    design_id=design_id, piece_id=None, tracking=static_tracking, routing=routing, created_at=now
+                    design_id=design_id,
+                    piece_id=None,
+                    tracking=static_tracking,
+                    routing=routing,
+                    created_at=now,
                 )
             )
     return get_design(db, name)
@@ -276,10 +314,20 @@ def add_design(
 
 def get_design(db: Database, name: str) -> ReplyDesign:
     with db.read() as conn:
-        row = conn.execute(_design_query().where(reply_designs.c.name == " ".join(name.split()))).mappings().first()
+        row = (
+            conn.execute(_design_query().where(reply_designs.c.name == " ".join(name.split())))
+            .mappings()
+            .first()
+        )
         if row is None:
-            known = [str(r[0]) for r in conn.execute(select(reply_designs.c.name).order_by(reply_designs.c.name))]
-            hint = ("; the designs are: " + ", ".join(known)) if known else "; add one with imb-tracker reply add"
+            known = [
+                str(r[0]) for r in conn.execute(select(reply_designs.c.name).order_by(reply_designs.c.name))
+            ]
+            hint = (
+                ("; the designs are: " + ", ".join(known))
+                if known
+                else "; add one with imb-tracker reply add"
+            )
             raise NotFoundError(f"there is no reply design {name!r}{hint}")
         return _design(row, _static_tracking(conn, int(row["id"])))
 
@@ -310,10 +358,14 @@ def delete_design(db: Database, name: str) -> None:
             select(func.count()).select_from(reply_prints).where(reply_prints.c.design_id == design.id)
         ).scalar_one()
         linked = conn.execute(
-            select(func.count()).select_from(replies).where(replies.c.design_id == design.id, replies.c.piece_id.is_not(None))
+            select(func.count())
+            .select_from(replies)
+            .where(replies.c.design_id == design.id, replies.c.piece_id.is_not(None))
         ).scalar_one()
         if used or linked:
-            raise ConflictError(f"reply design {design.name!r} has printed replies; it stays with their history")
+            raise ConflictError(
+                f"reply design {design.name!r} has printed replies; it stays with their history"
+            )
         conn.execute(replies.delete().where(replies.c.design_id == design.id))
         conn.execute(reply_designs.delete().where(reply_designs.c.id == design.id))
 
@@ -332,7 +384,9 @@ def link_replies(
         with db.read() as conn:
             m = mailing_row(conn, mailing)
             count = int(
-                conn.execute(select(func.count()).select_from(pieces).where(pieces.c.mailing_id == m["id"])).scalar_one()
+                conn.execute(
+                    select(func.count()).select_from(pieces).where(pieces.c.mailing_id == m["id"])
+                ).scalar_one()
             )
         return LinkResult(design, count, 0, {})
     share = design.kind == "share"
@@ -372,7 +426,9 @@ def link_replies(
     share_serials: list[int] = []
     if share and todo:
         share_serials = list(
-            reserve(db, design.mid, len(todo), workstation=workstation, purpose=f"Share Mail replies to {mailing}")
+            reserve(
+                db, design.mid, len(todo), workstation=workstation, purpose=f"Share Mail replies to {mailing}"
+            )
         )
     width = 15 - len(design.mid)
     with db.write() as conn:
@@ -437,7 +493,9 @@ def _check_serials_still_theirs(
             pieces.c.id > min(piece_of.values()),
         )
     ).all()
-    clash = sorted(int(serial) for pid, serial in later if int(serial) in piece_of and int(pid) > piece_of[int(serial)])
+    clash = sorted(
+        int(serial) for pid, serial in later if int(serial) in piece_of and int(pid) > piece_of[int(serial)]
+    )
     if clash:
         raise ConflictError(
             f"serial {clash[0]} of mailing {mailing!r} has been issued again since (after a wrap of the range), "
@@ -455,7 +513,12 @@ def _hold_serials(conn: Connection, mailer_id: int, serials: list[int], now: dat
         ).all()
     pools = list(
         conn.execute(
-            select(serial_pools.c.id, serial_pools.c.first_serial, serial_pools.c.last_serial, serial_pools.c.workstation)
+            select(
+                serial_pools.c.id,
+                serial_pools.c.first_serial,
+                serial_pools.c.last_serial,
+                serial_pools.c.workstation,
+            )
             .where(serial_pools.c.mailer_id == mailer_id, serial_pools.c.kind == "piece")
             .order_by(serial_pools.c.workstation)
         ).mappings()
@@ -486,7 +549,11 @@ def record_print(db: Database, design: ReplyDesign, mailing: str, count: int, te
         m = mailing_row(conn, mailing)
         conn.execute(
             reply_prints.insert().values(
-                design_id=design.id, mailing_id=m["id"], pieces=count, template=template[:40], printed_at=db.clock()
+                design_id=design.id,
+                mailing_id=m["id"],
+                pieces=count,
+                template=template[:40],
+                printed_at=db.clock(),
             )
         )
         if design.mode == "static":
@@ -529,7 +596,9 @@ def write_reply_status(conn: Connection, reply_id: int, **values: Any) -> None:
 def design_of_reply(conn: Connection, reply_id: int) -> RowMapping:
     return (
         conn.execute(
-            select(reply_designs).join(replies, replies.c.design_id == reply_designs.c.id).where(replies.c.id == reply_id)
+            select(reply_designs)
+            .join(replies, replies.c.design_id == reply_designs.c.id)
+            .where(replies.c.id == reply_id)
         )
         .mappings()
         .one()
@@ -564,11 +633,15 @@ def reply_candidates(db: Database, mailing: str | None = None) -> list[RowMappin
 
 def reply_map(db: Database, mailing: str | None = None) -> dict[int, tuple[str, str]]:
     """Piece id -> (reply tracking, routing), for the pieces (of one mailing, or all) that have a reply."""
-    query = select(replies.c.piece_id, replies.c.tracking, replies.c.routing).where(replies.c.piece_id.is_not(None))
+    query = select(replies.c.piece_id, replies.c.tracking, replies.c.routing).where(
+        replies.c.piece_id.is_not(None)
+    )
     with db.read() as conn:
         if mailing is not None:
             m = mailing_row(conn, mailing)
-            query = query.join(pieces, pieces.c.id == replies.c.piece_id).where(pieces.c.mailing_id == m["id"])
+            query = query.join(pieces, pieces.c.id == replies.c.piece_id).where(
+                pieces.c.mailing_id == m["id"]
+            )
         return {int(r[0]): (str(r[1]), str(r[2])) for r in conn.execute(query)}
 
 
@@ -627,7 +700,9 @@ def reply_for_piece(db: Database, piece_id: int) -> RowMapping | None:
     with db.read() as conn:
         return (
             conn.execute(
-                select(replies, reply_designs.c.name.label("design"), reply_designs.c.kind, reply_designs.c.stid)
+                select(
+                    replies, reply_designs.c.name.label("design"), reply_designs.c.kind, reply_designs.c.stid
+                )
                 .join(reply_designs, reply_designs.c.id == replies.c.design_id)
                 .where(replies.c.piece_id == piece_id)
             )

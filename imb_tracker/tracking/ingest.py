@@ -18,8 +18,8 @@ from imb_tracker.store.replies import reply_id_for, write_reply_status
 from imb_tracker.store.scans import ScanRecord, log_lookup, piece_id_for, store_scans
 from imb_tracker.usps.iv import PieceResult
 
-from .scanfields import ALIASES, normalise
 from .replies import update_reply_status
+from .scanfields import ALIASES, normalise
 from .status_index import update_status
 
 __all__ = ["ALIASES", "ingest_result", "log_failure", "normalise", "refresh_piece_status", "to_records"]

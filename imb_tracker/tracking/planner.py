@@ -17,6 +17,11 @@ from imb_tracker.store.scans import refresh_candidates
 
 #: how long a printed reply piece is looked for before its first scan (replies come back for weeks)
 REPLY_WAIT_DAYS = 60
+#: no reply can come back before its letter arrives: unseen replies are first looked for this long
+#: after mailing, and then at most once per REPLY_UNSEEN_INTERVAL, so most of them (never sent
+#: back) cost a lookup a day, not one per refresh
+REPLY_FIRST_DAYS = 2
+REPLY_UNSEEN_INTERVAL = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ def plan_refresh(
     unseen_days: int = 21,
     min_interval: timedelta = timedelta(minutes=60),
     reply_wait_days: int = REPLY_WAIT_DAYS,
+    reply_first_days: int = REPLY_FIRST_DAYS,
+    reply_unseen_interval: timedelta = REPLY_UNSEEN_INTERVAL,
 ) -> Plan:
     due: list[tuple[datetime, str]] = []
     recent = past = 0
@@ -62,16 +69,21 @@ def plan_refresh(
         if row["voided_at"] is not None or (row["piece_id"] is None and not row["printed"]):
             continue  # a voided letter's reply never went out; a static design not printed yet
         imb = row["tracking"] + row["routing"]
+        interval = min_interval
         if row["last_scan_at"] is not None:
             in_window = now - row["last_scan_at"] <= timedelta(days=window_days)
         else:
             start = max(row["created_at"], row["mailed_at"] or row["created_at"])
             in_window = now - start <= timedelta(days=reply_wait_days)
+            if in_window and now - start < timedelta(days=reply_first_days):
+                recent += 1  # too early for anyone to have replied
+                continue
+            interval = max(min_interval, reply_unseen_interval)
         if not in_window:
             past += 1
             continue
         last = row["looked_up_at"]
-        if last is not None and now - last < min_interval:
+        if last is not None and now - last < interval:
             recent += 1
             continue
         due.append((last or datetime.min, imb))

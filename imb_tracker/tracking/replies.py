@@ -18,6 +18,10 @@ from typing import Any
 
 from imb_tracker.store.engine import Connection
 from imb_tracker.store.replies import (
+    ARRIVED,
+    ON_ITS_WAY,
+    PRINTED,
+    REPLY_FILTER_STATES,
     ReplyOptions,
     design_of_reply,
     reply_row,
@@ -25,7 +29,6 @@ from imb_tracker.store.replies import (
     write_reply_status,
 )
 
-PRINTED, ON_ITS_WAY, ARRIVED = "printed", "on_its_way", "arrived"
 REPLY_WORDS = {
     PRINTED: "No reply yet",
     ON_ITS_WAY: "Reply on its way",
@@ -33,11 +36,14 @@ REPLY_WORDS = {
 }
 #: Letters-table filter key -> (label, reply states); "" shows every letter
 REPLY_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "": ("Any reply state", ()),
-    "with_reply": ("With a reply piece", (PRINTED, ON_ITS_WAY, ARRIVED)),
-    "replied": ("Replied (reply seen by USPS)", (ON_ITS_WAY, ARRIVED)),
-    "arrived": ("Reply reached your post office", (ARRIVED,)),
-    "waiting": ("No reply yet", (PRINTED,)),
+    key: (label, REPLY_FILTER_STATES[key])
+    for key, label in (
+        ("", "Any reply state"),
+        ("with_reply", "With a reply piece"),
+        ("replied", "Replied (reply seen by USPS)"),
+        ("arrived", "Reply reached your post office"),
+        ("waiting", "No reply yet"),
+    )
 }
 
 
@@ -57,7 +63,7 @@ class ReplyState:
     responses: int
 
 
-def reply_state(scan_rows: Iterable[Mapping[str, Any]], arrival_zips: tuple[str, ...]) -> ReplyState:
+def reply_state(scan_rows: Iterable[Mapping[Any, Any]], arrival_zips: tuple[str, ...]) -> ReplyState:
     """A reply's state from its stored scans: arrived when the last scan is at an arrival facility."""
     ordered = sorted(scan_rows, key=lambda r: r["scan_time"])
     if not ordered:
@@ -76,7 +82,7 @@ def reply_state(scan_rows: Iterable[Mapping[str, Any]], arrival_zips: tuple[str,
     )
 
 
-def _responses(ordered: list[Mapping[str, Any]], arrival_zips: tuple[str, ...]) -> int:
+def _responses(ordered: list[Mapping[Any, Any]], arrival_zips: tuple[str, ...]) -> int:
     """How many physical pieces the scans are of: one for a linked reply; for a static IMb, counted.
 
     USPS gives each piece of a static IMb its own id (reply-mail.md §1.2); where a scan names it
@@ -135,5 +141,5 @@ def response_curve(first_scans: Iterable[datetime | None], mailed: datetime | No
     if not days:
         return []
     top = max(days)
-    low = min(0, min(days))
+    low = min(0, *days)
     return [(d, days.get(d, 0)) for d in range(low, top + 1)]

@@ -169,8 +169,16 @@ def histogram(values: list[float], width: float = 1.0) -> list[tuple[str, int]]:
     finite = [v for v in values if math.isfinite(v)]
     if not finite or not (width > 0 and math.isfinite(width)):
         return []
-    top = max(1, min(int(max(finite) // width) + 1, 1000))
+
+    def bin_of(v: float) -> int:
+        # a huge value over a small width overflows to infinity; it belongs in the last bin
+        q = v // width
+        if not math.isfinite(q):
+            return 1000 if q > 0 else 0
+        return int(min(max(q, 0), 1000))
+
+    top = max(1, min(bin_of(max(finite)) + 1, 1000))
     counts = [0] * top
     for v in finite:
-        counts[min(max(int(v // width), 0), top - 1)] += 1
+        counts[min(max(bin_of(v), 0), top - 1)] += 1
     return [(f"{i * width:g}-{(i + 1) * width:g}", n) for i, n in enumerate(counts)]
