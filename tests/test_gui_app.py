@@ -199,7 +199,7 @@ def test_settings_and_window_state_are_remembered(qtbot: QtBot, tmp_path: Path) 
     window = make_window(qtbot, home)
     set_up_demo(qtbot, window)
     page = window.settings_page
-    window.go(6)
+    window.go(7)
     page.load()
     assert page.mid.text() == "123456"
     page.return_lines.setPlainText("ACME FOOD BANK\nPO BOX 1\nSPRINGFIELD IL 62701")

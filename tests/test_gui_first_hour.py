@@ -451,7 +451,7 @@ def test_pages_fit_1024_by_700_and_help_has_a_guide_and_shortcuts(qtbot: QtBot, 
     set_up_demo(qtbot, window)
     import_sample(qtbot, window, "Fit")
     window.resize(1024, 700)
-    window.go(6)
+    window.go(7)
     qtbot.wait(50)
     scroll = window.settings_page.findChild(QScrollArea)
     assert scroll is not None and not scroll.horizontalScrollBar().isVisible()

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from imb_tracker.app import app_paths
 from imb_tracker.gui.letters_model import STATUS_COLUMN
-from imb_tracker.gui.main_window import MainWindow, apply_palette
+from imb_tracker.gui.main_window import PAGES, MainWindow, apply_palette
 from imb_tracker.gui.wizard import FirstStartWizard
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -215,12 +215,14 @@ def main() -> int:
         lambda: state["preview"].close(),  # noqa: PLW0108 - the preview exists only once this step runs
         lambda: window.show_report("Spring appeal 2026"),
         lambda: shoot(window, "reports"),
-        lambda: window.go(3),
+        lambda: window.go(PAGES.index("Tray tags")),
         lambda: window.tray.zip.setText("62704"),
         lambda: shoot(window, "tray-tags"),
-        lambda: window.go(6),
+        lambda: window.go(PAGES.index("Reply mail")),
+        lambda: shoot(window, "reply-mail"),
+        lambda: window.go(PAGES.index("Settings")),
         lambda: shoot(window, "settings"),
-        lambda: window.go(5),
+        lambda: window.go(PAGES.index("Barcodes")),
         fill_barcodes(window),
         lambda: shoot(window, "encode-decode"),
         *page_steps(app, window),
@@ -234,7 +236,7 @@ def main() -> int:
     os._exit(0)
 
 
-PAGE_NAMES = ("letters", "one-letter", "mailings", "tray-tags", "reports", "barcodes", "settings")
+PAGE_NAMES = ("letters", "one-letter", "mailings", "tray-tags", "reply-mail", "reports", "barcodes", "settings")
 SIZES = ((1024, 700), (1600, 1000))
 REPO = Path(__file__).resolve().parents[1]
 

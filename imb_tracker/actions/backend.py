@@ -230,7 +230,10 @@ class UspsBackend:
         for r in rows:
             if r["reply_id"] is not None:
                 imb = str(r["tracking"]) + str(r["routing"])
-                count += world.register_reply(imb, mailed, str(r["city"]), str(r["state"]), str(r["zip5"]))
+                letter = str(r["piece_tracking"]) + str(r["piece_routing"] or "")
+                count += world.register_reply(
+                    imb, mailed, str(r["city"]), str(r["state"]), str(r["zip5"]), letter_imb=letter
+                )
         first = rows[0] if rows else None
         for s in static_replies(db, mailing):
             responses = max(1, round(int(s["printed"]) * REPLY_SHARE))

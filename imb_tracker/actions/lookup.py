@@ -101,6 +101,8 @@ class LookupResult:
     message: str  # e.g. "USPS returned 5 scan(s), 2 new"
     error: UspsError | None = None  # USPS failed: the stored history is still shown
     new_scans: int = field(default=0)
+    #: the letter's linked reply piece afterwards (``replies.piece_reply``), looked up with it
+    reply: dict[str, Any] | None = None
 
 
 class AmbiguousSerialError(ActionError):
@@ -221,10 +223,15 @@ def look_up(
     """Ask USPS about one piece (unless ``offline``), store every scan, and return the timeline.
 
     A USPS failure is logged against the piece and returned in ``error``; the stored
-    history is still the answer.  No saved credentials raise CredentialsError.
+    history is still the answer.  No saved credentials raise CredentialsError.  A letter with
+    a linked reply piece still on its way (not arrived) has the reply looked up too, by the
+    reply's own IMb, so its scans are stored apart from the letter's.
     """
+    from .replies import piece_reply  # noqa: PLC0415 - replies' layouts load only when asked
+
     imb, piece = resolve(db, key, mailer)
     message, error, new = "stored history only", None, 0
+    reply = piece_reply(db, int(piece["id"])) if piece and piece.get("id") is not None else None
     if not offline and backend is not None:
         client = backend.iv_client()
         requested = backend.clock()
@@ -240,6 +247,9 @@ def look_up(
                 if result.found
                 else "USPS has no data for it yet"
             )
+            if reply is not None and reply["state"] != "arrived":
+                message += "; its reply: " + _look_up_reply(db, client, str(reply["imb"]), requested)
+                reply = piece_reply(db, int(piece["id"])) if piece else None
         finally:
             client.close()
     now = backend.clock() if backend is not None else db.clock()
@@ -249,4 +259,16 @@ def look_up(
         message,
         error,
         new,
+        reply,
     )
+
+
+def _look_up_reply(db: Database, client: Any, imb: str, requested: datetime) -> str:
+    """One lookup of a reply IMb with the letter's client; a failure is logged and said, not raised."""
+    try:
+        result = client.lookup(imb)
+    except UspsError as exc:
+        log_failure(db, imb, requested, type(exc).__name__, str(exc))
+        return f"lookup failed ({exc})"
+    returned, new = ingest_result(db, result, requested)
+    return f"{returned} scan(s), {new} new" if result.found else "not seen by USPS yet"

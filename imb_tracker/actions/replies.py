@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from imb_tracker.imb import FieldError, encode_tracking, stid_table
-from imb_tracker.imb.reply import BY_MID, BY_ZIP, UNTRACKED, default_stid, reply_kind, tracing, visibility
+from imb_tracker.imb.reply import (
+    BY_MID,
+    BY_ZIP,
+    KINDS,
+    UNTRACKED,
+    check_design,
+    default_stid,
+    reply_kind,
+    tracing,
+    visibility,
+)
 from imb_tracker.layout.envelopes import POSITIONS, EnvelopeOptions, check_template
 from imb_tracker.layout.replies import (
     ReplyArt,
@@ -28,11 +38,14 @@ from imb_tracker.layout.replies import (
 from imb_tracker.layout.templates import EnvelopeTemplate, envelope_template
 from imb_tracker.records import StoredPiece
 from imb_tracker.store.engine import Database
+from imb_tracker.store.errors import NotFoundError
+from imb_tracker.store.mailers import get_mailer
 from imb_tracker.store.mailings import get_mailing, iter_pieces, mailing_row
 from imb_tracker.store.replies import (
     ReplyDesign,
     ReplyOptions,
     add_design,
+    clean_lines,
     delete_design,
     get_design,
     link_replies,
@@ -41,8 +54,12 @@ from imb_tracker.store.replies import (
     record_print,
     reply_for_piece,
     static_replies,
+    update_design_options,
 )
+from imb_tracker.store.scans import scans_for
 from imb_tracker.tracking.replies import REPLY_WORDS, response_curve
+from imb_tracker.tracking.report import scan_views
+from imb_tracker.tracking.status import in_order
 
 from .backend import UspsBackend
 from .printing import RulesBrokenError, check_output
@@ -51,8 +68,13 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], bool | None]
 
+#: the reply kinds in words, for the editor's list (key -> name)
+KIND_NAMES = {k: reply_kind(k).name for k in KINDS}
+
 __all__ = [
+    "KIND_NAMES",
     "REPLY_COLUMNS",
+    "Draft",
     "ReplyDesign",
     "ReplyOptions",
     "ReplyPrint",
@@ -60,6 +82,7 @@ __all__ = [
     "add_reply_design",
     "delete_design",
     "design_warnings",
+    "draft_design",
     "get_design",
     "list_designs",
     "piece_reply",
@@ -68,6 +91,7 @@ __all__ = [
     "reply_csv_row",
     "reply_rows",
     "reply_summary",
+    "save_design_options",
 ]
 
 
@@ -177,6 +201,102 @@ def add_reply_design(
         workstation=workstation,
     )
     return design, design_warnings(design)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A design being edited (not stored): what it would print, and every rule it breaks so far."""
+
+    design: ReplyDesign
+    template: EnvelopeTemplate
+    layout: Any  # layout.replies.ReplyLayout
+    problems: list[str]  # the kind's rules first (with their fix), then the placement rules
+    warnings: list[str]  # who sees the scans of an untracked or by-ZIP STID
+
+
+def draft_design(
+    db: Database,
+    mid: str,
+    kind: str,
+    lines: list[str],
+    zip_code: str,
+    *,
+    name: str = "",
+    permit: str = "",
+    permit_city: str = "",
+    stid: str | None = None,
+    static: bool = False,
+    by_zip: bool = False,
+    options: ReplyOptions | None = None,
+) -> Draft:
+    """The reply editor's live preview: the same checks as :func:`add_reply_design`, nothing stored.
+
+    A broken rule does not stop the preview: it is listed, and the piece is drawn as far as it goes.
+    """
+    options = options or ReplyOptions()
+    mode = "static" if static else "linked"
+    k = reply_kind(kind)
+    stid = (stid or default_stid(k.key, mode, BY_ZIP if by_zip else BY_MID)).strip()
+    routing = "".join(ch for ch in zip_code if ch.isdigit())
+    problems: list[str] = []
+    try:
+        mailer = get_mailer(db, mid)
+    except (NotFoundError, FieldError) as exc:
+        problems.append(str(exc))
+        share = False
+    else:
+        share = mailer.share_mail
+    try:
+        check_design(
+            k.key,
+            stid,
+            routing,
+            mode=mode,
+            share_mailer=share,
+            permit=permit,
+            permit_city=permit_city,
+            fim=k.fim,
+        )
+    except FieldError as exc:
+        problems.append(str(exc))
+    try:
+        cleaned = clean_lines(lines, routing)
+    except FieldError as exc:
+        problems.append(str(exc))
+        cleaned = tuple(" ".join(line.split()).upper() for line in lines if line.strip())
+    design = ReplyDesign(
+        0,
+        mid,
+        "",
+        name,
+        k.key,
+        stid,
+        "00",
+        mode,
+        cleaned,
+        routing,
+        permit.strip(),
+        " ".join(permit_city.upper().split()),
+        k.fim,
+        options,
+        datetime.now(),
+    )
+    template, layout, broken = preview_design(design)
+    problems.extend(dict.fromkeys(broken))
+    return Draft(design, template, layout, problems, design_warnings(design))
+
+
+def save_design_options(db: Database, name: str, options: ReplyOptions) -> ReplyDesign:
+    """Change how a stored design prints, after its template's placement rules pass (its IMbs stay)."""
+    design = get_design(db, name)
+    if options.imb_position not in POSITIONS:
+        raise FieldError(
+            "imb_position", options.imb_position, "unknown barcode position", "use " + ", ".join(POSITIONS)
+        )
+    template = envelope_template(options.template)
+    options = replace(options, template=template.id)
+    _refuse_broken(template, art_of(replace(design, options=options)), "nothing was changed")
+    return update_design_options(db, name, options)
 
 
 def preview_design(
@@ -438,6 +558,7 @@ def piece_reply(db: Database, piece_id: int) -> dict[str, Any] | None:
         "arrived_at": row["arrived_at"],
         "looked_up_at": row["looked_up_at"],
         "scan_count": int(row["scan_count"]),
+        "scans": in_order(scan_views(scans_for(db, imb))),
     }
 
 

@@ -125,11 +125,23 @@ def _refresh(p: QPainter, accent: QPen) -> None:
     p.drawLine(QPointF(18.9, 8), QPointF(14.8, 7.4))
 
 
+def _reply(p: QPainter, accent: QPen) -> None:
+    _envelope(p, 3, 9, 15, 10)
+    p.setPen(accent)  # the return arrow: the piece coming back
+    path = QPainterPath(QPointF(21, 11))
+    path.lineTo(21, 6)
+    path.lineTo(13, 6)
+    p.drawPath(path)
+    p.drawLine(QPointF(13, 6), QPointF(15.5, 3.5))
+    p.drawLine(QPointF(13, 6), QPointF(15.5, 8.5))
+
+
 DRAWINGS: dict[str, Callable[[QPainter, QPen], None]] = {
     "letters": _letters,
     "letter": _letter,
     "mailings": _mailings,
     "tray": _tray,
+    "reply": _reply,
     "reports": _reports,
     "barcodes": _barcodes,
     "settings": _settings,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
@@ -76,13 +77,18 @@ LABELS = {
 
 
 class EnvelopePreview(QWidget):
-    """The envelope scaled to fit, drawn from the same layout the PDF uses."""
+    """The envelope scaled to fit, drawn from the same layout the PDF uses.
+
+    One letter shows an outbound piece (``show_piece``); the reply editor shows a reply piece
+    (``show_reply``: FIM, legend, bars, frames and the reply address from ``layout.replies``).
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.template: EnvelopeTemplate | None = None
         self.options = EnvelopeOptions()
         self.layout_: PieceLayout | None = None
+        self.reply: Any = None  # a layout.replies.ReplyLayout while the reply editor shows one
         self.setMinimumSize(QSize(360, 180))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Envelope preview")
@@ -91,6 +97,12 @@ class EnvelopePreview(QWidget):
         self, template: EnvelopeTemplate, options: EnvelopeOptions, layout: PieceLayout | None
     ) -> None:
         self.template, self.options, self.layout_ = template, options, layout
+        self.reply = None
+        self.update()
+
+    def show_reply(self, template: EnvelopeTemplate, layout: Any) -> None:
+        """A reply piece as ``layout_reply`` placed it (the same placement the PDF uses)."""
+        self.template, self.layout_, self.reply = template, None, layout
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -128,8 +140,19 @@ class EnvelopePreview(QWidget):
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
             "barcode clear zone",
         )
-        block = return_block(self.template, self.options, None)
-        lines = list(block.lines) + (self.layout_.address if self.layout_ else [])
+        if self.reply is not None:
+            lines = list(self.reply.texts) + list(self.reply.address)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("black"))
+            for box in list(self.reply.fim) + list(self.reply.rules_bars):
+                p.drawRect(rect(box.x, box.y, box.width, box.height))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(QColor("black"), max(1.0, scale / 96)))
+            for box in self.reply.frames:
+                p.drawRect(rect(box.x, box.y, box.width, box.height))
+        else:
+            block = return_block(self.template, self.options, None)
+            lines = list(block.lines) + (self.layout_.address if self.layout_ else [])
         p.setPen(QColor("black"))
         for line in lines:
             font = QFont("Helvetica")
@@ -138,15 +161,16 @@ class EnvelopePreview(QWidget):
             font.setBold("Bold" in line.font)
             p.setFont(font)
             p.drawText(round(ox + line.x * scale), round(oy + (h - line.baseline) * scale), line.text)
-        if self.layout_ is not None and self.layout_.bars:
-            geo = barcode_geometry(self.layout_.bars, NOMINAL)
+        placed = self.reply if self.reply is not None else self.layout_
+        if placed is not None and placed.bars:
+            geo = barcode_geometry(placed.bars, NOMINAL)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor("black"))
             for bar in geo.bars:
                 p.drawRect(
                     rect(
-                        self.layout_.bars_x + bar.x / 72,
-                        self.layout_.bars_y + bar.y / 72,
+                        placed.bars_x + bar.x / 72,
+                        placed.bars_y + bar.y / 72,
                         bar.width / 72,
                         bar.height / 72,
                     )

@@ -206,7 +206,7 @@ class LettersModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"  # -1: no column, newest first
-        if key in UNSORTABLE:
+        if key is None or key in UNSORTABLE:
             return
         if column < 0:
             order = Qt.SortOrder.DescendingOrder

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .letters_page import LettersPage
     from .mailings_page import MailingsPage
     from .piece_detail import PieceDetail
+    from .reply_page import ReplyPage
     from .reports_page import ReportsPage
     from .settings_page import SettingsPage
     from .tray_page import TrayPage
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 # (docs/benchmarks.md).
 
 log = logging.getLogger(__name__)
-SIDEBAR_ICONS = ("letters", "letter", "mailings", "tray", "reports", "barcodes", "settings")
+SIDEBAR_ICONS = ("letters", "letter", "mailings", "tray", "reply", "reports", "barcodes", "settings")
 MESSAGE_MIN_MS = 2500  # a status message stays at least this long before a queued one replaces it
 
 #: The modules build_pages() needs; _load_pages() imports them ahead, off the GUI thread.
@@ -80,7 +81,7 @@ def _import_pages() -> None:
     importlib.import_module("imb_tracker.tracking.status_index")
 
 
-PAGES = ["Letters", "One letter", "Mailings", "Tray tags", "Reports", "Barcodes", "Settings"]
+PAGES = ["Letters", "One letter", "Mailings", "Tray tags", "Reply mail", "Reports", "Barcodes", "Settings"]
 
 
 class MainWindow(QMainWindow):
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         from .letter_page import LetterPage  # noqa: PLC0415
         from .letters_page import LettersPage  # noqa: PLC0415
         from .mailings_page import MailingsPage  # noqa: PLC0415
+        from .reply_page import ReplyPage  # noqa: PLC0415
         from .reports_page import ReportsPage  # noqa: PLC0415
         from .settings_page import SettingsPage  # noqa: PLC0415
         from .tray_page import TrayPage  # noqa: PLC0415
@@ -159,6 +161,7 @@ class MainWindow(QMainWindow):
         self.letter: LetterPage = LetterPage(self.ctx)
         self.mailings: MailingsPage = MailingsPage(self.ctx)
         self.tray: TrayPage = TrayPage(self.ctx)
+        self.replies: ReplyPage = ReplyPage(self.ctx)
         self.reports: ReportsPage = ReportsPage(self.ctx)
         self.barcodes: BarcodePage = BarcodePage()
         self.settings_page: SettingsPage = SettingsPage(self.ctx)
@@ -167,6 +170,7 @@ class MainWindow(QMainWindow):
             self.letter,
             self.mailings,
             self.tray,
+            self.replies,
             self.reports,
             self.barcodes,
             self.settings_page,
@@ -177,12 +181,20 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(self.opening)
         self.opening.deleteLater()
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        for page in (self.letters, self.letter, self.mailings, self.tray, self.reports, self.settings_page):
+        for page in (
+            self.letters,
+            self.letter,
+            self.mailings,
+            self.tray,
+            self.replies,
+            self.reports,
+            self.settings_page,
+        ):
             page.message.connect(self.show_message)  # type: ignore[attr-defined]
         self.barcodes.status_message.connect(self.show_message)
-        for page in (self.letters, self.mailings):
+        for page in (self.letters, self.mailings, self.replies):
             page.busy.connect(self.show_busy)  # type: ignore[attr-defined]
-        for page in (self.letter, self.letters, self.mailings, self.tray):
+        for page in (self.letter, self.letters, self.mailings, self.tray, self.replies):
             page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
         self.letters.open_piece.connect(self.open_piece)
         self.letter.show_in_letters.connect(self.show_letters)
@@ -516,7 +528,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_report(self, mailing: str) -> None:
-        self.go(4)
+        self.go(PAGES.index("Reports"))
         self.reports.show_mailing(mailing)
 
     def show_letters(self, mailing: str) -> None:

@@ -1,4 +1,5 @@
-"""One letter in detail: the scans timeline, USPS's window, the raw payloads, the barcode at scale."""
+"""One letter in detail: the scans timeline, USPS's window, the raw payloads, the barcode at scale,
+and its reply piece (when one was printed): the reply's state, its own scans and its barcode."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from imb_tracker.actions.backend import explain
 from imb_tracker.actions.catalog import STAGE_WORDS
 from imb_tracker.actions.exports import export_scans
 from imb_tracker.actions.lookup import look_up, timeline
+from imb_tracker.actions.replies import piece_reply
 from imb_tracker.tracking.status import ScanView
 
 from .barcode_view import BarcodeView
@@ -85,6 +87,30 @@ class PieceDetail(QDialog):
         bl.addWidget(self.bars)
         bl.addStretch(1)
         tabs.addTab(barcode_tab, "&Barcode")
+        reply_tab = QWidget()
+        rl = QVBoxLayout(reply_tab)
+        reply_form = QFormLayout()
+        self.reply_what = QLabel()
+        self.reply_what.setAccessibleName("Reply piece")
+        self.reply_status = QLabel()
+        self.reply_status.setAccessibleName("Reply status")
+        self.reply_when = QLabel()
+        self.reply_when.setAccessibleName("Reply scans")
+        reply_form.addRow("Reply piece", self.reply_what)
+        reply_form.addRow("Reply status", self.reply_status)
+        reply_form.addRow("Inbound scans", self.reply_when)
+        rl.addLayout(reply_form)
+        self.reply_table = QTableWidget(0, 3)
+        self.reply_table.setAccessibleName("Reply scan timeline")
+        self.reply_table.setHorizontalHeaderLabels(["When (USPS's local time)", "Where", "What happened"])
+        self.reply_table.horizontalHeader().setStretchLastSection(True)
+        self.reply_table.verticalHeader().setVisible(False)
+        self.reply_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        rl.addWidget(self.reply_table, 1)
+        self.reply_barcode = BarcodeView(reply_tab, zoom=1.5)
+        rl.addWidget(self.reply_barcode)
+        self.tabs = tabs
+        self.reply_index = tabs.addTab(reply_tab, "Re&ply")
         layout.addWidget(tabs, 1)
 
         buttons = QHBoxLayout()
@@ -162,6 +188,34 @@ class PieceDetail(QDialog):
         )
         self.barcode.set_bars(t.bars)
         self.bars.setText(t.bars or "")
+        self.show_reply(piece_reply(db, int(piece["id"])) if piece and piece.get("id") is not None else None)
+
+    def show_reply(self, reply: dict[str, object] | None) -> None:
+        """The Reply tab: shown only for a letter with a linked reply piece."""
+        self.tabs.setTabVisible(self.reply_index, reply is not None)
+        if reply is None:
+            return
+        self.reply_what.setText(
+            f"{reply['kind']} · design {reply['design']} · STID {reply['stid']} · IMb {reply['imb']}"
+        )
+        self.reply_status.setText(str(reply["status"]))
+        first, last = reply["first_scan_at"], reply["last_scan_at"]
+        checked = reply["looked_up_at"]
+        self.reply_when.setText(
+            (f"first {local_time(first)}, last {local_time(last)}" if first and last else "none yet")  # type: ignore[arg-type]
+            + (f" · last looked up {local_time(checked)} UTC" if checked else " · not looked up yet")  # type: ignore[arg-type]
+        )
+        views = reply["scans"]
+        assert isinstance(views, list)
+        self.reply_table.setRowCount(len(views))
+        for r, v in enumerate(views):
+            self.reply_table.setItem(r, 0, QTableWidgetItem(local_time(v.when)))
+            where = QTableWidgetItem(v.facility)
+            where.setToolTip(v.facility)
+            self.reply_table.setItem(r, 1, where)
+            self.reply_table.setItem(r, 2, QTableWidgetItem(v.words))
+        self.reply_table.resizeColumnsToContents()
+        self.reply_barcode.set_bars(str(reply["bars"]))
 
     def look_up(self) -> None:
         db, backend = self.ctx.db, self.ctx.backend

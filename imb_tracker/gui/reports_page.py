@@ -97,9 +97,9 @@ class ReportsPage(QWidget):
         self.reply_chart = BarChart("Replies per day since mailing")
         self.replied_table = QTableWidget(0, 4)
         self.replied_table.setAccessibleName("Who replied")
-        self.replied_table.setHorizontalHeaderLabels(
-            ["Who replied (double-click to open)", "First reply scan", "Where from", "Reply"]
-        )
+        self.replied_table.setHorizontalHeaderLabels(["Who replied", "First reply scan", "From", "Reply"])
+        self.replied_table.setToolTip("Double-click a name to open the letter")
+        self.replied_table.verticalHeader().setVisible(False)
         self.replied_table.cellDoubleClicked.connect(self._open_replied)
         self.replied_table.horizontalHeader().setStretchLastSection(True)
         self.replied_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -195,6 +195,7 @@ class ReportsPage(QWidget):
                 if c == 0:
                     item.setData(Qt.ItemDataRole.UserRole, w["serial"])
                 self.replied_table.setItem(r, c, item)
+        self.replied_table.resizeColumnsToContents()
         stages = sorted(report.by_stage.items(), key=lambda kv: -kv[1])
         self.stage_chart.set_items(
             [

@@ -235,9 +235,19 @@ class World:
             self._pieces[imb] = Piece(imb, mailed_at, scans, expected)
 
     def register_reply(
-        self, imb: str, outbound_mailed_at: datetime, city: str, state: str, zip5: str, responses: int = 0
+        self,
+        imb: str,
+        outbound_mailed_at: datetime,
+        city: str,
+        state: str,
+        zip5: str,
+        responses: int = 0,
+        letter_imb: str = "",
     ) -> bool:
         """A reply IMb: linked (``responses`` 0) replies or not; a static IMb gets ``responses`` pieces.
+
+        With ``letter_imb``, only a recipient whose letter reached the carrier replies, and the
+        reply leaves from the day of that letter's last scan.
 
         Each piece of a static IMb carries its own ``piece_id`` in its scans, as USPS numbers the
         pieces of a static IMb (reply-mail.md §1.2; the live field name is UNCONFIRMED).  Returns
@@ -250,7 +260,13 @@ class World:
                     scans.append((at, {**scan, "piece_id": f"{imb[-9:]}{n:05d}"}))
             scans.sort(key=lambda ts: ts[0])
         else:
-            scans = reply_journey(imb, outbound_mailed_at, city, state, zip5)
+            start = outbound_mailed_at
+            if letter_imb:
+                trip, _expected = journey(letter_imb, outbound_mailed_at, city, state, zip5)
+                if len(trip) < len(PHASES):
+                    return False  # the letter never arrived: nobody replies to it
+                start = trip[-1][0] - timedelta(days=3)  # reply_journey adds 4-10 days
+            scans = reply_journey(imb, start, city, state, zip5)
         if not scans:
             return False
         with self._lock:
