@@ -236,7 +236,16 @@ def main() -> int:
     os._exit(0)
 
 
-PAGE_NAMES = ("letters", "one-letter", "mailings", "tray-tags", "reply-mail", "reports", "barcodes", "settings")
+PAGE_NAMES = (
+    "letters",
+    "one-letter",
+    "mailings",
+    "tray-tags",
+    "reply-mail",
+    "reports",
+    "barcodes",
+    "settings",
+)
 SIZES = ((1024, 700), (1600, 1000))
 REPO = Path(__file__).resolve().parents[1]
 

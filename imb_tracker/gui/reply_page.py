@@ -224,16 +224,22 @@ class ReplyPage(QWidget):
             combo.blockSignals(False)
         self.designs.blockSignals(True)
         self.designs.clear()
+        selected = None
         for d in list_designs(db):
             item = QListWidgetItem(f"{d.name}\n{d.kind_name} · STID {d.stid} · {d.mode}")
             item.setData(Qt.ItemDataRole.UserRole, d)
             self.designs.addItem(item)
             if d.name == keep_design:
-                self.designs.setCurrentItem(item)
+                selected = item
+        if selected is not None:
+            self.designs.setCurrentItem(selected)
         self.designs.blockSignals(False)
-        if self.current is None and self.designs.count():
+        if selected is not None:
+            self.show_design(selected)  # the stored design (just saved, or shown before)
+        elif keep_design is None and not self.name.isEnabled() and self.designs.count():
             self.designs.setCurrentRow(0)
-            self.show_design(self.designs.currentItem())
+        elif self.current is None and not self.name.text() and self.designs.count():
+            self.designs.setCurrentRow(0)  # first visit: show the first design rather than an empty form
         else:
             self.update_preview()
 
