@@ -11,7 +11,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from imb_tracker.app import app_paths
-from imb_tracker.gui.main_window import MainWindow
+from imb_tracker.gui.main_window import PAGES, MainWindow
 
 HEAVY = ("sqlalchemy", "reportlab", "httpx", "keyring", "openpyxl", "PIL")
 
@@ -60,7 +60,7 @@ def test_deferred_window_builds_its_pages_after_the_first_frame(qtbot: QtBot, tm
     with qtbot.waitSignal(window.pages_built, timeout=10_000):
         window.show()
     assert window.pages_ready and window.act_import.isEnabled()
-    assert window.stack.count() == 7 and window.stack.currentWidget() is window.mailings
+    assert window.stack.count() == len(PAGES) and window.stack.currentWidget() is window.mailings
     window.go(0)
     assert window.stack.currentWidget() is window.letters
     assert window.ctx.db is not None and window.ctx.backend is not None and window.ctx.backend.demo

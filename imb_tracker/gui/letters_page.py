@@ -84,7 +84,7 @@ class LettersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.mailing = QComboBox()
         self.mailing.setAccessibleName("Filter by mailing")
-        self.mailing.setMinimumContentsLength(18)
+        self.mailing.setMinimumContentsLength(16)
         self.status = QComboBox()
         self.status.setAccessibleName("Filter by status")
         for key, (label, _) in STATUS_FILTERS.items():
@@ -96,6 +96,9 @@ class LettersPage(QWidget):
         )
         for key, (label, _) in REPLY_FILTERS.items():
             self.replies.addItem(label, key)
+        for combo in (self.status, self.replies):  # the table's width, not the longest label, sets the page's
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.use_dates = QCheckBox("Created from")
         self.use_dates.setAccessibleName("Filter by date")
         self.date_from = QDateEdit(QDate.currentDate().addDays(-30))

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -54,15 +52,11 @@ from .widgets import error_text, file_stem, ok_text, position_combo, warning_tex
 log = logging.getLogger(__name__)
 
 #: the reply templates offered first (any envelope template can be chosen)
-REPLY_TEMPLATES = {
-    "9": "#9 reply envelope (inside a #10)",
-    "6-3/4": "#6¾ reply envelope",
-    "card": "Reply card 6 × 4.25 in",
-}
+REPLY_TEMPLATES = {"9": "#9 envelope (inside a #10)", "6-3/4": "#6¾ envelope", "card": "Card 6 × 4.25 in"}
 
 
 class ReplyPage(QWidget):
-    """Reply designs on the left, the form and its live preview, and Print replies for a mailing."""
+    """The design (chosen at the top, or a new one) with its form, its live preview, and Print replies."""
 
     message = Signal(str, int)
     busy = Signal(str, int, int)  # text, done, total (total 0: finished)
@@ -75,25 +69,24 @@ class ReplyPage(QWidget):
         self.current: ReplyDesign | None = None  # the stored design shown, None while drafting a new one
         outer = QHBoxLayout(self)
 
-        left = QVBoxLayout()
-        left.addWidget(QLabel("Reply designs"))
-        self.designs = QListWidget()
+        middle = QVBoxLayout()
+        self.designs = QComboBox()
         self.designs.setAccessibleName("Reply designs")
-        self.designs.setWordWrap(True)
-        self.designs.setMinimumWidth(200)
-        left.addWidget(self.designs, 1)
-        self.new_button = QPushButton("&New design")
+        self.designs.setMinimumContentsLength(14)
+        self.designs.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.new_button = QPushButton("Ne&w design")
         self.new_button.setAccessibleName("New reply design")
         self.delete_button = QPushButton("&Delete")
         self.delete_button.setAccessibleName("Delete reply design")
         row = QHBoxLayout()
+        designs_label = QLabel("Repl&y design")
+        designs_label.setBuddy(self.designs)
+        row.addWidget(designs_label)
+        row.addWidget(self.designs, 1)
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
-        left.addLayout(row)
-        outer.addLayout(left, 1)
-
-        middle = QVBoxLayout()
-        box = QGroupBox("Design")
+        middle.addLayout(row)
+        box = QGroupBox("The reply piece")
         form = QFormLayout(box)
         self.name = QLineEdit()
         self.name.setAccessibleName("Design name")
@@ -116,19 +109,29 @@ class ReplyPage(QWidget):
         self.permit_city = QLineEdit()
         self.permit_city.setAccessibleName("Permit city and state")
         self.permit_city.setPlaceholderText("CITY ST")
-        self.by_zip = QCheckBox("Trace by ZIP (the reply ZIP's owner sees the scans, not the Mailer ID)")
+        self.by_zip = QCheckBox("Trace by ZIP")
         self.by_zip.setAccessibleName("Trace by ZIP")
-        self.static = QCheckBox("Static: one IMb for the whole run (counts only, no per-letter link)")
+        self.by_zip.setToolTip(
+            "Use the kind's 'by ZIP' service type: IV shows the scans to whoever it entitles to the reply "
+            "ZIP+4, not to the owner of the Mailer ID"
+        )
+        self.static = QCheckBox("Static IMb (counts only)")
         self.static.setAccessibleName("Static reply IMb")
+        self.static.setToolTip(
+            "One IMb for the whole print run: you learn how many replied and when, not who"
+        )
         form.addRow("&Name", self.name)
         form.addRow("&Mailer ID", self.mailer)
-        form.addRow("&Kind", self.kind)
+        form.addRow("K&ind", self.kind)
         form.addRow("&Address", self.lines)
         form.addRow("&ZIP", self.zip)
-        form.addRow("&Permit", self.permit)
+        form.addRow("Permi&t", self.permit)
         form.addRow("Permit &city", self.permit_city)
-        form.addRow("", self.by_zip)
-        form.addRow("", self.static)
+        modes = QHBoxLayout()
+        modes.addWidget(self.by_zip)
+        modes.addWidget(self.static)
+        modes.addStretch(1)
+        form.addRow("", modes)
         middle.addWidget(box)
         look = QGroupBox("How it prints")
         lf = QFormLayout(look)
@@ -137,20 +140,25 @@ class ReplyPage(QWidget):
         for tid, label in REPLY_TEMPLATES.items():
             self.template.addItem(label, tid)
         self.position = position_combo("Reply barcode position")
-        self.bars = QCheckBox("Horizontal bars (BRM)")
+        self.bars = QCheckBox("Bars (BRM)")
+        self.bars.setToolTip("The horizontal bars under the endorsement (optional with an IMb)")
         self.bars.setChecked(True)
-        self.stamp_box = QCheckBox("'Place stamp here' box (CRM)")
+        self.stamp_box = QCheckBox("Stamp box (CRM)")
+        self.stamp_box.setToolTip("A 'place stamp here' box, within 1¾ in of the right edge")
         self.stamp_box.setChecked(True)
-        lf.addRow("&Template", self.template)
+        lf.addRow("T&emplate", self.template)
         lf.addRow("&Barcode", self.position)
-        lf.addRow("", self.bars)
-        lf.addRow("", self.stamp_box)
+        checks = QHBoxLayout()
+        checks.addWidget(self.bars)
+        checks.addWidget(self.stamp_box)
+        checks.addStretch(1)
+        lf.addRow("", checks)
         middle.addWidget(look)
         self.save_button = QPushButton("&Save design")
         self.save_button.setAccessibleName("Save reply design")
         middle.addWidget(self.save_button)
         middle.addStretch(1)
-        outer.addLayout(middle, 2)
+        outer.addLayout(middle, 4)
 
         right = QVBoxLayout()
         self.preview = EnvelopePreview()
@@ -165,15 +173,19 @@ class ReplyPage(QWidget):
         jl = QFormLayout(job)
         self.mailing = QComboBox()
         self.mailing.setAccessibleName("Mailing to print replies for")
-        self.interleave = QCheckBox("Interleave: each letter's envelope, then its reply piece")
+        for combo in (self.mailing, self.mailer, self.template, self.position, self.kind):
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.interleave = QCheckBox("Interleave with the envelopes")
+        self.interleave.setToolTip("Each letter's envelope, then its reply piece, in one PDF")
         self.interleave.setAccessibleName("Interleave envelopes and replies")
-        self.print_button = QPushButton("&Print replies…")
+        self.print_button = QPushButton("P&rint replies…")
         self.print_button.setAccessibleName("Print replies for the mailing")
         jl.addRow("Mai&ling", self.mailing)
         jl.addRow("", self.interleave)
         jl.addRow("", self.print_button)
         right.addWidget(job)
-        outer.addLayout(right, 3)
+        outer.addLayout(right, 5)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -186,7 +198,7 @@ class ReplyPage(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self._debounce.start())
         for check in (self.by_zip, self.static, self.bars, self.stamp_box):
             check.toggled.connect(lambda _on: self._debounce.start())
-        self.designs.currentItemChanged.connect(lambda item, _old: self.show_design(item))
+        self.designs.activated.connect(lambda index: self.show_design(self.designs.itemData(index)))
         self.new_button.clicked.connect(self.new_design)
         self.delete_button.clicked.connect(self.delete_current)
         self.save_button.clicked.connect(self.save)
@@ -224,31 +236,32 @@ class ReplyPage(QWidget):
             combo.blockSignals(False)
         self.designs.blockSignals(True)
         self.designs.clear()
-        selected = None
-        for d in list_designs(db):
-            item = QListWidgetItem(f"{d.name}\n{d.kind_name} · STID {d.stid} · {d.mode}")
-            item.setData(Qt.ItemDataRole.UserRole, d)
-            self.designs.addItem(item)
+        selected: ReplyDesign | None = None
+        stored = list_designs(db)
+        for d in stored:
+            self.designs.addItem(f"{d.name} ({d.kind_name}, STID {d.stid}, {d.mode})", d)
             if d.name == keep_design:
-                selected = item
-        if selected is not None:
-            self.designs.setCurrentItem(selected)
+                selected = d
+        self.designs.addItem("(a new design)", None)
         self.designs.blockSignals(False)
+        drafting = self.current is None and self.name.isEnabled() and self.name.text().strip()
+        if selected is None and stored and not drafting:
+            selected = stored[0]  # first visit, or the shown design was deleted: show the first one
         if selected is not None:
             self.show_design(selected)  # the stored design (just saved, or shown before)
-        elif keep_design is None and not self.name.isEnabled() and self.designs.count():
-            self.designs.setCurrentRow(0)
-        elif self.current is None and not self.name.text() and self.designs.count():
-            self.designs.setCurrentRow(0)  # first visit: show the first design rather than an empty form
         else:
+            self.designs.setCurrentIndex(self.designs.count() - 1)
             self.update_preview()
 
-    def show_design(self, item: QListWidgetItem | None) -> None:
+    def show_design(self, design: object) -> None:
         """Fill the form from a stored design; its barcode fields are fixed (its IMbs exist)."""
-        design = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if not isinstance(design, ReplyDesign):
+            self.new_design()  # "(a new design)" chosen
             return
         self.current = design
+        self.designs.blockSignals(True)
+        self.designs.setCurrentIndex(max(self.designs.findText(design.name, Qt.MatchFlag.MatchStartsWith), 0))
+        self.designs.blockSignals(False)
         widgets = (self.name, self.mailer, self.kind, self.lines, self.zip, self.permit, self.permit_city)
         for w in (
             *widgets,
@@ -294,7 +307,9 @@ class ReplyPage(QWidget):
     def new_design(self) -> None:
         """An empty form for a new design (the stored ones stay in the list)."""
         self.current = None
-        self.designs.clearSelection()
+        self.designs.blockSignals(True)
+        self.designs.setCurrentIndex(self.designs.count() - 1)
+        self.designs.blockSignals(False)
         for w in (self.name, self.zip, self.permit, self.permit_city):
             w.clear()
         self.lines.clear()
