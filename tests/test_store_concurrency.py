@@ -70,6 +70,69 @@ def test_eight_processes_on_postgresql_get_distinct_serials(tmp_path: Path, post
     assert set(serials) == set(range(1, 16_001))
 
 
+REPLY_WORKER = r"""
+import json, sys
+from imb_tracker.records import AddressRecord
+from imb_tracker.store import open_database
+from imb_tracker.store.mailings import create_mailing
+from imb_tracker.store.replies import add_design, link_replies
+url, out, n = sys.argv[1], sys.argv[2], sys.argv[3]
+db = open_database(url)
+lines = ["ACME", "PO BOX 1", "SPRINGFIELD IL 62704-1234"]
+rows = [AddressRecord(i + 2, f"P{i}", "", f"{i} Elm St", "", "Springfield", "IL", "62704") for i in range(300)]
+create_mailing(db, "123456", f"M{n}", rows)
+linked = add_design(db, "123456", f"L{n}", "brm", lines, "627041234", permit="5", permit_city="SPRINGFIELD IL")
+static = add_design(
+    db, "123456", f"S{n}", "brm", lines, "627041234", permit="5", permit_city="SPRINGFIELD IL", mode="static"
+)
+link_replies(db, f"M{n}", linked.name)
+with open(out, "w") as fh:
+    json.dump([int(static.static_tracking[11:])], fh)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_linked_and_static_reply_serials_stay_unique_while_others_allocate(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """Four processes reserving serials while four make mailings with linked and static replies."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'replies-race.db'}"
+    else:
+        url = new_postgres_database(request.getfixturevalue("postgres_server"))
+    db = open_database(url)
+    add_mailer(db, "123456", "Race")
+    procs = []
+    for i in range(8):
+        out = tmp_path / f"w{i}.json"
+        cmd = (
+            [sys.executable, "-c", WORKER, url, str(out), "10", "50"]
+            if i % 2
+            else [sys.executable, "-c", REPLY_WORKER, url, str(out), str(i)]
+        )
+        procs.append((subprocess.Popen(cmd, stderr=subprocess.PIPE), out))
+    held: list[int] = []
+    for proc, out in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+        held.extend(json.loads(out.read_text()))  # reserved serials, and the static designs' serials
+    from imb_tracker.store.schema import replies
+
+    with db.read() as conn:
+        letters = {row.id: row.tracking for row in conn.execute(select(pieces.c.id, pieces.c.tracking))}
+        linked = conn.execute(
+            select(replies.c.piece_id, replies.c.tracking).where(replies.c.piece_id.is_not(None))
+        )
+        linked_rows = list(linked)
+    held.extend(int(t[11:]) for t in letters.values())
+    assert len(held) == 4 * 500 + 4 * (300 + 1) == len(set(held))  # nobody's serial is anyone else's
+    assert len(linked_rows) == 4 * 300
+    for piece_id, tracking in linked_rows:  # each reply: its own letter's MID and serial, the reply STID
+        assert tracking[5:] == letters[piece_id][5:] and tracking[2:5] == "032"
+    db.close()
+
+
 def write_list(path: Path, rows: int) -> None:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -64,6 +64,7 @@ PAGE_MODULES = (
     "letter_page",
     "letters_page",
     "mailings_page",
+    "reply_page",
     "reports_page",
     "settings_page",
     "tray_page",
