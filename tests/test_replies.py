@@ -362,6 +362,16 @@ def test_replies_come_back_through_the_stand_in_and_stay_apart_from_their_letter
         assert summary.replied == len(seen) and summary.rate == pytest.approx(len(seen) / 200)
         assert sum(n for _, n in summary.curve) == len(seen)
         assert {w["serial"] for w in summary.who} == {r["serial"] for r in seen}
+        # one-click lookup of a letter brings its reply along; a reply IMb says whose reply it is
+        from imb_tracker.actions.lookup import look_up  # noqa: PLC0415
+
+        replied = arrived[0]
+        result = look_up(db, backend, str(replied["serial"]), stalled_days=5)
+        assert result.reply is not None and result.reply["status"] == "Reply reached your post office"
+        assert result.reply["scans"] and all(v.opcode for v in result.reply["scans"])
+        assert result.timeline.imb[2:5] == "270"  # the letter's own timeline, not the reply's
+        own = look_up(db, backend, replied["reply_tracking"] + replied["reply_routing"], stalled_days=5)
+        assert own.reply_of is not None and f"serial {replied['serial']}" in own.reply_of
     finally:
         space.close()
 

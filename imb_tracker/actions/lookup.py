@@ -103,6 +103,8 @@ class LookupResult:
     new_scans: int = field(default=0)
     #: the letter's linked reply piece afterwards (``replies.piece_reply``), looked up with it
     reply: dict[str, Any] | None = None
+    #: when the IMb asked about is itself a reply piece: whose, in words
+    reply_of: str | None = None
 
 
 class AmbiguousSerialError(ActionError):
@@ -227,7 +229,7 @@ def look_up(
     a linked reply piece still on its way (not arrived) has the reply looked up too, by the
     reply's own IMb, so its scans are stored apart from the letter's.
     """
-    from .replies import piece_reply  # noqa: PLC0415 - replies' layouts load only when asked
+    from .replies import piece_reply, reply_of_imb  # noqa: PLC0415 - replies' layouts load only when asked
 
     imb, piece = resolve(db, key, mailer)
     message, error, new = "stored history only", None, 0
@@ -260,6 +262,7 @@ def look_up(
         error,
         new,
         reply,
+        reply_of_imb(db, imb) if piece is None else None,
     )
 
 

@@ -52,6 +52,7 @@ from imb_tracker.store.replies import (
     list_designs,
     mailing_replies,
     record_print,
+    reply_by_imb,
     reply_for_piece,
     static_replies,
     update_design_options,
@@ -89,6 +90,8 @@ __all__ = [
     "preview_design",
     "print_replies",
     "reply_csv_row",
+    "reply_json",
+    "reply_of_imb",
     "reply_rows",
     "reply_summary",
     "save_design_options",
@@ -560,6 +563,37 @@ def piece_reply(db: Database, piece_id: int) -> dict[str, Any] | None:
         "scan_count": int(row["scan_count"]),
         "scans": in_order(scan_views(scans_for(db, imb))),
     }
+
+
+def reply_of_imb(db: Database, imb: str) -> str | None:
+    """For a reply IMb looked up by itself: whose reply it is, in words (None: not a stored reply)."""
+    row = reply_by_imb(db, imb)
+    if row is None:
+        return None
+    kind = reply_kind(str(row["kind"])).name
+    status = REPLY_WORDS.get(str(row["state"]), "")
+    if row["piece_id"] is None:
+        return (
+            f"the static {kind} IMb of design {row['design']!r}: {int(row['responses']):,} response(s) "
+            f"counted; {status}"
+        )
+    letter = str(row["letter_tracking"]) + str(row["letter_routing"] or "")
+    return (
+        f"the {kind} reply piece (design {row['design']!r}) of serial {row['serial']}, "
+        f"{row['name'] or row['company']} (mailing {row['mailing']}, letter IMb {letter}): {status}"
+    )
+
+
+def reply_json(reply: dict[str, Any] | None) -> dict[str, Any] | None:
+    """:func:`piece_reply` for JSON output: times as ISO text, the scans as the timeline gives them."""
+    if reply is None:
+        return None
+    out = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in reply.items() if k != "scans"}
+    out["scans"] = [
+        {"time_as_reported_by_usps": v.when_text, "what": v.words, "opcode": v.opcode, "facility": v.facility}
+        for v in reply["scans"]
+    ]
+    return out
 
 
 def check_design_template(design: ReplyDesign, template_id: str | None = None) -> list[str]:

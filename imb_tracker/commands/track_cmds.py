@@ -7,7 +7,7 @@ import getpass
 import json
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from imb_tracker.actions.backend import check_sign_in, choose_mode
 from imb_tracker.actions.catalog import clear_iv, import_scan_file, mailing_report, report_lines, save_iv
@@ -15,7 +15,7 @@ from imb_tracker.actions.demo import run_demo
 from imb_tracker.actions.exports import export_report
 from imb_tracker.actions.lookup import AmbiguousSerialError, Timeline, look_up
 from imb_tracker.actions.refresh import RefreshPolicy, plan, run_refresh
-from imb_tracker.actions.replies import reply_summary
+from imb_tracker.actions.replies import reply_json, reply_summary
 from imb_tracker.app import app_paths
 from imb_tracker.sandbox import DEMO_PASSWORD, DEMO_USERNAME, SandboxServer
 from imb_tracker.tracking.files import ScanFileError
@@ -63,11 +63,15 @@ def cmd_credentials_clear(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def print_timeline(t: Timeline, out: TextIO) -> None:
-    """The timeline in words, as ``lookup`` prints it."""
+def print_timeline(t: Timeline, out: TextIO, reply_of: str | None = None) -> None:
+    """The timeline in words, as ``lookup`` prints it (``reply_of``: whose reply piece this IMb is)."""
     p = t.piece
     who = (
-        f"  {t.who}, {p['city']} {p['state']}  (mailing {p['mailing']})" if p else "  (not in this database)"
+        f"  {t.who}, {p['city']} {p['state']}  (mailing {p['mailing']})"
+        if p
+        else f"  {reply_of}"
+        if reply_of
+        else "  (not in this database)"
     )
     out.write(f"IMb {t.imb}\n{who}\nStatus: {t.status}\n{t.window}\n")
     if t.expected is not None:
@@ -77,6 +81,15 @@ def print_timeline(t: Timeline, out: TextIO) -> None:
         out.write(f"  {v.when_text}  {v.words}{flag}\n      {v.facility}  op {v.opcode}\n")
     if not t.scans:
         out.write("  no scans stored yet\n")
+
+
+def print_reply(reply: dict[str, Any], out: TextIO) -> None:
+    """The letter's reply piece under its timeline."""
+    out.write(
+        f"Reply piece: {reply['kind']}, STID {reply['stid']}, IMb {reply['imb']}\n  {reply['status']}\n"
+    )
+    for v in reply["scans"]:
+        out.write(f"  {v.when_text}  {v.words}\n      {v.facility}  op {v.opcode}\n")
 
 
 def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
@@ -96,9 +109,14 @@ def cmd_lookup(args: argparse.Namespace, out: TextIO) -> int:
     if failed:
         print(f"imb-tracker: {result.message} (stored history shown)", file=sys.stderr)
     if args.json:
-        out.write(json.dumps(result.timeline.as_json(), indent=2) + "\n")
+        answer = result.timeline.as_json()
+        answer["reply"] = reply_json(result.reply)
+        answer["reply_of"] = result.reply_of
+        out.write(json.dumps(answer, indent=2) + "\n")
     else:
-        print_timeline(result.timeline, out)
+        print_timeline(result.timeline, out, result.reply_of)
+        if result.reply is not None:
+            print_reply(result.reply, out)
     return 1 if failed else 0  # the history was shown, but USPS was not asked successfully
 
 
@@ -112,7 +130,9 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     )
     chosen = plan(space.db, space.backend, policy, args.mailing)
     print(
-        f"{len(chosen.due):,} piece(s) to look up; {chosen.recently_checked:,} checked recently; "
+        f"{len(chosen.due):,} piece(s) to look up"
+        + (f" ({chosen.replies_due:,} of them reply pieces)" if chosen.replies_due else "")
+        + f"; {chosen.recently_checked:,} checked recently; "
         f"{chosen.past_window:,} past USPS's window (local history kept)",
         file=sys.stderr,
     )

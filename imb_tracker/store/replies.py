@@ -581,6 +581,35 @@ def reply_id_for(conn: Connection, imb: str) -> int | None:
     return int(row[0]) if row else None
 
 
+def reply_by_imb(db: Database, imb: str) -> RowMapping | None:
+    """A stored reply IMb with its design and (linked) letter: serial, name, mailing; None if not a reply."""
+    with db.read() as conn:
+        reply_id = reply_id_for(conn, imb)
+        if reply_id is None:
+            return None
+        query = (
+            select(
+                replies.c.state,
+                replies.c.piece_id,
+                replies.c.responses,
+                reply_designs.c.name.label("design"),
+                reply_designs.c.kind,
+                reply_designs.c.mode,
+                pieces.c.serial,
+                pieces.c.name,
+                pieces.c.company,
+                pieces.c.tracking.label("letter_tracking"),
+                pieces.c.routing.label("letter_routing"),
+                mailings.c.name.label("mailing"),
+            )
+            .join(reply_designs, reply_designs.c.id == replies.c.design_id)
+            .outerjoin(pieces, pieces.c.id == replies.c.piece_id)
+            .outerjoin(mailings, mailings.c.id == pieces.c.mailing_id)
+            .where(replies.c.id == reply_id)
+        )
+        return conn.execute(query).mappings().first()
+
+
 def reply_row(conn: Connection, reply_id: int) -> RowMapping:
     return conn.execute(select(replies).where(replies.c.id == reply_id)).mappings().one()
 
