@@ -193,19 +193,31 @@ def _link_in_process(path: str, out: str) -> int:
     return run(open_database(path), "Spring", "env", Path(out)).linked_now
 
 
-def test_two_processes_printing_the_same_replies_link_each_letter_once(db: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_processes_printing_the_same_replies_link_each_letter_once(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        path = str(tmp_path / "two.db")
+    else:
+        from .conftest import new_postgres_database
+
+        path = new_postgres_database(request.getfixturevalue("postgres_server"))
+    db = open_database(path)
+    add_mailer(db, "123456", "Acme Fund", stid="270")
+    create_mailing(db, "123456", "Spring", records(200))
     add_reply_design(
         db, "123456", "env", "brm", BRM_LINES, "627041234", permit="5", permit_city="SPRINGFIELD IL"
     )
-    path = db.display_name()
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(2) as pool:
-        made = pool.starmap(_link_in_process, [(path, str(tmp_path / f"{i}.pdf")) for i in range(2)])
+    with ctx.Pool(4) as pool:
+        made = pool.starmap(_link_in_process, [(path, str(tmp_path / f"{i}.pdf")) for i in range(4)])
     assert sum(made) == 200  # one of them linked (or they shared the work); never twice
     with db.read() as conn:
         count = conn.execute(select(func.count()).select_from(replies)).scalar_one()
         distinct = conn.execute(select(func.count(func.distinct(replies.c.piece_id)))).scalar_one()
     assert count == distinct == 200
+    db.close()
 
 
 # ------------------------------------------------------------------ the printed piece, read from pixels
@@ -363,7 +375,7 @@ def test_replies_come_back_through_the_stand_in_and_stay_apart_from_their_letter
         assert sum(n for _, n in summary.curve) == len(seen)
         assert {w["serial"] for w in summary.who} == {r["serial"] for r in seen}
         # one-click lookup of a letter brings its reply along; a reply IMb says whose reply it is
-        from imb_tracker.actions.lookup import look_up  # noqa: PLC0415
+        from imb_tracker.actions.lookup import look_up
 
         replied = arrived[0]
         result = look_up(db, backend, str(replied["serial"]), stalled_days=5)

@@ -307,7 +307,22 @@ def check_piece(
             )
     if not quiet.inside(Box(0, 0, w, h, "the piece")):
         out.append(Violation("quiet-zone", "the barcode's quiet zone runs off the piece"))
-    if options.position == "clear-zone":
+    out.extend(barcode_position_violations(bars, options.position, w, ocr, address_boxes))
+    return out
+
+
+def barcode_position_violations(
+    bars: Box, position: str, width: float, ocr: Box, address: list[Box]
+) -> list[Violation]:
+    """Where the IMb is against the rules for its position (outbound envelopes and reply pieces alike).
+
+    In the barcode clear zone: its leftmost bar 3.5-4.25 in from the right edge, its bottom
+    3/16-1/2 in above the bottom edge, inside the bottom 5/8 in.  In the address block: inside
+    the OCR read area, 0.028-0.625 in from the nearest address line.
+    """
+    out: list[Violation] = []
+    w = width
+    if position == "clear-zone":
         from_right = w - bars.x
         lo, hi = rules.CLEAR_ZONE_BAR_FROM_RIGHT
         if not lo - rules.EPS <= from_right <= hi + rules.EPS:
@@ -328,7 +343,7 @@ def check_piece(
     else:
         if not bars.inside(ocr):
             out.append(Violation("imb-position", "the barcode in the address block leaves the OCR read area"))
-        gaps = [max(b.y - bars.top, bars.y - b.top) for b in address_boxes]
+        gaps = [max(b.y - bars.top, bars.y - b.top) for b in address]
         nearest = min(gaps) if gaps else 0.0
         lo, hi = rules.BLOCK_CLEARANCE
         if not lo - rules.EPS <= nearest <= hi + rules.EPS:

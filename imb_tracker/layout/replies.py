@@ -36,6 +36,7 @@ from .envelopes import (
     JobResult,
     TextLine,
     _return_form,
+    barcode_position_violations,
     draw_piece,
     layout_piece,
 )
@@ -347,29 +348,7 @@ def check_reply(kind: str, art: ReplyArt, layout: ReplyLayout, size: float) -> l
                 out.append(Violation("overlap", f"{first.what} is printed across {second.what}"))
     if not quiet.inside(piece):
         out.append(Violation("quiet-zone", "the barcode's quiet zone runs off the piece"))
-    if art.position == "clear-zone":
-        from_right = w - bars.x
-        lo, hi = rules.CLEAR_ZONE_BAR_FROM_RIGHT
-        if not lo - rules.EPS <= from_right <= hi + rules.EPS:
-            out.append(
-                Violation(
-                    "imb-position",
-                    f"leftmost bar is {from_right:.3f} in from the right edge; it must be 3.5-4.25 in",
-                )
-            )
-    else:
-        if not bars.inside(ocr):
-            out.append(Violation("imb-position", "the barcode in the address block leaves the OCR read area"))
-        gaps = [max(b.y - bars.top, bars.y - b.top) for b in address]
-        nearest = min(gaps) if gaps else 0.0
-        lo, hi = rules.BLOCK_CLEARANCE
-        if not lo - rules.EPS <= nearest <= hi + rules.EPS:
-            out.append(
-                Violation(
-                    "imb-clearance",
-                    f"barcode is {nearest:.3f} in from the nearest address line; it must be 0.028-0.625 in",
-                )
-            )
+    out.extend(barcode_position_violations(bars, art.position, w, ocr, address))
     return out
 
 

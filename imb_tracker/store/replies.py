@@ -400,14 +400,7 @@ def link_replies(
                 .order_by(pieces.c.id)
             )
         )
-        have = {
-            int(r[0]): int(r[1])
-            for r in conn.execute(
-                select(replies.c.piece_id, replies.c.design_id)
-                .join(pieces, pieces.c.id == replies.c.piece_id)
-                .where(pieces.c.mailing_id == m["id"])
-            )
-        }
+        have = _replies_of(conn, int(m["id"]))
     if not share and str(mailing_mid) != design.mid:
         raise FieldError(
             "reply",
@@ -432,6 +425,19 @@ def link_replies(
         )
     width = 15 - len(design.mid)
     with db.write() as conn:
+        # another process may have linked (some of) these since the read above: look again under the
+        # write lock (BEGIN IMMEDIATE on SQLite, the mailing's row locked on PostgreSQL)
+        conn.execute(select(mailings.c.id).where(mailings.c.id == m["id"]).with_for_update()).first()
+        have = _replies_of(conn, int(m["id"]))
+        if sorted(pid for pid, did in have.items() if did != design.id) != sorted(other):
+            raise ConflictError(
+                f"the replies of {mailing!r} changed while this print was being prepared; print again"
+            )
+        todo = [(int(pid), int(serial)) for pid, serial, _ in piece_rows if have.get(int(pid)) != design.id]
+        if share and len(todo) > len(share_serials):
+            raise ConflictError(
+                f"the replies of {mailing!r} changed while this print was being prepared; print again"
+            )
         if other:
             scanned = conn.execute(
                 select(func.count())
@@ -475,6 +481,18 @@ def link_replies(
     if todo:
         log.info("linked %d reply piece(s) of %s to mailing %s", len(todo), design.name, mailing)
     return LinkResult(design, len(piece_rows), len(todo), result)
+
+
+def _replies_of(conn: Connection, mailing_id: int) -> dict[int, int]:
+    """The mailing's pieces that have a linked reply: piece id -> the reply's design id."""
+    return {
+        int(r[0]): int(r[1])
+        for r in conn.execute(
+            select(replies.c.piece_id, replies.c.design_id)
+            .join(pieces, pieces.c.id == replies.c.piece_id)
+            .where(pieces.c.mailing_id == mailing_id)
+        )
+    }
 
 
 def _check_serials_still_theirs(
