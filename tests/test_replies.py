@@ -374,6 +374,18 @@ def test_replies_come_back_through_the_stand_in_and_stay_apart_from_their_letter
         assert summary.replied == len(seen) and summary.rate == pytest.approx(len(seen) / 200)
         assert sum(n for _, n in summary.curve) == len(seen)
         assert {w["serial"] for w in summary.who} == {r["serial"] for r in seen}
+        # the Letters table: the reply filters, and a reply IMb found as its letter
+        from imb_tracker.store.browse import PieceFilter, browse_pieces, count_pieces
+
+        assert count_pieces(db, PieceFilter(replies="arrived")) == len(arrived)
+        assert count_pieces(db, PieceFilter(replies="replied")) == len(seen)
+        assert count_pieces(db, PieceFilter(replies="waiting")) == 200 - len(seen)
+        found = browse_pieces(
+            db, PieceFilter(search=arrived[0]["reply_tracking"] + arrived[0]["reply_routing"])
+        )
+        assert [r["serial"] for r in found] == [arrived[0]["serial"]] and found[0]["reply_state"] == "arrived"
+        with pytest.raises(ValueError, match="reply filter"):
+            count_pieces(db, PieceFilter(replies="nonsense"))
         # one-click lookup of a letter brings its reply along; a reply IMb says whose reply it is
         from imb_tracker.actions.lookup import look_up
 

@@ -126,8 +126,9 @@ def _search(text: str, fts: bool) -> ColumnElement[bool] | None:
         return None
     digits = "".join(text.replace("-", "").split())
     if digits.isdigit() and digits.isascii():
-        if len(digits) >= 20:  # a whole IMb or tracking code
-            return pieces.c.tracking == digits[:20]
+        if len(digits) >= 20:  # a whole IMb or tracking code: the letter's own, or its reply piece's
+            reply_of = select(replies.c.piece_id).where(replies.c.tracking == digits[:20])
+            return or_(pieces.c.tracking == digits[:20], pieces.c.id.in_(reply_of))
         if len(digits) == 5:
             return pieces.c.zip5 == digits
         if len(digits) == 9 and "-" in text:  # ZIP+4 typed as 12345-6789
