@@ -15,7 +15,7 @@ fi
 # Headless: walk through the main job with the built-in demo data, kept in ./demo-home
 # (never in your real data folder): set up a demo mailer, turn the sample list into a
 # mailing with unique serials, export its pieces with their IMbs, print its envelopes, labels
-# and tray tags to PDF, then encode/decode/repair barcodes.
+# tray tags and reply envelopes to PDF, then encode/decode/repair barcodes.
 export IMB_TRACKER_HOME="${IMB_TRACKER_HOME:-$PWD/demo-home}"
 cli=.venv/bin/imb-tracker
 echo "No screen found: running the headless walk-through (data in $IMB_TRACKER_HOME)."
@@ -41,10 +41,17 @@ $cli print labels --mailing "$mailing" --layout avery-5163 --out "$IMB_TRACKER_H
 $cli print tray-tags --mailer 123456 --zip 62704 --cin 242 --count 4 --destination "Springfield IL" \
   --out "$IMB_TRACKER_HOME/tray-tags.pdf"
 $cli print calibration --out "$IMB_TRACKER_HOME/calibration.pdf"
+echo "   and a Business Reply envelope per letter, each carrying its letter's serial (reply STID 032):"
+if ! $cli reply list --format csv | grep -q "^Demo BRM,"; then
+  $cli reply add --mailer 123456 --name "Demo BRM" --kind brm --line "DEMO MAILER" --line "PO BOX 100" \
+    --line "SPRINGFIELD IL 62704-0100" --zip 62704-0100 --permit 100 --permit-city "SPRINGFIELD IL"
+fi
+$cli print replies --mailing "$mailing" --reply "Demo BRM" --out "$IMB_TRACKER_HOME/replies.pdf"
 echo
-echo "5. Track a mailing: imb-tracker demo starts the local USPS stand-in, mails a new demo mailing,"
-echo "   and looks up its scans as simulated days pass (no USPS account needed):"
-$cli demo --days 6
+echo "5. Track a mailing: imb-tracker demo starts the local USPS stand-in, mails a new demo mailing"
+echo "   with reply envelopes, and looks up its scans and its replies as simulated days pass (no USPS"
+echo "   account needed):"
+$cli demo
 echo
 echo "6. Encode the demo payloads (tracking,routing -> 65 bars):"
 $cli encode - < resources/sample/demo_payloads.txt | tee "$IMB_TRACKER_HOME/bars.txt"
