@@ -118,7 +118,7 @@ Install for everyone:   sudo ./install.sh --system
 Remove:                 ~/.local/opt/imb-tracker/uninstall.sh   (or /opt/imb-tracker/uninstall.sh)
 Run without installing: ./imb-tracker/imb-tracker
 
-Needs glibc $(ldd --version | head -1 | grep -o '[0-9]\+\.[0-9]\+$') or newer and the usual desktop libraries
+Needs glibc $(ldd --version | sed -n 1p | grep -o '[0-9]\+\.[0-9]\+$') or newer and the usual desktop libraries
 (OpenGL/EGL, fontconfig, X11/xcb or Wayland), which every desktop distribution has.
 EOF
 TARBALL=$DIST/$TAR_NAME.tar.xz
@@ -134,10 +134,11 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1000000 }'; }
   echo ".deb: $(mb "$(stat -c %s "$DEB")")"
   echo "tarball: $(mb "$(stat -c %s "$TARBALL")")"
   echo "largest parts of the one-folder build:"
-  (cd "$DIST/$APP/_internal" && find . -type f -printf '%s %p\n' | sort -rn | head -15 \
-    | awk '{ printf "  %7.1f MB  %s\n", $1 / 1000000, substr($2, 3) }')
+  # awk reads every line (no head): under pipefail, head closing early would kill sort with SIGPIPE
+  (cd "$DIST/$APP/_internal" && find . -type f -printf '%s %p\n' | sort -rn \
+    | awk 'NR <= 15 { printf "  %7.1f MB  %s\n", $1 / 1000000, substr($2, 3) }')
   echo "by folder:"
-  (cd "$DIST/$APP/_internal" && du -sb -- * | sort -rn | head -8 \
-    | awk '{ printf "  %7.1f MB  %s\n", $1 / 1000000, $2 }')
+  (cd "$DIST/$APP/_internal" && du -sb -- * | sort -rn \
+    | awk 'NR <= 8 { printf "  %7.1f MB  %s\n", $1 / 1000000, $2 }')
 } | tee "$DIST/sizes.txt" >&2
 say "done: $DEB, $TARBALL"
