@@ -50,6 +50,10 @@ CODE_COLUMNS = frozenset(
         "facility_zip",
         "reply_tracking",
         "reply_routing",
+        "tray",
+        "barcode",
+        "first_serial",
+        "last_serial",
     }
 )
 

@@ -23,6 +23,7 @@ from imb_tracker.commands.print_args import add_parsers as add_print_parsers
 from imb_tracker.commands.reply_args import add_parsers as add_reply_parsers
 from imb_tracker.commands.store_args import add_parsers as add_store_parsers
 from imb_tracker.commands.track_args import add_parsers as add_track_parsers
+from imb_tracker.commands.tray_args import add_parsers as add_tray_parsers
 from imb_tracker.imb import (
     ImbError,
     ImbFields,
@@ -279,6 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_print_parsers(sub, db_parent)
     add_track_parsers(sub, db_parent)
     add_reply_parsers(sub, db_parent)
+    add_tray_parsers(sub, db_parent)
 
     gui = sub.add_parser("gui", help="open the desktop window (the default)", parents=[db_parent])
     gui.add_argument("--quit-after-ms", type=int, default=None, help=argparse.SUPPRESS)  # smoke tests

@@ -79,6 +79,17 @@ class Settings:
     iv_username: str = ""  # the sign-in name (not a secret), so "ask" only asks for the password
     #: per printer name; "" is the printer used when none is named
     printers: dict[str, PrinterSetup] = field(default_factory=dict)
+    #: trays and sacks: digits 9 (processing code) and 24 (label type) of the 24-digit tray
+    #: barcode, per kind; the reference's defaults are 1 and 1 (both UNCONFIRMED, see docs)
+    tray_processing_code: str = "1"
+    tray_label_type: str = "1"
+    sack_processing_code: str = "1"
+    sack_label_type: str = "1"
+    tray_pieces: int = 0  # letters per tray; 0: from the tray's length and the piece thickness
+    piece_thickness: float = 0.025  # inches, one sheet in a #10 envelope
+    tray_min_5d: int = 150  # fewest pieces for a 5-digit tray (UNCONFIRMED, commonly quoted)
+    tray_min_3d: int = 150  # fewest pieces for a 3-digit tray (UNCONFIRMED)
+    tray_unseen_days: int = 5  # a tray none of whose pieces USPS scanned this long after mailing
 
     def printer(self, name: str = "") -> PrinterSetup:
         """The setup of printer ``name``, else of the default printer, else no offsets."""
@@ -162,6 +173,14 @@ def _mailer(key: str, text: str) -> str:
     return value
 
 
+def _digit(key: str, text: str) -> str:
+    """One digit of the tray barcode (processing code or label type)."""
+    value = text.strip()
+    if len(value) != 1 or not value.isdigit() or not value.isascii():
+        raise SettingsError(key, f"{text!r} is not one digit 0-9")
+    return value
+
+
 def _lines(key: str, text: str) -> list[str]:
     """Return-address lines, separated by '|' or new lines."""
     lines = [
@@ -194,6 +213,15 @@ PARSERS: dict[str, Any] = {
     "password_storage": _choice("keyring", "ask", "environment"),
     "theme": _choice("system", "light", "dark"),
     "iv_username": _text(200),
+    "tray_processing_code": _digit,
+    "tray_label_type": _digit,
+    "sack_processing_code": _digit,
+    "sack_label_type": _digit,
+    "tray_pieces": _int(0, 5000),
+    "piece_thickness": _float(0.007, 0.25),
+    "tray_min_5d": _int(1, 5000),
+    "tray_min_3d": _int(1, 5000),
+    "tray_unseen_days": _int(1, 60),
 }
 PRINTER_PARSERS: dict[str, Any] = {
     "offset_x": _float(-1.0, 1.0),

@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 from imb_tracker.cells import csv_row, excel_row
 from imb_tracker.imb import FieldError, encode_tracking
 from imb_tracker.records import PIECE_COLUMNS, StoredPiece
+from imb_tracker.store.containers import tray_map
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import iter_pieces
 from imb_tracker.store.replies import reply_map
@@ -29,8 +30,8 @@ Progress = Callable[[int, int], bool | None]
 
 #: the last column of every export: the identity of the database the serials came from (schema 6)
 DATABASE_COLUMN = "database_id"
-#: each piece's reply piece (issue 16): empty when it has none
-REPLY_COLUMNS = ("reply_tracking", "reply_routing", "reply_bars")
+#: each piece's reply piece (issue 16) and its tray's 24-digit barcode (issue 17): empty when none
+REPLY_COLUMNS = ("reply_tracking", "reply_routing", "reply_bars", "tray")
 SCAN_COLUMNS = (
     "imb",
     "mailing",
@@ -148,12 +149,14 @@ def export_pieces(
     count = 0
     identity = db.identity()
     replies = reply_map(db, mailing)
+    trays = tray_map(db, mailing)
 
     def with_reply(piece: StoredPiece) -> dict[str, object]:
         row = piece.export_row()
         tracking, routing = replies.get(int(piece.id or 0), ("", ""))
         row["reply_tracking"], row["reply_routing"] = tracking, routing
         row["reply_bars"] = encode_tracking(tracking, routing) if tracking else ""
+        row["tray"] = trays.get(int(piece.id or 0), "")
         return row
 
     if kind == "json":

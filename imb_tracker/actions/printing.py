@@ -146,6 +146,8 @@ class TrayTagJob:
     start_cell: int = 1
     #: confirms handing out tray serials issued before (a wrap; see store.serials.reserve)
     reuse_serials: bool = False
+    #: the return address's last line ("CITY ST 12345"): Line 3's city and state when no origin is given
+    origin_place: str = ""
 
 
 def check_output(out: Path) -> None:
@@ -176,7 +178,15 @@ def print_tray_tags(
         raise FieldError("count", str(job.count), "at least one tag is needed", "ask for 1 or more tags")
     mailer = get_mailer(db, job.mid)
     width = 14 - len(mailer.mid)
-    origin = job.origin or mailer.name
+    if job.origin:
+        origin = job.origin
+    else:
+        from imb_tracker.imb.presort import origin_line  # noqa: PLC0415
+
+        from .containers import origin_of  # noqa: PLC0415
+
+        city, state, _zip = origin_of(Settings(return_address=[job.origin_place] if job.origin_place else []))
+        origin = origin_line(mailer.name, city, state)
     probe = TrayBarcode(job.zip, job.cin, mailer.mid, "0" * width, job.processing_code, job.label_type)
     make_tags([probe], job.destination, origin)  # validates every field first: no serial wasted on a typo
     check_output(out)  # and the file can be written: no serial wasted on a missing folder either

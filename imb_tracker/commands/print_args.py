@@ -6,6 +6,7 @@ import argparse
 
 from .reply_args import add_print_parser as add_reply_print_parser
 from .store_args import lazy
+from .tray_args import add_placard_parser
 
 POSITIONS = ("address-above", "address-below", "clear-zone")
 
@@ -110,15 +111,17 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "tray-tags",
         parents=[db_parent],
         help="tray or sack tags with the 24-digit tray barcode",
-        description="Tray tags with unique 24-digit Intelligent Mail tray barcodes (serials from "
-        "the same allocator as pieces, in their own series).",
+        description="The tags of a mailing's trays, in tray order (--mailing; build the trays first with "
+        "'imb-tracker trays build'), or loose tags with unique 24-digit Intelligent Mail tray barcodes "
+        "(--mailer --zip --cin --count; serials from the same allocator as pieces, in their own series).",
     )
-    tags.add_argument("--mailer", required=True, metavar="MID")
+    tags.add_argument("--mailing", metavar="NAME", help="the tags of this mailing's trays, in tray order")
+    tags.add_argument("--mailer", metavar="MID", help="loose tags: the Mailer ID")
     tags.add_argument(
-        "--zip", required=True, help="destination ZIP Code of the trays (a 3-digit destination: prefix + 00)"
+        "--zip", help="loose tags: destination ZIP Code of the trays (a 3-digit destination: prefix + 00)"
     )
-    tags.add_argument("--cin", required=True, help="content identifier number, e.g. 242 = FCM LTR 5D BC")
-    tags.add_argument("--count", type=int, required=True, metavar="N", help="how many tags")
+    tags.add_argument("--cin", help="loose tags: content identifier number, e.g. 242 = FCM LTR 5D BC")
+    tags.add_argument("--count", type=int, metavar="N", help="loose tags: how many")
     tags.add_argument("--out", required=True, metavar="FILE.pdf")
     tags.add_argument(
         "--destination", default="", metavar="TEXT", help="Line 1 text before the ZIP, e.g. 'SPRINGFIELD IL'"
@@ -127,13 +130,17 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "--origin",
         default="",
         metavar="TEXT",
-        help="Line 3: mailer and city/state (default: the mailer's name)",
+        help="Line 3: mailer and city/state (default: the mailer's name and the return address's city)",
     )
     tags.add_argument(
         "--stock", default="avery-5371", help="avery-5371 (business-card tags) or plain (default avery-5371)"
     )
-    tags.add_argument("--processing-code", default="1", help="IMtb USPS processing code digit (default 1)")
-    tags.add_argument("--label-type", default="1", help="IMtb label type digit (default 1)")
+    tags.add_argument(
+        "--processing-code", default=None, help="IMtb digit 9 (default: the tray_processing_code setting, 1)"
+    )
+    tags.add_argument(
+        "--label-type", default=None, help="IMtb digit 24 (default: the tray_label_type setting, 1)"
+    )
     tags.add_argument("--start-cell", type=int, default=1, metavar="N")
     tags.add_argument("--workstation", help="this computer's name for its own serial range")
     tags.add_argument(
@@ -144,6 +151,7 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     tags.set_defaults(func=lazy("cmd_tray_tags", "print_cmds"))
 
     add_reply_print_parser(psub, db_parent)
+    add_placard_parser(psub, db_parent)
 
     cal = psub.add_parser("calibration", help="rulers and a nominal IMb to check the printer does not scale")
     cal.add_argument("--out", required=True, metavar="FILE.pdf")

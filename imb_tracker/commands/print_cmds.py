@@ -82,9 +82,26 @@ def cmd_labels(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
+    sheet = sheet_template(args.stock, "tags")
+    settings = load_settings(args)
+    if args.mailing:
+        from imb_tracker.actions.containers import print_mailing_tags  # noqa: PLC0415
+
+        if args.mailer or args.zip or args.cin or args.count:
+            raise CommandFailedError(
+                "--mailing prints the mailing's own trays: leave out --mailer, --zip, --cin, --count"
+            )
+        n = print_mailing_tags(open_db(args), args.mailing, sheet, Path(args.out), args.start_cell)
+        out.write(f"wrote the {n} tray tag(s) of {args.mailing!r}, in tray order, to {args.out}\n")
+        _print_hint()
+        return 0
+    missing = [f"--{name}" for name in ("mailer", "zip", "cin", "count") if getattr(args, name) in (None, "")]
+    if missing:
+        raise CommandFailedError(
+            f"give --mailing NAME for a mailing's trays, or {', '.join(missing)} for loose tags"
+        )
     if args.count < 1:
         raise CommandFailedError("--count must be at least 1")
-    sheet = sheet_template(args.stock, "tags")
     job = TrayTagJob(
         mid=get_mailer(open_db(args), args.mailer).mid,
         zip=args.zip,
@@ -92,13 +109,14 @@ def cmd_tray_tags(args: argparse.Namespace, out: TextIO) -> int:
         count=args.count,
         destination=args.destination,
         origin=args.origin or "",
-        processing_code=args.processing_code,
-        label_type=args.label_type,
+        processing_code=args.processing_code or settings.tray_processing_code,
+        label_type=args.label_type or settings.tray_label_type,
         start_cell=args.start_cell,
         reuse_serials=args.reuse_serials,
+        origin_place=settings.return_address[-1] if settings.return_address else "",
     )
     result, codes = print_tray_tags(
-        open_db(args), job, sheet, Path(args.out), workstation_name(args, load_settings(args))
+        open_db(args), job, sheet, Path(args.out), workstation_name(args, settings)
     )
     out.write(
         f"wrote {len(codes)} tray tag(s) on {result.pages} sheet(s) to {args.out}: "

@@ -90,6 +90,9 @@ class TrayPage(QWidget):
             destination=self.destination.text(),
             origin=self.origin.text(),
             start_cell=self.start.value(),
+            processing_code=self.ctx.settings.tray_processing_code,
+            label_type=self.ctx.settings.tray_label_type,
+            origin_place=self.ctx.settings.return_address[-1] if self.ctx.settings.return_address else "",
         )
         sheet = sheet_template(str(self.stock.currentData()), "tags")
         out = self.ctx.output_folder() / f"tray-tags-{job.zip or 'zip'}-{job.cin}.pdf"

@@ -54,10 +54,25 @@ def draw_imb(content: Content, bars: str, x: float, y: float, spec: BarSpec = NO
     return geo
 
 
+class _Code128SetB(Code128):  # type: ignore[misc]
+    """reportlab's Code 128 with its switch to code set C turned off: every character in set B.
+
+    The pallet placard's container barcode wants a long symbol (see ``layout.placards``); the
+    encoding tables and the check character stay reportlab's.
+    """
+
+    def _try_TO_C(self, l: list[str]) -> list[str]:  # noqa: E741, N802 - reportlab's names
+        return l
+
+
 @cache
-def code128_pattern(data: str) -> tuple[tuple[bool, int], ...]:
-    """(is_bar, modules) runs of the Code 128 symbol for ``data`` (quiet zones excluded)."""
-    symbol = Code128(data, barWidth=1, quiet=0, humanReadable=0)
+def code128_pattern(data: str, set_b: bool = False) -> tuple[tuple[bool, int], ...]:
+    """(is_bar, modules) runs of the Code 128 symbol for ``data`` (quiet zones excluded).
+
+    ``\xf1`` in ``data`` is FNC1 (GS1-128); ``set_b`` keeps every character in code set B.
+    """
+    kind = _Code128SetB if set_b else Code128
+    symbol = kind(data, barWidth=1, quiet=0, humanReadable=0)
     symbol.validate()
     symbol.encode()
     symbol.decompose()
@@ -67,15 +82,17 @@ def code128_pattern(data: str) -> tuple[tuple[bool, int], ...]:
     return tuple(runs)
 
 
-def code128_width(data: str, module: float) -> float:
-    return sum(n for _, n in code128_pattern(data)) * module
+def code128_width(data: str, module: float, set_b: bool = False) -> float:
+    return sum(n for _, n in code128_pattern(data, set_b)) * module
 
 
-def draw_code128(content: Content, data: str, x: float, y: float, module: float, height: float) -> float:
+def draw_code128(
+    content: Content, data: str, x: float, y: float, module: float, height: float, set_b: bool = False
+) -> float:
     """Draw Code 128 bars starting at (x, y); returns the symbol width (points)."""
     rects = []
     pos = x
-    for is_bar, n in code128_pattern(data):
+    for is_bar, n in code128_pattern(data, set_b):
         if is_bar:
             rects.append((pos, y, n * module, height))
         pos += n * module

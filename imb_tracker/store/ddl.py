@@ -264,3 +264,58 @@ reply_prints = Table(
 )
 
 V8_TABLES = (reply_designs, replies, reply_prints)
+
+
+#: Trays, sacks and pallets of a mailing, each with its 24-digit IMtb or 99M container barcode.
+containers = Table(
+    "containers",
+    FROZEN,
+    Column("id", Integer, primary_key=True),
+    Column("mailing_id", Integer, ForeignKey("mailings.id")),
+    Column("mailer_id", Integer, ForeignKey("mailers.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # tray, sack, pallet
+    Column("number", Integer, nullable=False),  # 1, 2, … per mailing and kind, in print order
+    Column("serial", BigInteger, nullable=False),
+    Column("barcode", String(24), nullable=False),  # 24 digits (tray, sack) or 99M + 18 (pallet)
+    Column("zip", String(5), nullable=False, default=""),  # the IMtb's destination ZIP
+    Column("cin", String(3), nullable=False, default=""),
+    Column("level", String(10), nullable=False, default=""),  # 5d, 3d, mxd, manual; pallet: ""
+    Column("line1", String(40), nullable=False, default=""),
+    Column("line2", String(40), nullable=False, default=""),
+    Column("line3", String(40), nullable=False, default=""),
+    Column("parent_id", Integer, ForeignKey("containers.id")),  # the pallet a tray or sack is on
+    Column("created_at", DateTime, nullable=False),
+    Column("printed_at", DateTime),
+    Index("ix_containers_mailing", "mailing_id", "kind", "number"),
+    Index("ix_containers_barcode", "barcode"),
+    Index("ix_containers_parent", "parent_id"),
+)
+
+#: Which tray or sack each piece is in: at most one (the piece id is the key), in tray order.
+container_pieces = Table(
+    "container_pieces",
+    FROZEN,
+    Column("piece_id", Integer, ForeignKey("pieces.id"), primary_key=True),
+    Column("container_id", Integer, ForeignKey("containers.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Index("ix_container_pieces_container", "container_id", "position"),
+)
+
+#: Handling-unit and container scans from IV data files, stored against the tray or pallet.
+container_scans = Table(
+    "container_scans",
+    FROZEN,
+    Column("id", Integer, primary_key=True),
+    Column("container_id", Integer, ForeignKey("containers.id"), nullable=False),
+    Column("barcode", String(24), nullable=False),
+    Column("scan_time", DateTime, nullable=False),
+    Column("op_code", String(10), nullable=False, default=""),
+    Column("facility_zip", String(10), nullable=False, default=""),
+    Column("facility_name", String(120), nullable=False, default=""),
+    Column("source", String(20), nullable=False),
+    Column("raw_payload", Text, nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("container_id", "scan_time", "op_code", "facility_zip", name="uq_container_scans_event"),
+)
+
+V9_TABLES = (containers, container_pieces, container_scans)

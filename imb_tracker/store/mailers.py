@@ -17,12 +17,15 @@ from .schema import mailers, serial_blocks, serial_pools
 #: USPS requires at least 45 days; mailers are advised to keep 90 or more.
 MIN_WINDOW_DAYS = 45
 DEFAULT_WINDOW_DAYS = 90
-KINDS = ("piece", "tray")
+#: serial namespaces per Mailer ID: pieces (IMb), trays and sacks (the 24-digit IMtb, one format for
+#: both, so one pool), and containers such as pallets (the 99M IMcb)
+KINDS = ("piece", "tray", "container")
+SERIAL_DIGITS = {"piece": 15, "tray": 14, "container": 18}  # minus the MID's length
 
 
 def serial_capacity(mid: str, kind: str = "piece") -> int:
-    """Largest serial a MID can carry: piece serials are 15 − len(MID) digits, tray serials 14 − len(MID)."""
-    digits = (15 if kind == "piece" else 14) - len(mid)
+    """Largest serial a MID can carry: piece 15 − len(MID) digits, tray 14 − len(MID), container 18 − len(MID)."""
+    digits = SERIAL_DIGITS[kind] - len(mid)
     return int(10**digits - 1)
 
 

@@ -92,6 +92,11 @@ def _v8(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_scans_reply ON scans (reply_id)")
 
 
+def _v9(conn: Connection) -> None:
+    """Trays, sacks and pallets of a mailing, the pieces in each, and their own scans from IV files."""
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V9_TABLES))
+
+
 def _sqlite_search_index(conn: Connection) -> None:
     """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
 
@@ -138,6 +143,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "the database's identity, recorded in every mailing", _v6),
     Migration(7, "voided pieces", _v7),
     Migration(8, "reply mail: designs, reply IMbs and their scans, Share Mail MIDs", _v8),
+    Migration(9, "containers: trays, sacks and pallets with their pieces and scans", _v9),
 )
 LATEST = MIGRATIONS[-1].version
 
