@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from imb_tracker.imb import FieldError, TrayBarcode, stid_table
-from imb_tracker.layout.templates import SheetTemplate, cin_table
 from imb_tracker.imb.presort import (
     CINS,
     PieceSpot,
@@ -27,6 +26,7 @@ from imb_tracker.imb.presort import (
     per_tray_for,
     plan_trays,
 )
+from imb_tracker.layout.templates import SheetTemplate, cin_table
 from imb_tracker.settings import Settings
 from imb_tracker.store.containers import (
     Container,

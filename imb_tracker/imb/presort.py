@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,7 +180,9 @@ ABBREVIATIONS = {
 
 
 def _words(text: str) -> list[str]:
-    return re.sub(r"[^A-Z0-9& ]+", " ", text.upper()).split()
+    """Upper-case words of A-Z, 0-9 and &: accents taken off (É → E), other marks become spaces."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^A-Z0-9& ]+", " ", plain.upper()).split()
 
 
 def fit(text: str, limit: int = LINE_MAX, keep_tail: int = 0) -> str:

@@ -26,6 +26,7 @@ MODULE = 0.015  # inches
 BAR_HEIGHT = 0.5
 QUIET = 10 * MODULE
 LINE_MAX = 30  # characters, Mail.dat's Destination/Contents line width
+LINE1_TOP = 0.125 + 0.015  # inches from the tag's top to Line 1's cap height
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def draw_tag(
     if outline:
         content.stroke_rect(x * INCH, y * INCH, width * INCH, height * INCH, 0.3, 0.6)
     left = x + 0.15
-    base1 = y + height - 0.125 - cap_height(12) / INCH
+    # Line 1's ink at least 1/8 in below the tag's top (DMM M031: visible in the holder); round
+    # capitals overshoot the cap height, so the line sits a further 0.015 in lower
+    base1 = y + height - LINE1_TOP - cap_height(12) / INCH
     content.text(left * INCH, base1 * INCH, tag.line1, "Helvetica-Bold", 12)
     base2 = base1 - 0.2
     content.text(left * INCH, base2 * INCH, tag.line2, "Helvetica-Bold", 12)
