@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,11 +43,12 @@ from imb_tracker.store import open_database
 from imb_tracker.store.engine import Database
 from imb_tracker.store.errors import ConflictError
 from imb_tracker.store.mailers import add_mailer
-from imb_tracker.store.mailings import create_mailing
+from imb_tracker.store.mailings import create_mailing, iter_pieces
 from imb_tracker.store.schema import container_pieces, pieces
 
 from .pdftools import NEEDS_POPPLER, NEEDS_ZBAR, rasterize
 
+NOW_FOR_FILES = datetime(2026, 12, 2, 8, 0)
 SETTINGS = Settings(
     return_address=["ACME FUND", "PO BOX 1", "SPRINGFIELD IL 62704-0001"], tray_min_5d=30, tray_min_3d=40
 )
@@ -285,7 +286,7 @@ import json, sys
 from imb_tracker.records import AddressRecord
 from imb_tracker.settings import Settings
 from imb_tracker.store import open_database
-from imb_tracker.store.mailings import create_mailing
+from imb_tracker.store.mailings import create_mailing, iter_pieces
 from imb_tracker.actions.containers import build_trays, print_placards
 from pathlib import Path
 url, out, n, tmp = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
@@ -413,3 +414,43 @@ def test_cli_trays_build_list_tags_and_pieces(tmp_path: Path) -> None:
     assert placards.returncode == 0 and "99M 123456" in placards.stdout, placards.stderr
     bad = cli("trays", "move", "--db", d, "--mailing", "Spring", "--serials", "5-x", "--to", "1", home=home)
     assert bad.returncode != 0 and "--serials" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_iv_file_container_scans_are_stored_against_their_tray_or_pallet(
+    db: Database, tmp_path: Path
+) -> None:
+    from imb_tracker.store.containers import container_scan_rows
+    from imb_tracker.tracking.files import import_iv_file
+
+    made = build_trays(db, "Spring", SETTINGS, per_tray=60)
+    pallet = print_placards(db, tmp_path / "p.pdf", SETTINGS, mailing="Spring")[0]
+    letter = next(
+        iter(__import__("imb_tracker.store.mailings", fromlist=["iter_pieces"]).iter_pieces(db, "Spring"))
+    )
+    iv = tmp_path / "iv.csv"
+    iv.write_text(
+        "Handling Unit Barcode,IMb,Scan Date Time,Scan Event Code,Scan Facility ZIP\n"
+        f"{made[0].barcode},,2026-12-01T10:00:00,HU1,62703\n"
+        f"{made[0].barcode},,2026-12-01T10:00:00,HU1,62703\n"  # the same scan twice: stored once
+        f"(99){pallet.barcode.data[2:]},,2026-12-01T11:00:00,HU2,62703\n"
+        f"{'9' * 24},,2026-12-01T12:00:00,HU1,62703\n"  # a tray this database does not know
+        f"{made[1].barcode},,not a time,HU1,62703\n"
+        f",{letter.imb},2026-12-01T09:00:00,891,62703\n",
+        encoding="utf-8",
+    )
+    result = import_iv_file(db, iv, NOW_FOR_FILES)
+    assert (result.read, result.new) == (1, 1)  # the letter's own scan
+    assert (result.container_read, result.container_new, result.container_unknown, result.skipped) == (
+        3,
+        2,
+        1,
+        1,
+    )
+    stored = container_scan_rows(db, made[0].id)
+    assert (
+        len(stored) == 1
+        and stored[0]["op_code"] == "HU1"
+        and "Handling Unit Barcode" in stored[0]["raw_payload"]
+    )
+    statuses = {s.container.number: s for s in tray_statuses(db, "Spring", NOW_FOR_FILES)}
+    assert statuses[made[0].number].tray_scans == 1 and "scanned 1×" in statuses[made[0].number].words

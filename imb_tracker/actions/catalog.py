@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from imb_tracker.settings import Settings
@@ -199,6 +200,25 @@ def default_mailer(db: Database, settings: Settings) -> str:
     if settings.default_mailer in mids:
         return settings.default_mailer
     return mids[0] if mids else ""
+
+
+def import_iv_file(db: Database, path: str | Path, now: datetime) -> Any:
+    """An IV data file into the store, piece scans and tray/pallet scans alike (``tracking.files.FileImport``)."""
+    from imb_tracker.tracking.files import import_iv_file as load  # noqa: PLC0415 - only when used
+
+    return load(db, path, now)
+
+
+def file_import_line(result: Any, name: str) -> str:
+    """What an IV file import did, in one sentence (CLI and window)."""
+    text = f"read {result.read:,} scan(s) from {name}: {result.new:,} new, {result.read - result.new:,} already stored"
+    if result.skipped:
+        text += f"; {result.skipped:,} row(s) without an IMb or a readable time skipped"
+    if result.container_read or result.container_unknown:
+        text += f"; {result.container_read:,} tray/pallet scan(s), {result.container_new:,} new"
+        if result.container_unknown:
+            text += f" ({result.container_unknown:,} for trays or pallets not in this database, not stored)"
+    return text
 
 
 def import_scan_file(db: Database, path: str, now: datetime) -> tuple[int, int, int]:

@@ -34,6 +34,7 @@ from imb_tracker.store.containers import (
     add_pallet,
     column_groups,
     container_pieces_of,
+    container_scan_counts,
     container_seen,
     list_containers,
     mailer_of_mailing,
@@ -199,25 +200,30 @@ class TrayStatus:
     first_scan: datetime | None
     last_scan: datetime | None
     not_seen: bool  # no piece scanned ``unseen_days`` after mailing
+    tray_scans: int = 0  # scans of the tray's own barcode (from IV data files)
+    last_tray_scan: datetime | None = None
 
     @property
     def words(self) -> str:
+        own = f"; the tray itself scanned {self.tray_scans}×" if self.tray_scans else ""
         if self.not_seen:
-            return "Tray not seen at all"
+            return "Tray not seen at all" + own
         if not self.seen:
-            return "Not seen yet"
-        return f"{self.seen:,} of {self.container.pieces:,} pieces seen"
+            return "Not seen yet" + own
+        return f"{self.seen:,} of {self.container.pieces:,} pieces seen" + own
 
 
 def tray_statuses(db: Database, mailing: str, now: datetime, unseen_days: int = 5) -> list[TrayStatus]:
     """Each tray's first and last scan of any piece in it, how many were seen, and "not seen at all"."""
     mailed = get_mailing(db, mailing).mailed_at
     seen = container_seen(db, mailing)
+    own = container_scan_counts(db, mailing)
     late = mailed is not None and now - mailed > timedelta(days=unseen_days)
     out = []
     for c in list_containers(db, mailing, ("tray", "sack")):
         count, first, last = seen.get(c.id, (0, None, None))
-        out.append(TrayStatus(c, count, first, last, late and count == 0))
+        scans, last_own = own.get(c.id, (0, None))
+        out.append(TrayStatus(c, count, first, last, late and count == 0 and scans == 0, scans, last_own))
     return out
 
 

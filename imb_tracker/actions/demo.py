@@ -16,13 +16,16 @@ from pathlib import Path
 
 from imb_tracker.app import AppPaths
 from imb_tracker.imb.resources import resource_path
-from imb_tracker.layout.templates import envelope_template
+from imb_tracker.layout.templates import envelope_template, sheet_template
 from imb_tracker.settings import Settings
+from imb_tracker.store.engine import Database
 from imb_tracker.store.mailers import add_mailer, list_mailers
 from imb_tracker.tracking.report import mailing_report, report_lines
 
 from . import importing
 from .backend import open_workspace
+from .catalog import file_import_line, import_iv_file
+from .containers import build_trays, print_mailing_tags, tray_statuses
 from .mailings import mark_mailed
 from .printing import envelope_options, print_envelopes
 from .refresh import RefreshPolicy, plan, run_refresh
@@ -31,6 +34,35 @@ from .replies import add_reply_design, list_designs, print_replies, reply_summar
 DEMO_MID = "123456"
 DEMO_REPLY = "Demo reply envelope"
 DEMO_REPLY_LINES = ("DEMO MAILER", "PO BOX 100", "SPRINGFIELD IL 62704-0100")
+
+
+def settings_for_trays(settings: Settings) -> Settings:
+    """The demo mailer's return address for Line 3 when the user has none."""
+    if settings.return_address:
+        return settings
+    from dataclasses import replace  # noqa: PLC0415
+
+    return replace(settings, return_address=list(DEMO_REPLY_LINES))
+
+
+def write_demo_iv_file(db: Database, mailing: str, path: Path) -> int:
+    """An IV data file (CSV) of the stand-in's handling-unit scans of the mailing's trays; returns its rows."""
+    import csv  # noqa: PLC0415
+
+    from imb_tracker.sandbox.state import container_events  # noqa: PLC0415
+    from imb_tracker.store.containers import list_containers  # noqa: PLC0415
+    from imb_tracker.store.mailings import get_mailing  # noqa: PLC0415
+
+    mailed = get_mailing(db, mailing).mailed_at
+    rows = [
+        e for c in list_containers(db, mailing) for e in container_events(c.barcode, mailed or db.clock())
+    ]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        fields = list(rows[0]) if rows else ["handling_unit_barcode", "scan_date_time"]
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
 
 
 def sample_list() -> Path:
@@ -82,6 +114,10 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         say(
             f"   reply envelopes (Business Reply Mail, STID 032, one per letter in the same order): {replies_pdf} ({printed.pieces})"
         )
+        trays = build_trays(db, name, settings_for_trays(settings), per_tray=50)
+        tags_pdf = folder / "tray-tags.pdf"
+        print_mailing_tags(db, name, sheet_template(settings.tag_stock or "avery-5371", "tags"), tags_pdf)
+        say(f"   trays: {len(trays)} tray(s) with their tags, in tray order: {tags_pdf}")
         mark_mailed(db, name, backend=backend)
         say(f"3. mailed; the local USPS stand-in at {backend.url} now follows {result.imported} pieces")
         policy = RefreshPolicy(quota_per_minute=100_000, min_interval=timedelta(hours=12))
@@ -96,9 +132,23 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             if back.replied:
                 text += f"; replies: {back.replied - back.arrived} on their way, {back.arrived} arrived"
             say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
+        iv_file = folder / "iv-handling-units.csv"
+        rows = write_demo_iv_file(db, name, iv_file)
+        imported = import_iv_file(db, iv_file, backend.clock())
+        say(
+            f"   the stand-in's IV data file of tray scans ({rows} rows), imported: {file_import_line(imported, iv_file.name)}"
+        )
         report = mailing_report(db, name, backend.clock(), settings.stalled_days)
         say("4. summary\n" + "\n".join("   " + line for line in report_lines(report)))
+        trays_now = tray_statuses(db, name, backend.clock(), settings.tray_unseen_days)
+        say(
+            "   trays by their letters' scans: "
+            + "; ".join(f"tray {t.container.number} {t.words.lower()}" for t in trays_now)
+        )
         say("5. replies\n" + "\n".join("   " + line for line in reply_summary(db, name).lines(limit=8)))
-        say(f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}\n   replies    {replies_pdf}")
+        say(
+            f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}\n   replies    {replies_pdf}\n"
+            f"   tray tags  {tags_pdf}\n   IV file    {iv_file}"
+        )
     finally:
         space.close()

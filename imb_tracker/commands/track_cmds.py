@@ -10,7 +10,14 @@ import time
 from typing import Any, TextIO
 
 from imb_tracker.actions.backend import check_sign_in, choose_mode
-from imb_tracker.actions.catalog import clear_iv, import_scan_file, mailing_report, report_lines, save_iv
+from imb_tracker.actions.catalog import (
+    clear_iv,
+    file_import_line,
+    import_iv_file,
+    mailing_report,
+    report_lines,
+    save_iv,
+)
 from imb_tracker.actions.demo import run_demo
 from imb_tracker.actions.exports import export_report
 from imb_tracker.actions.lookup import AmbiguousSerialError, Timeline, look_up
@@ -155,15 +162,11 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_scans_import(args: argparse.Namespace, out: TextIO) -> int:
     space = workspace(args)
     try:
-        read, new, bad = import_scan_file(space.db, args.file, space.backend.clock())
+        result = import_iv_file(space.db, args.file, space.backend.clock())
     except ScanFileError as exc:
         raise CommandFailedError(f"{args.file}: {exc}") from None
-    out.write(
-        f"read {read:,} scan(s) from {args.file}: {new:,} new, {read - new:,} already stored"
-        + (f"; {bad:,} row(s) without an IMb or a readable time skipped" if bad else "")
-        + "\n"
-    )
-    return 0 if read else 1
+    out.write(file_import_line(result, args.file) + "\n")
+    return 0 if result.read or result.container_read else 1
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:

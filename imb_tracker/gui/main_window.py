@@ -553,7 +553,7 @@ class MainWindow(QMainWindow):
         self._keep(open_calibration(self.ctx, self))
 
     def import_scan_file(self) -> None:
-        from imb_tracker.actions.catalog import import_scan_file  # noqa: PLC0415
+        from imb_tracker.actions.catalog import file_import_line, import_iv_file  # noqa: PLC0415
         from imb_tracker.tracking.files import ScanFileError  # noqa: PLC0415
 
         chosen = self.ctx.ask_open_path(
@@ -564,16 +564,12 @@ class MainWindow(QMainWindow):
             return
         db, now = self.ctx.db, self.ctx.backend.clock()
 
-        def work(_reporter: Reporter) -> tuple[int, int, int]:
-            return import_scan_file(db, path, now)
+        def work(_reporter: Reporter) -> object:
+            return import_iv_file(db, path, now)
 
         def done(result: object) -> None:
-            assert isinstance(result, tuple)
-            read, new, bad = (int(v) for v in result)
-            self.show_message(
-                f"Read {read:,} scan(s) from {Path(path).name}: {new:,} new"
-                + (f"; {bad:,} row(s) without an IMb or time skipped" if bad else "")
-            )
+            line = file_import_line(result, Path(path).name)
+            self.show_message(line[:1].upper() + line[1:])
             self.ctx.data_changed.emit()
 
         def failed(exc: BaseException) -> None:

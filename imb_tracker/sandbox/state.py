@@ -168,6 +168,35 @@ def reply_journey(
     ]
 
 
+def container_events(barcode: str, mailed_at: datetime, origin_zip: str = "62703") -> list[dict[str, Any]]:
+    """The stand-in's handling-unit scans of a tray, sack or pallet, as rows of an IV data file.
+
+    Deterministic from the barcode: most trays are scanned once or twice at the origin plant on
+    the day of mailing; one in five is never scanned as a tray (its pieces may still be).  The
+    column names and the event codes are the stand-in's own (IV-MTR's are UNCONFIRMED).
+    """
+    digest = hashlib.sha256(("tray" + barcode).encode()).digest()
+    if digest[0] % 5 == 0:
+        return []
+    rows = []
+    for i in range(1 + digest[1] % 2):
+        at = mailed_at + timedelta(hours=4 + 3 * i + digest[2 + i] % 3, minutes=digest[4 + i] % 60)
+        rows.append(
+            {
+                "handling_unit_barcode": barcode,
+                "scan_date_time": at.strftime("%Y-%m-%dT%H:%M:%S"),
+                "scan_event_code": "HU" + str(i + 1),
+                "handling_event_type": "container",
+                "mail_phase": "Phase 1 - Origin Processing (handling unit)",
+                "scan_facility_name": "SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER",
+                "scan_facility_city": "SPRINGFIELD",
+                "scan_facility_state": "IL",
+                "scan_facility_zip": origin_zip,
+            }
+        )
+    return rows
+
+
 class World:
     """All pieces the sandbox knows, guarded by one lock (requests arrive on many threads)."""
 

@@ -508,6 +508,18 @@ def container_seen(db: Database, mailing: str) -> dict[int, tuple[int, datetime 
         return {int(r[0]): (int(r[1]), r[2], r[3]) for r in conn.execute(query)}
 
 
+def container_scan_counts(db: Database, mailing: str) -> dict[int, tuple[int, datetime | None]]:
+    """Per container of the mailing: how many scans of its own barcode were imported, and the last one."""
+    query = (
+        select(container_scans.c.container_id, func.count(), func.max(container_scans.c.scan_time))
+        .join(containers, containers.c.id == container_scans.c.container_id)
+        .group_by(container_scans.c.container_id)
+    )
+    with db.read() as conn:
+        query = query.where(containers.c.mailing_id == _mailing(conn, mailing)["id"])
+        return {int(r[0]): (int(r[1]), r[2]) for r in conn.execute(query)}
+
+
 def container_scan_rows(db: Database, container_id: int) -> list[RowMapping]:
     with db.read() as conn:
         return list(
@@ -517,6 +529,45 @@ def container_scan_rows(db: Database, container_id: int) -> list[RowMapping]:
                 .order_by(container_scans.c.scan_time)
             ).mappings()
         )
+
+
+def store_container_scan(
+    conn: Connection,
+    barcode: str,
+    when: datetime,
+    op_code: str,
+    facility_zip: str,
+    facility_name: str,
+    raw_payload: str,
+    now: datetime,
+) -> str:
+    """One handling-unit or container scan: 'new', 'known' (stored before) or 'unknown' (no stored
+    tray, sack or pallet has the barcode: nothing is stored, the caller counts it)."""
+    container_id = container_for_barcode(conn, barcode)
+    if container_id is None:
+        return "unknown"
+    key = {
+        "container_id": container_id,
+        "scan_time": when,
+        "op_code": op_code[:10],
+        "facility_zip": facility_zip[:10],
+    }
+    seen = conn.execute(
+        select(container_scans.c.id).where(*(getattr(container_scans.c, k) == v for k, v in key.items()))
+    ).first()
+    if seen is not None:
+        return "known"
+    conn.execute(
+        container_scans.insert().values(
+            **key,
+            barcode=barcode,
+            facility_name=facility_name[:120],
+            source="file",
+            raw_payload=raw_payload,
+            imported_at=now,
+        )
+    )
+    return "new"
 
 
 def container_for_barcode(conn: Connection, barcode: str) -> int | None:
