@@ -43,7 +43,7 @@ from imb_tracker.store import open_database
 from imb_tracker.store.engine import Database
 from imb_tracker.store.errors import ConflictError
 from imb_tracker.store.mailers import add_mailer
-from imb_tracker.store.mailings import create_mailing, iter_pieces
+from imb_tracker.store.mailings import create_mailing
 from imb_tracker.store.schema import container_pieces, pieces
 
 from .pdftools import NEEDS_POPPLER, NEEDS_ZBAR, rasterize

@@ -55,6 +55,8 @@ __all__ = [
     "TrayStatus",
     "add_pallet",
     "build_trays",
+    "container_pieces_of",
+    "content_words",
     "move_pieces",
     "origin_of",
     "print_mailing_tags",

@@ -108,12 +108,17 @@ class MailingsPage(QWidget):
         self.mailed_button.setAccessibleName("Mark as mailed")
         self.letters_button = QPushButton("Show its letter&s")
         self.report_button = QPushButton("&Report")
+        self.trays_button = QPushButton("&Trays…")
+        self.trays_button.setToolTip(
+            "The mailing's trays: build them, their tags, manifest and pallet placards"
+        )
         self.export_button = QPushButton("E&xport pieces…")
         self.export_scans_button = QPushButton("Export s&cans…")
         for b in (
             self.mailed_button,
             self.letters_button,
             self.report_button,
+            self.trays_button,
             self.export_button,
             self.export_scans_button,
         ):
@@ -127,6 +132,7 @@ class MailingsPage(QWidget):
         self.mailed_button.clicked.connect(self.mark_mailed)
         self.letters_button.clicked.connect(lambda: self.show_letters.emit(self.selected()))
         self.report_button.clicked.connect(lambda: self.show_report.emit(self.selected()))
+        self.trays_button.clicked.connect(self.open_trays)
         self.export_button.clicked.connect(lambda: self.export(False))
         self.export_scans_button.clicked.connect(lambda: self.export(True))
         self.table.itemSelectionChanged.connect(self._selection)
@@ -157,6 +163,19 @@ class MailingsPage(QWidget):
         self.select(current or (self.mailings[0].name if self.mailings else ""))
         self._selection()
 
+    def open_trays(self) -> object:
+        """The selected mailing's trays (a dialog owned by this page); returns it, for tests."""
+        from .trays_dialog import TraysDialog  # noqa: PLC0415
+
+        name = self.selected()
+        if not name:
+            return None
+        dialog = TraysDialog(self.ctx, name, self)
+        dialog.pdf_ready.connect(self.pdf_ready)
+        dialog.setModal(False)
+        dialog.show()
+        return dialog
+
     def select(self, name: str) -> None:
         for r, m in enumerate(self.mailings):
             if m.name == name:
@@ -175,6 +194,7 @@ class MailingsPage(QWidget):
             self.mailed_button,
             self.letters_button,
             self.report_button,
+            self.trays_button,
             self.export_button,
             self.export_scans_button,
         ):
