@@ -454,3 +454,25 @@ def test_iv_file_container_scans_are_stored_against_their_tray_or_pallet(
     )
     statuses = {s.container.number: s for s in tray_statuses(db, "Spring", NOW_FOR_FILES)}
     assert statuses[made[0].number].tray_scans == 1 and "scanned 1×" in statuses[made[0].number].words
+
+
+def test_the_users_own_cin_lines_add_to_the_table(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imb_tracker.actions.containers import cin_entries, user_cin_file
+
+    monkeypatch.setenv("IMB_TRACKER_HOME", str(tmp_path / "home"))
+    own = user_cin_file()
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text("cin,content_line\n246,fcm ltr bc wkg mixed\n999,FCM LTR TEST\n", encoding="utf-8")
+    table = cin_entries()
+    assert (
+        table["999"] == "FCM LTR TEST"
+        and table["246"] == "FCM LTR BC WKG MIXED"
+        and table["242"] == "FCM LTR 5D BC"
+    )
+    made = build_trays(db, "Spring", Settings(return_address=["SPRINGFIELD IL 62704"]), per_tray=500)
+    assert {c.line2 for c in made if c.level == "mxd"} == {"FCM LTR BC WKG MIXED"}
+    own.write_text("24x,NOT A CIN\n", encoding="utf-8")
+    with pytest.raises(FieldError, match=r"cin\.csv line 1"):
+        cin_entries()

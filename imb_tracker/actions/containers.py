@@ -55,6 +55,7 @@ __all__ = [
     "TrayStatus",
     "add_pallet",
     "build_trays",
+    "cin_entries",
     "container_pieces_of",
     "content_words",
     "move_pieces",
@@ -64,12 +65,25 @@ __all__ = [
     "set_lines",
     "tray_rows",
     "tray_statuses",
+    "user_cin_file",
     "write_manifest_csv",
     "write_manifest_pdf",
 ]
 
 #: the columns of ``imb-tracker trays list`` (CSV header, JSON keys), in this order
 TRAY_COLUMNS = ("tray", "barcode", "line1", "line2", "line3", "pieces", "first_serial", "last_serial")
+
+
+def user_cin_file() -> Path:
+    """The user's own CIN table (``cin.csv`` in the settings folder): its lines add to or replace the shipped ones."""
+    from imb_tracker.app import app_paths  # noqa: PLC0415
+
+    return app_paths().config / "cin.csv"
+
+
+def cin_entries() -> dict[str, str]:
+    """The CIN table in use: the shipped one (source: ``layout.templates.CIN_SOURCE``) plus the user's."""
+    return cin_table(user_cin_file())
 
 
 def origin_of(settings: Settings, origin: str = "") -> tuple[str, str, str]:
@@ -157,7 +171,7 @@ def build_trays(
             spots, per_tray, min_5d=settings.tray_min_5d, min_3d=settings.tray_min_3d, origin_zip=origin_zip
         )
     cins = {level: CINS[(prefix, level)] for level in ("5d", "3d", "mxd")}
-    table = cin_table()
+    table = cin_entries()
     lines = [(destination_line(p, city, state), table.get(cins[p.level], ""), line3) for p in plans]
     return store_trays(
         db,

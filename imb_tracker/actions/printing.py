@@ -188,7 +188,12 @@ def print_tray_tags(
         city, state, _zip = origin_of(Settings(return_address=[job.origin_place] if job.origin_place else []))
         origin = origin_line(mailer.name, city, state)
     probe = TrayBarcode(job.zip, job.cin, mailer.mid, "0" * width, job.processing_code, job.label_type)
-    make_tags([probe], job.destination, origin)  # validates every field first: no serial wasted on a typo
+    from .containers import cin_entries  # noqa: PLC0415
+
+    table = cin_entries()
+    make_tags(
+        [probe], job.destination, origin, table
+    )  # validates every field first: no serial wasted on a typo
     check_output(out)  # and the file can be written: no serial wasted on a missing folder either
     reservation = reserve(
         db,
@@ -203,7 +208,7 @@ def print_tray_tags(
         TrayBarcode(job.zip, job.cin, mailer.mid, f"{s:0{width}d}", job.processing_code, job.label_type)
         for s in reservation
     ]
-    tags = make_tags(codes, job.destination, origin)
+    tags = make_tags(codes, job.destination, origin, table)
     result = render_tags(sheet, tags, out, SheetOptions(start_cell=job.start_cell))
     return result, codes
 

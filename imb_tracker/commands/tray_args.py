@@ -69,6 +69,11 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     status.add_argument("--mailing", required=True, metavar="NAME")
     status.set_defaults(func=lazy("cmd_trays_status", "tray_cmds"))
 
+    cins = tsub.add_parser(
+        "cins", help="the content identifier numbers (CINs) in use, in words, with their source"
+    )
+    cins.set_defaults(func=lazy("cmd_trays_cins", "tray_cmds"))
+
     manifest = tsub.add_parser("manifest", parents=[db_parent], help="the tray manifest as CSV or PDF")
     manifest.add_argument("--mailing", required=True, metavar="NAME")
     manifest.add_argument("--out", required=True, metavar="FILE.csv|FILE.pdf")

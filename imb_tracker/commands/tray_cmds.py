@@ -118,6 +118,22 @@ def cmd_trays_status(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_trays_cins(args: argparse.Namespace, out: TextIO) -> int:
+    from imb_tracker.actions.containers import cin_entries, content_words, user_cin_file  # noqa: PLC0415
+    from imb_tracker.layout.templates import CIN_SOURCE  # noqa: PLC0415
+
+    own = user_cin_file()
+    out.write(f"source: {CIN_SOURCE}\n")
+    out.write(
+        f"your additions and changes: {own}"
+        + ("" if own.is_file() else " (none yet; lines 'CIN,LINE 2')")
+        + "\n"
+    )
+    for cin, text in sorted(cin_entries().items()):
+        out.write(f"{cin}  {text:<22}  {content_words(text)}\n")
+    return 0
+
+
 def cmd_trays_manifest(args: argparse.Namespace, out: TextIO) -> int:
     target = Path(args.out)
     check_output(target)

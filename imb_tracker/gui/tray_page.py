@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imb_tracker.actions.catalog import cin_table, sheet_template, sheet_templates
+from imb_tracker.actions.catalog import sheet_template, sheet_templates
+from imb_tracker.actions.containers import cin_entries, content_words
 from imb_tracker.actions.printing import TrayTagJob, print_tray_tags
 
 from .context import AppContext
@@ -42,8 +43,8 @@ class TrayPage(QWidget):
         self.zip.setPlaceholderText("5-digit destination ZIP of the tray, e.g. 62704")
         self.cin = QComboBox()
         self.cin.setAccessibleName("Content identifier (CIN)")
-        for code, text in cin_table().items():
-            self.cin.addItem(f"{code} — {text}", code)
+        for code, text in cin_entries().items():
+            self.cin.addItem(f"{content_words(text)} ({code}: {text})", code)
         self.destination = QLineEdit()
         self.destination.setAccessibleName("Destination line")
         self.destination.setPlaceholderText("Line 1 text, e.g. SPRINGFIELD IL")

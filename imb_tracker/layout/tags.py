@@ -37,8 +37,8 @@ class TrayTag:
     line3: str
 
 
-def content_line(cin: str) -> str:
-    text = cin_table().get(cin)
+def content_line(cin: str, table: dict[str, str] | None = None) -> str:
+    text = (table if table is not None else cin_table()).get(cin)
     if text is None:
         raise FieldError(
             "content_id",
@@ -49,12 +49,14 @@ def content_line(cin: str) -> str:
     return text
 
 
-def make_tags(barcodes: Sequence[TrayBarcode], destination: str, origin: str) -> list[TrayTag]:
+def make_tags(
+    barcodes: Sequence[TrayBarcode], destination: str, origin: str, table: dict[str, str] | None = None
+) -> list[TrayTag]:
     """Tags for reserved tray barcodes; Line 1 is the destination text plus the ZIP."""
     out = []
     for code in barcodes:
         line1 = " ".join(p for p in (destination.strip().upper(), code.destination_zip) if p)
-        line2 = content_line(code.content_id)
+        line2 = content_line(code.content_id, table)
         line3 = origin.strip().upper()
         for number, line in ((1, line1), (3, line3)):
             if len(line) > LINE_MAX:

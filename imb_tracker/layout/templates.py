@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from imb_tracker.imb import FieldError
 from imb_tracker.imb.resources import resource_path
@@ -114,13 +115,43 @@ def sheet_template(template_id: str, kind: str = "labels") -> SheetTemplate:
     )
 
 
-@cache
-def cin_table() -> dict[str, str]:
-    """Content identifier number → tray label Line 2 (e.g. 242 → FCM LTR 5D BC)."""
+#: where the shipped CIN table says it comes from (its first comment lines)
+CIN_SOURCE = (
+    "shared/reference/printing.md 4.6: a public transcription of USPS tray-label tables (UNCONFIRMED)"
+)
+
+
+def _read_cins(text: str, where: str) -> dict[str, str]:
     out = {}
-    for line in resource_path("layouts", "cin.csv").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or line.startswith("cin,") or not line.strip():
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#") or line.lower().startswith("cin,") or not line.strip():
             continue
-        cin, text = line.split(",", 1)
-        out[cin.strip()] = text.strip()
+        cin, _, words = line.partition(",")
+        cin, words = cin.strip(), words.strip().upper()
+        if not (len(cin) == 3 and cin.isdigit() and cin.isascii()) or not words or len(words) > 30:
+            raise FieldError(
+                "cin_table", line, f"{where} line {number} is not 'CIN,LINE 2 TEXT'", "e.g. 242,FCM LTR 5D BC"
+            )
+        out[cin] = words
+    return out
+
+
+def cin_table(extra: Path | None = None) -> dict[str, str]:
+    """Content identifier number → tray label Line 2 (e.g. 242 → FCM LTR 5D BC).
+
+    The shipped table (``resources/layouts/cin.csv``, with its source), then ``extra`` — the
+    user's own ``cin.csv`` in the settings folder — whose lines add to it or replace its entries
+    (read again whenever the file changes).
+    """
+    if extra is None or not extra.is_file():
+        return dict(_cin_table(None, 0, 0))
+    info = extra.stat()
+    return dict(_cin_table(str(extra), info.st_mtime_ns, info.st_size))
+
+
+@cache
+def _cin_table(extra: str | None, _mtime: int, _size: int) -> dict[str, str]:
+    out = _read_cins(resource_path("layouts", "cin.csv").read_text(encoding="utf-8"), "cin.csv")
+    if extra is not None:
+        out.update(_read_cins(Path(extra).read_text(encoding="utf-8-sig"), Path(extra).name))
     return out
