@@ -302,8 +302,16 @@ with open(out, "w") as fh:
 
 
 @pytest.mark.slow
-def test_four_processes_building_trays_and_pallets_never_share_a_serial(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'race.db'}"
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_four_processes_building_trays_and_pallets_never_share_a_serial(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'race.db'}"
+    else:
+        from .conftest import new_postgres_database
+
+        url = new_postgres_database(request.getfixturevalue("postgres_server"))
     db = open_database(url)
     add_mailer(db, "123456", "Race")
     procs = []

@@ -25,12 +25,15 @@ $cli print replies --db "$db" --mailing Demo --reply brm --template 9 --out "$tm
 $cli print replies --db "$db" --mailing Demo --reply brm --template card --out "$tmp/card.pdf" >/dev/null 2>&1
 # the letters' replies become CRM (allowed while none of the BRM replies has been scanned)
 $cli print replies --db "$db" --mailing Demo --reply crm --template 6-3/4 --replace --out "$tmp/crm.pdf" >/dev/null 2>&1
+$cli trays build --db "$db" --mailing Demo --per-tray 60 --origin "ANYTOWN NY" >/dev/null
+$cli print placards --db "$db" --mailing Demo --out "$tmp/placards.pdf" >/dev/null 2>&1
 mkdir -p docs/images
 pdftoppm -r 80 -png -singlefile -f 1 -l 1 "$tmp/env.pdf" docs/images/envelope-10
 pdftoppm -r 80 -png -singlefile -f 1 -l 1 "$tmp/envcz.pdf" docs/images/envelope-10-clear-zone
 pdftoppm -r 50 -png -singlefile -f 1 -l 1 "$tmp/labels.pdf" docs/images/labels-5163
 pdftoppm -r 50 -png -singlefile -f 1 -l 1 "$tmp/tags.pdf" docs/images/tray-tags-5371
 pdftoppm -r 50 -png -singlefile "$tmp/cal.pdf" docs/images/calibration
+pdftoppm -r 30 -png -singlefile -f 1 -l 1 "$tmp/placards.pdf" docs/images/pallet-placard
 pdftoppm -r 80 -png -singlefile -f 1 -l 1 "$tmp/brm.pdf" docs/images/reply-brm-9
 pdftoppm -r 80 -png -singlefile -f 1 -l 1 "$tmp/crm.pdf" docs/images/reply-crm-6-3-4
 pdftoppm -r 80 -png -singlefile -f 1 -l 1 "$tmp/card.pdf" docs/images/reply-card

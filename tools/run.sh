@@ -38,8 +38,11 @@ echo "4. Print-ready PDFs (rule-checked first): envelopes, labels, tray tags, ca
 $cli print envelopes --mailing "$mailing" --out "$IMB_TRACKER_HOME/envelopes.pdf" \
   --return-line "DEMO MAILER" --return-line "PO BOX 100" --return-line "SPRINGFIELD IL 62704-0100"
 $cli print labels --mailing "$mailing" --layout avery-5163 --out "$IMB_TRACKER_HOME/labels.pdf"
-$cli print tray-tags --mailer 123456 --zip 62704 --cin 242 --count 4 --destination "Springfield IL" \
-  --out "$IMB_TRACKER_HOME/tray-tags.pdf"
+echo "   the mailing in trays (every letter in exactly one), their tags, the manifest and a pallet placard:"
+$cli trays build --mailing "$mailing" --per-tray 50 --origin "SPRINGFIELD IL"
+$cli print tray-tags --mailing "$mailing" --out "$IMB_TRACKER_HOME/tray-tags.pdf"
+$cli trays manifest --mailing "$mailing" --out "$IMB_TRACKER_HOME/tray-manifest.csv"
+$cli print placards --mailing "$mailing" --out "$IMB_TRACKER_HOME/placards.pdf"
 $cli print calibration --out "$IMB_TRACKER_HOME/calibration.pdf"
 echo "   and a Business Reply envelope per letter, each carrying its letter's serial (reply STID 032):"
 if ! $cli reply list --format csv | grep -q "^Demo BRM,"; then

@@ -26,7 +26,7 @@ from imb_tracker.imb.presort import (
     per_tray_for,
     plan_trays,
 )
-from imb_tracker.layout.templates import SheetTemplate, cin_table
+from imb_tracker.layout.templates import CIN_SOURCE, SheetTemplate, cin_table
 from imb_tracker.settings import Settings
 from imb_tracker.store.containers import (
     Container,
@@ -50,6 +50,7 @@ from imb_tracker.store.mailings import get_mailing
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "CIN_SOURCE",
     "TRAY_COLUMNS",
     "Container",
     "TrayStatus",
@@ -361,11 +362,9 @@ def print_placards(
         trays = tags_for_mailing(db, mailing)
         summary = get_mailing(db, mailing)
         info = stid_table().get(summary.stid)
-        city, state, _zip = origin_of(settings)
-        mailer = mailer_of_mailing(db, mailing)
         first = line1 or trays[0].line1
         second = line2 or f"{class_prefix(info.mail_class if info else 'First-Class Mail')} LTR"
-        third = line3 if line3 is not None else origin_line(str(mailer["name"]), city, state)
+        third = line3 if line3 is not None else trays[0].line3  # the trays' origin line
         pallet = add_pallet(db, mailing, (first, second, third), workstation=workstation)
         placards.append(
             Placard(ContainerBarcode.from_data(pallet.barcode), pallet.line1, pallet.line2, pallet.line3)

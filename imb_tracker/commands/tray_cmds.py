@@ -119,8 +119,7 @@ def cmd_trays_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_trays_cins(args: argparse.Namespace, out: TextIO) -> int:
-    from imb_tracker.actions.containers import cin_entries, content_words, user_cin_file  # noqa: PLC0415
-    from imb_tracker.layout.templates import CIN_SOURCE  # noqa: PLC0415
+    from imb_tracker.actions.containers import CIN_SOURCE, cin_entries, content_words, user_cin_file  # noqa: PLC0415
 
     own = user_cin_file()
     out.write(f"source: {CIN_SOURCE}\n")
