@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -46,6 +45,7 @@ from imb_tracker.store.mailers import add_mailer
 from imb_tracker.store.mailings import create_mailing
 from imb_tracker.store.schema import container_pieces, pieces
 
+from .cli_run import cli, sample_mailing
 from .pdftools import NEEDS_POPPLER, NEEDS_ZBAR, rasterize
 
 NOW_FOR_FILES = datetime(2026, 12, 2, 8, 0)
@@ -337,26 +337,8 @@ def test_four_processes_building_trays_and_pallets_never_share_a_serial(
 # ------------------------------------------------------------------ the CLI, as scripts call it
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "IMB_TRACKER_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "imb_tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
-    )
-
-
 def test_cli_trays_build_list_tags_and_pieces(tmp_path: Path) -> None:
-    home, d = tmp_path / "home", str(tmp_path / "cli.db")
-    sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_list.csv"
-    assert cli("mailer", "add", "--db", d, "--mid", "123456", "--name", "Acme", home=home).returncode == 0
-    assert (
-        cli("import", str(sample), "--db", d, "--mailer", "123456", "--name", "Spring", home=home).returncode
-        == 0
-    )
+    home, d = sample_mailing(tmp_path)
     built = cli("trays", "build", "--db", d, "--mailing", "Spring", "--per-tray", "50", home=home)
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("built 4 tray(s) for 194 piece(s)")

@@ -84,6 +84,16 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     w.close()
 
 
+@pytest.fixture
+def demo_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window in demo mode with the sample list imported as mailing "Spring" (194 letters)."""
+    w = make_window(qtbot, tmp_path / "home")
+    set_up_demo(qtbot, w)
+    import_sample(qtbot, w, "Spring")
+    yield w
+    w.close()
+
+
 def test_demo_wizard_then_one_letter_saved_as_pdf(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     set_up_demo(qtbot, window)
     window.go(1)

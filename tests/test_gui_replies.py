@@ -3,7 +3,6 @@ mailing, the Letters table's Reply filter and column, and a letter's Reply tab."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -14,23 +13,17 @@ from imb_tracker.actions.replies import list_designs
 from imb_tracker.gui.letters_model import REPLY_COLUMN
 from imb_tracker.gui.main_window import PAGES, MainWindow
 
-from .test_gui_app import import_sample, make_window, set_up_demo
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path / "home")
-    set_up_demo(qtbot, w)
-    import_sample(qtbot, w, "Spring")
-    yield w
-    w.close()
+from .test_gui_app import demo_window  # noqa: F401 - the fixture
 
 
 def test_design_print_and_follow_replies_from_the_window(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    demo_window: MainWindow,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    window.go(PAGES.index("Reply mail"))
-    page = window.replies
+    demo_window.go(PAGES.index("Reply mail"))
+    page = demo_window.replies
     qtbot.waitUntil(lambda: page.mailer.count() > 0, timeout=10_000)
     page.new_design()
     page.name.setText("Spring BRM")
@@ -45,8 +38,8 @@ def test_design_print_and_follow_replies_from_the_window(
     assert page.preview.reply is not None and page.preview.reply.fim  # the preview draws the FIM
     assert "STID 032" in page.problems.text() and "FIM C" in page.problems.text()
     page.save()
-    assert window.ctx.db is not None
-    assert [d.name for d in list_designs(window.ctx.db)] == ["Spring BRM"]
+    assert demo_window.ctx.db is not None
+    assert [d.name for d in list_designs(demo_window.ctx.db)] == ["Spring BRM"]
     qtbot.waitUntil(lambda: page.current is not None and page.save_button.text() == "&Save print options")
 
     out = tmp_path / "replies.pdf"
@@ -60,8 +53,8 @@ def test_design_print_and_follow_replies_from_the_window(
         assert "BUSINESS REPLY MAIL" in (pdf.pages[0].extract_text() or "")
 
     # Letters: the Reply column says "No reply yet"; the filter finds the letters with a reply piece
-    window.go(0)
-    letters = window.letters
+    demo_window.go(0)
+    letters = demo_window.letters
     letters.replies.setCurrentIndex(letters.replies.findData("with_reply"))
     qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() > 0, timeout=10_000)
     model = letters.model
@@ -73,7 +66,7 @@ def test_design_print_and_follow_replies_from_the_window(
     # a letter's detail has a Reply tab with the reply's IMb
     letters.replies.setCurrentIndex(letters.replies.findData(""))
     qtbot.waitUntil(lambda: letters.model is not None and letters.model.rowCount() > 0, timeout=10_000)
-    detail = window.open_piece(letters.model.imb_at(0))
+    detail = demo_window.open_piece(letters.model.imb_at(0))
     assert detail is not None
     assert detail.tabs.isTabVisible(detail.reply_index)
     assert "STID 032" in detail.reply_what.text() and detail.reply_status.text() == "No reply yet"

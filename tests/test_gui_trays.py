@@ -3,7 +3,6 @@ and the tags printed from there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -12,23 +11,17 @@ from pytestqt.qtbot import QtBot
 
 from imb_tracker.gui.main_window import PAGES, MainWindow
 
-from .test_gui_app import import_sample, make_window, set_up_demo
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    w = make_window(qtbot, tmp_path / "home")
-    set_up_demo(qtbot, w)
-    import_sample(qtbot, w, "Spring")
-    yield w
-    w.close()
+from .test_gui_app import demo_window  # noqa: F401 - the fixture
 
 
 def test_trays_are_built_listed_opened_and_tagged_from_mailings(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    demo_window: MainWindow,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    window.go(PAGES.index("Mailings"))
-    page = window.mailings
+    demo_window.go(PAGES.index("Mailings"))
+    page = demo_window.mailings
     page.select("Spring")
     dialog = page.open_trays()  # owned by the page, which deletes it: not given to qtbot
     assert dialog is not None and "No trays yet" in dialog.summary.text()

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,6 +36,7 @@ from imb_tracker.store.mailings import create_mailing, iter_pieces
 from imb_tracker.store.schema import pieces, replies, scans
 from imb_tracker.store.serials import reserve
 
+from .cli_run import cli, sample_mailing
 from .pdftools import NEEDS_POPPLER, Gray, rasterize, read_imb
 
 BRM_LINES = ["ACME FUND", "PO BOX 1234", "SPRINGFIELD IL 62704-1234"]
@@ -403,26 +401,8 @@ def test_replies_come_back_through_the_stand_in_and_stay_apart_from_their_letter
 # ------------------------------------------------------------------ the CLI, as users' scripts call it
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "IMB_TRACKER_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "imb_tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
-    )
-
-
 def test_cli_reply_workflow_and_its_refusals(tmp_path: Path) -> None:
-    home, d = tmp_path / "home", str(tmp_path / "cli.db")
-    sample = Path(__file__).resolve().parents[1] / "resources" / "sample" / "demo_list.csv"
-    assert cli("mailer", "add", "--db", d, "--mid", "123456", "--name", "Acme", home=home).returncode == 0
-    assert (
-        cli("import", str(sample), "--db", d, "--mailer", "123456", "--name", "Spring", home=home).returncode
-        == 0
-    )
+    home, d = sample_mailing(tmp_path)
     base = ["reply", "add", "--db", d, "--mailer", "123456", "--line", "ACME", "--line", "PO BOX 1", "--line"]
     refused = [
         [

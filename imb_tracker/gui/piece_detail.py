@@ -8,15 +8,12 @@ import json
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -32,7 +29,7 @@ from imb_tracker.tracking.status import ScanView
 
 from .barcode_view import BarcodeView
 from .context import AppContext
-from .widgets import local_time, stage_icon
+from .widgets import dialog_buttons, local_time, readonly_table, stage_icon
 
 
 class PieceDetail(QDialog):
@@ -67,12 +64,9 @@ class PieceDetail(QDialog):
         layout.addLayout(form)
 
         tabs = QTabWidget()
-        self.table = QTableWidget(0, 4)
-        self.table.setAccessibleName("Scan timeline")
-        self.table.setHorizontalHeaderLabels(["When (USPS's local time)", "Stage", "Where", "What happened"])
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = readonly_table(
+            "Scan timeline", ["When (USPS's local time)", "Stage", "Where", "What happened"]
+        )
         tabs.addTab(self.table, "&Timeline")
         self.raw = QPlainTextEdit()
         self.raw.setReadOnly(True)
@@ -100,12 +94,9 @@ class PieceDetail(QDialog):
         reply_form.addRow("Reply status", self.reply_status)
         reply_form.addRow("Inbound scans", self.reply_when)
         rl.addLayout(reply_form)
-        self.reply_table = QTableWidget(0, 3)
-        self.reply_table.setAccessibleName("Reply scan timeline")
-        self.reply_table.setHorizontalHeaderLabels(["When (USPS's local time)", "Where", "What happened"])
-        self.reply_table.horizontalHeader().setStretchLastSection(True)
-        self.reply_table.verticalHeader().setVisible(False)
-        self.reply_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.reply_table = readonly_table(
+            "Reply scan timeline", ["When (USPS's local time)", "Where", "What happened"]
+        )
         rl.addWidget(self.reply_table, 1)
         self.reply_barcode = BarcodeView(reply_tab, zoom=1.5)
         rl.addWidget(self.reply_barcode)
@@ -113,7 +104,6 @@ class PieceDetail(QDialog):
         self.reply_index = tabs.addTab(reply_tab, "Re&ply")
         layout.addWidget(tabs, 1)
 
-        buttons = QHBoxLayout()
         self.lookup = QPushButton("&Look up now")
         self.lookup.setAccessibleName("Look up this letter now")
         self.copy = QPushButton("&Copy timeline")
@@ -121,13 +111,7 @@ class PieceDetail(QDialog):
         self.copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.export = QPushButton("&Export scans…")
         self.export.setAccessibleName("Export scans")
-        for b in (self.lookup, self.copy, self.export):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(dialog_buttons(self, [self.lookup, self.copy, self.export]))
         self.lookup.clicked.connect(self.look_up)
         self.copy.clicked.connect(self.copy_timeline)
         self.export.clicked.connect(self.export_scans)

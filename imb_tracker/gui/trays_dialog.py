@@ -14,14 +14,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -41,7 +39,7 @@ from imb_tracker.actions.containers import (
 
 from .context import AppContext
 from .tasks import Reporter
-from .widgets import error_text, file_stem, local_time
+from .widgets import dialog_buttons, error_text, file_stem, local_time, readonly_table
 
 log = logging.getLogger(__name__)
 
@@ -82,40 +80,23 @@ class TraysDialog(QDialog):
         layout.addLayout(top)
 
         split = QSplitter(Qt.Orientation.Vertical)
-        self.table = QTableWidget(0, 7)
-        self.table.setAccessibleName("Trays table")
-        self.table.setHorizontalHeaderLabels(
-            ["Tray", "Pieces", "Status", "Line 1", "Contents", "Serials", "Barcode"]
+        self.table = readonly_table(
+            "Trays table", ["Tray", "Pieces", "Status", "Line 1", "Contents", "Serials", "Barcode"]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.pieces = QTableWidget(0, 5)
-        self.pieces.setAccessibleName("Pieces in the tray")
-        self.pieces.setHorizontalHeaderLabels(["Serial", "Name", "City", "ZIP", "Status"])
-        self.pieces.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.pieces.verticalHeader().setVisible(False)
-        self.pieces.horizontalHeader().setStretchLastSection(True)
+        self.pieces = readonly_table("Pieces in the tray", ["Serial", "Name", "City", "ZIP", "Status"])
         split.addWidget(self.table)
         split.addWidget(self.pieces)
         layout.addWidget(split, 1)
 
-        buttons = QHBoxLayout()
         self.tags_button = QPushButton("Print &tags…")
         self.tags_button.setAccessibleName("Print the tray tags")
         self.manifest_button = QPushButton("&Manifest…")
         self.manifest_button.setAccessibleName("Tray manifest")
         self.placards_button = QPushButton("&Pallet placards…")
         self.placards_button.setAccessibleName("Pallet placards")
-        for b in (self.tags_button, self.manifest_button, self.placards_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        layout.addLayout(dialog_buttons(self, [self.tags_button, self.manifest_button, self.placards_button]))
 
         self.build_button.clicked.connect(self.build)
         self.table.itemSelectionChanged.connect(self.show_pieces)

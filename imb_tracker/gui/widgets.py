@@ -7,7 +7,16 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 
 from imb_tracker.imb import describe_stid, stid_table
 from imb_tracker.store.errors import SerialReuseError
@@ -202,3 +211,26 @@ def local_time(when: datetime | None) -> str:
     clock = locale.toString(QTime(when.hour, when.minute), QLocale.FormatType.ShortFormat)
     year = f" {when.year}" if when.year != datetime.now().year else ""
     return f"{day}{year}, {clock}"
+
+
+def readonly_table(name: str, headers: list[str]) -> QTableWidget:
+    """A table that shows rows (no editing, no row numbers), its last column taking the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def dialog_buttons(dialog: QDialog, buttons: list[QPushButton]) -> QHBoxLayout:
+    """A dialog's bottom row: its own buttons on the left, Close on the right."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    close.rejected.connect(dialog.reject)
+    row.addWidget(close)
+    return row
