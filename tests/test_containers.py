@@ -466,3 +466,12 @@ def test_the_users_own_cin_lines_add_to_the_table(
     own.write_text("24x,NOT A CIN\n", encoding="utf-8")
     with pytest.raises(FieldError, match=r"cin\.csv line 1"):
         cin_entries()
+
+
+def test_a_formula_typed_into_a_line_stays_text_in_the_manifest(db: Database) -> None:
+    build_trays(db, "Spring", SETTINGS, per_tray=500)
+    set_lines(db, "Spring", 1, line1='=HYPERLINK("http://x")')
+    text = io.StringIO()
+    write_manifest_csv(db, "Spring", text)
+    row = next(csv.DictReader(io.StringIO(text.getvalue())))
+    assert not row["line1"].startswith(("=", "+", "-", "@")) and "HYPERLINK" in row["line1"]

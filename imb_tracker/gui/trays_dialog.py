@@ -34,6 +34,7 @@ from imb_tracker.actions.containers import (
     print_mailing_tags,
     print_placards,
     tray_statuses,
+    write_manifest_csv,
     write_manifest_pdf,
 )
 
@@ -223,10 +224,24 @@ class TraysDialog(QDialog):
         self._run(job, "Tags not printed")
 
     def print_manifest(self) -> None:
-        path = self._ask("Save the tray manifest", "manifest")
+        path = self.ctx.ask_save_path(
+            self,
+            "Save the tray manifest",
+            f"{file_stem(self.mailing, 60)}-manifest.pdf",
+            "PDF (*.pdf);;CSV (*.csv)",
+        )
         if path is None or self.ctx.db is None:
             return
         db, mailing = self.ctx.db, self.mailing
+        if path.suffix.lower() == ".csv":
+            try:
+                with path.open("w", newline="", encoding="utf-8-sig") as handle:
+                    write_manifest_csv(db, mailing, handle, excel=True)
+            except OSError as exc:
+                QMessageBox.warning(self, "Not saved", f"{path} could not be written: {exc.strerror or exc}")
+                return
+            self.summary.setText(f"Saved {path}")
+            return
 
         def job(_reporter: Reporter) -> Path:
             write_manifest_pdf(db, mailing, path)
