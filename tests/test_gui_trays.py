@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from imb_tracker.gui.main_window import PAGES, MainWindow
@@ -29,6 +30,9 @@ def test_trays_are_built_listed_opened_and_tagged_from_mailings(
     dialog.per_tray.setValue(50)
     dialog.build()
     assert dialog.table.rowCount() == 4 and "194 piece(s)" in dialog.summary.text()
+    dialog.table.item(0, 3).setText("springfield il 62704")  # Line 1 typed into its cell
+    assert dialog.table.item(0, 3).text() == "SPRINGFIELD IL 62704"
+    assert not dialog.table.item(0, 1).flags() & Qt.ItemFlag.ItemIsEditable  # only Line 1 can be typed in
     dialog.table.selectRow(1)
     assert dialog.pieces.rowCount() == int(dialog.table.item(1, 1).text())
     out = tmp_path / "tags.pdf"

@@ -7,6 +7,7 @@ Everything goes through ``actions.containers`` (the one door); long work runs in
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -33,16 +34,20 @@ from imb_tracker.actions.containers import (
     content_words,
     print_mailing_tags,
     print_placards,
+    set_lines,
     tray_statuses,
     write_manifest_csv,
     write_manifest_pdf,
 )
+from imb_tracker.store.engine import Database
 
 from .context import AppContext
 from .tasks import Reporter
 from .widgets import dialog_buttons, error_text, file_stem, local_time, readonly_table
 
 log = logging.getLogger(__name__)
+
+LINE1_COLUMN = 3
 
 
 class TraysDialog(QDialog):
@@ -86,6 +91,10 @@ class TraysDialog(QDialog):
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )  # only Line 1's cells are editable (their flags); the other columns are read-only
+        self.table.setToolTip("Double-click a tray's Line 1 to change it (at most 30 characters)")
         self.pieces = readonly_table("Pieces in the tray", ["Serial", "Name", "City", "ZIP", "Status"])
         split.addWidget(self.table)
         split.addWidget(self.pieces)
@@ -101,6 +110,7 @@ class TraysDialog(QDialog):
 
         self.build_button.clicked.connect(self.build)
         self.table.itemSelectionChanged.connect(self.show_pieces)
+        self.table.itemChanged.connect(self.edit_line1)
         self.tags_button.clicked.connect(self.print_tags)
         self.manifest_button.clicked.connect(self.print_manifest)
         self.placards_button.clicked.connect(self.print_placards)
@@ -112,7 +122,14 @@ class TraysDialog(QDialog):
         db, backend = self.ctx.db, self.ctx.backend
         if db is None or backend is None:
             return
-        self.statuses = tray_statuses(db, self.mailing, backend.clock(), self.ctx.settings.tray_unseen_days)
+        self.table.blockSignals(True)  # filling the cells is not an edit
+        try:
+            self._fill(db, backend.clock())
+        finally:
+            self.table.blockSignals(False)
+
+    def _fill(self, db: Database, now: datetime) -> None:
+        self.statuses = tray_statuses(db, self.mailing, now, self.ctx.settings.tray_unseen_days)
         self.table.setRowCount(len(self.statuses))
         for r, s in enumerate(self.statuses):
             c = s.container
@@ -128,6 +145,8 @@ class TraysDialog(QDialog):
             for col, (text, tip) in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip or text)
+                if col != LINE1_COLUMN:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnsToContents()
         for col in (2, 4):  # status and contents share the width; the whole text is in the tooltip
@@ -144,6 +163,17 @@ class TraysDialog(QDialog):
             b.setEnabled(have)
         if have:
             self.table.selectRow(0)
+
+    def edit_line1(self, item: QTableWidgetItem) -> None:
+        """A tray's Line 1 typed into its cell: stored (upper case, at most 30 characters) or refused."""
+        if item.column() != LINE1_COLUMN or self.ctx.db is None:
+            return
+        tray = self.statuses[item.row()].container
+        try:
+            set_lines(self.ctx.db, self.mailing, tray.number, kind=tray.kind, line1=item.text())
+        except (ValueError, LookupError) as exc:
+            QMessageBox.warning(self, "Line 1 not changed", str(exc))
+        self.reload()
 
     def show_pieces(self) -> None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
