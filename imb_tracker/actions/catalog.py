@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         REPORT_COLUMNS,
         histogram,
         mailing_report,
+        report_json,
         report_lines,
         report_rows,
     )
@@ -109,6 +110,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "REPORT_COLUMNS": ("imb_tracker.tracking.report", "REPORT_COLUMNS"),
     "histogram": ("imb_tracker.tracking.report", "histogram"),
     "mailing_report": ("imb_tracker.tracking.report", "mailing_report"),
+    "report_json": ("imb_tracker.tracking.report", "report_json"),
     "report_lines": ("imb_tracker.tracking.report", "report_lines"),
     "report_rows": ("imb_tracker.tracking.report", "report_rows"),
     "REPLY_FILTERS": ("imb_tracker.tracking.replies", "REPLY_FILTERS"),
@@ -176,6 +178,7 @@ __all__ = [
     "rebuild_statuses",
     "remember_for_session",
     "report_csv",
+    "report_json",
     "report_lines",
     "report_rows",
     "report_text",

@@ -84,6 +84,13 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     rep.add_argument("--mailing", required=True, metavar="NAME")
     rep.add_argument("--csv", action="store_true", help="one CSV row per piece instead of the summary")
     rep.add_argument(
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help="text (the summary), csv (a row per piece, as --csv) or json (the summary and every piece with "
+        "its in-home estimate, basis, late and stalled)",
+    )
+    rep.add_argument(
         "--excel", action="store_true", help='with --csv: IMbs written ="…" so Excel keeps every digit'
     )
     rep.add_argument(

@@ -15,6 +15,7 @@ from imb_tracker.actions.catalog import (
     file_import_line,
     import_iv_file,
     mailing_report,
+    report_json,
     report_lines,
     save_iv,
 )
@@ -173,8 +174,19 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     space = workspace(args)
     stalled = args.stalled_days if args.stalled_days is not None else space.settings.stalled_days
     now = space.backend.clock()
-    if args.csv:
+    if args.csv or args.format == "csv":
         export_report(space.db, args.mailing, now, stalled, out, excel=args.excel)
+        return 0
+    if args.format == "json":
+        answer = report_json(mailing_report(space.db, args.mailing, now, stalled))
+        back = reply_summary(space.db, args.mailing)
+        if back.has_replies:
+            answer["replies"] = {
+                "with_reply": back.with_reply,
+                "replied": back.replied,
+                "arrived": back.arrived,
+            }
+        out.write(json.dumps(answer, ensure_ascii=False, indent=1) + "\n")
         return 0
     out.write("\n".join(report_lines(mailing_report(space.db, args.mailing, now, stalled))) + "\n")
     back = reply_summary(space.db, args.mailing)

@@ -328,7 +328,10 @@ def mailing_scans(db: Database, mailing: str) -> MailingScans:
         m = mailing_row(conn, mailing)
         piece_rows = list(
             conn.execute(
-                select(pieces).where(pieces.c.mailing_id == m["id"]).order_by(pieces.c.id)
+                select(pieces, piece_status.c.expected_delivery)
+                .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
+                .where(pieces.c.mailing_id == m["id"])
+                .order_by(pieces.c.id)
             ).mappings()
         )
         by_piece: dict[int, list[RowMapping]] = {}

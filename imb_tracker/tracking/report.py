@@ -1,4 +1,5 @@
-"""Delivery-time figures for a mailing: stages, days to carrier sort, by state, stalled pieces."""
+"""Delivery-time figures for a mailing: stages, days to carrier sort, by state, stalled pieces, and each
+piece's in-home estimate with its basis and whether it is late (``tracking.estimates``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import mailing_scans
 
+from .estimates import Estimate, estimate, is_late, stop_the_clock_table
 from .scanfields import normalise
 from .status import STAGE_WORDS, ScanView, describe, piece_status
 
@@ -28,6 +30,8 @@ class PieceSummary:
     first_scan: datetime | None
     last_scan: datetime | None
     days_to_carrier_sort: float | None
+    estimate: Estimate | None = None  # the in-home estimate and its basis (tracking.estimates)
+    late: bool = False
 
 
 @dataclass
@@ -64,6 +68,7 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
     m, piece_rows, by_piece, not_found = data.mailing, data.pieces, data.scans_by_piece, data.not_found
     start = m["mailed_at"] or m["created_at"]
     report = MailingReport(mailing, len(piece_rows), stalled_days=stalled_days)
+    stops = stop_the_clock_table()
     for p in piece_rows:
         views = scan_views(by_piece.get(p["id"], []))
         status = piece_status(views, now, start, None, p["id"] in not_found and not views, stalled_days)
@@ -71,6 +76,12 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
         last = max((v.when for v in views), default=None)
         sort = min((v.when for v in views if v.stage in ("carrier_sort", "delivery_implied")), default=None)
         days = (sort - start).total_seconds() / 86400 if sort else None
+        est = estimate(
+            [(v.when, v.opcode) for v in views if not v.implied],
+            _expected(p.get("expected_delivery")),
+            (m["mailed_at"] or p["created_at"]).date() if (m["mailed_at"] or p["created_at"]) else None,
+            table=stops,
+        )
         summary = PieceSummary(
             imb=p["tracking"] + p["routing"],
             name=p["name"] or p["company"],
@@ -80,6 +91,8 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
             first_scan=first,
             last_scan=last,
             days_to_carrier_sort=days,
+            estimate=est,
+            late=is_late(est, now.date()),
         )
         report.rows.append(summary)
         report.by_stage[status.stage] += 1
@@ -93,6 +106,53 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
         if status.stage == "stalled":
             report.stalled.append(summary)
     return report
+
+
+def _expected(text: object) -> date | None:
+    try:
+        return date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def report_json(report: MailingReport) -> dict[str, Any]:
+    """``imb-tracker report --format json``: the summary, and per piece the status with its in-home
+    estimate (``estimated_in_home`` YYYY-MM-DD or null, ``estimate_basis``), ``late`` and ``stalled``."""
+
+    def when(value: datetime | None) -> str | None:
+        return value.isoformat(sep=" ") if value else None
+
+    return {
+        "mailing": report.mailing,
+        "pieces": report.pieces,
+        "by_stage": dict(report.by_stage),
+        "first_scan": when(report.first_scan),
+        "last_scan": when(report.last_scan),
+        "stalled_days": report.stalled_days,
+        "late": sum(1 for r in report.rows if r.late),
+        "rows": [
+            {
+                "imb": r.imb,
+                "name": r.name,
+                "state": r.state,
+                "stage": r.stage,
+                "status": r.words,
+                "first_scan": when(r.first_scan),
+                "last_scan": when(r.last_scan),
+                "days_to_carrier_sort": round(r.days_to_carrier_sort, 3)
+                if r.days_to_carrier_sort is not None
+                else None,
+                "estimated_in_home": r.estimate.in_home.isoformat()
+                if r.estimate and r.estimate.in_home
+                else None,
+                "estimate_basis": r.estimate.basis if r.estimate else None,
+                "estimate_detail": r.estimate.detail if r.estimate else "",
+                "late": r.late,
+                "stalled": r.stage == "stalled",
+            }
+            for r in report.rows
+        ],
+    }
 
 
 def report_lines(report: MailingReport, stalled_limit: int | None = None) -> list[str]:
