@@ -41,7 +41,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "store": {"sqlalchemy", "psycopg"},
     "layout": {"reportlab", "PIL", "anyascii"},
     "usps": {"httpx", "keyring"},
-    "tracking": set(),  # its queries live in store
+    "tracking": {"holidays"},  # its queries live in store; holidays: the delivery-day calendar
     "sandbox": set(),
     "actions": {"openpyxl"},
     "app": {"platformdirs"},
