@@ -101,6 +101,23 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     )
     rep.set_defaults(func=lazy("cmd_report", "track_cmds"))
 
+    proof = sub.add_parser(
+        "proof",
+        parents=[db_parent],
+        help="a proof-of-mailing record (PDF for a case file, or one static HTML page) of a letter or mailing",
+        description="Recipient, IMb (bars and digits), serial, mailer, mailed date, every scan with time, "
+        "place and meaning, the in-home estimate and its basis, when USPS was last asked, and a SHA-256 "
+        "of the stored USPS data, with what Informed Visibility can and cannot prove. From stored data "
+        "only (no USPS request).",
+    )
+    which = proof.add_mutually_exclusive_group(required=True)
+    which.add_argument("--serial", metavar="N", help="a stored letter's serial")
+    which.add_argument("--imb", metavar="DIGITS", help="a letter's IMb (20, 25, 29 or 31 digits)")
+    which.add_argument("--mailing", metavar="NAME", help="every letter of a mailing")
+    proof.add_argument("--mailer", metavar="MID", help="with --serial: the Mailer ID, when several issued it")
+    proof.add_argument("--out", required=True, metavar="F.pdf|F.html")
+    proof.set_defaults(func=lazy("cmd_proof", "track_cmds"))
+
     sb = sub.add_parser("sandbox", help="run the local USPS stand-in (for demos and tests)")
     sb.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     sb.add_argument("--faults", default="", metavar="SPEC", help="e.g. 429=0.05,503=0.05,timeout=0.01")

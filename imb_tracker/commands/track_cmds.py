@@ -7,6 +7,7 @@ import getpass
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from imb_tracker.actions.backend import check_sign_in, choose_mode
@@ -192,6 +193,23 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     back = reply_summary(space.db, args.mailing)
     if back.has_replies:
         out.write("\n".join(back.lines()) + "\n")
+    return 0
+
+
+def cmd_proof(args: argparse.Namespace, out: TextIO) -> int:
+    from imb_tracker.actions.proof import write_proof  # noqa: PLC0415
+
+    space = workspace(args)
+    count = write_proof(
+        space.db,
+        Path(args.out),
+        key=args.serial or args.imb,
+        mailing=args.mailing,
+        mailer=args.mailer,
+        now=space.backend.clock(),
+        stalled_days=space.settings.stalled_days,
+    )
+    out.write(f"wrote the proof-of-mailing record of {count:,} letter(s) to {args.out}\n")
     return 0
 
 

@@ -190,6 +190,7 @@ def _piece_query() -> Any:
             mailings.c.mailed_at,
             mailings.c.created_at.label("mailing_created"),
             mailers.c.mid,
+            mailers.c.name.label("mailer_name"),
         )
         .join(mailings, mailings.c.id == pieces.c.mailing_id)
         .join(mailers, mailers.c.id == mailings.c.mailer_id)
