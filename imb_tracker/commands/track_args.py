@@ -67,6 +67,13 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
     ref.add_argument(
         "--workers", type=int, default=None, help="lookups in flight at once (default: the setting, 4)"
     )
+    ref.add_argument(
+        "--watch",
+        metavar="EVERY",
+        help="keep refreshing every EVERY (e.g. 6h, 30m, 1d) until stopped, with a line when letters turn "
+        "late or stalled (run it from cron, a systemd timer or the Task Scheduler: docs/alerts.md)",
+    )
+    ref.add_argument("--watch-rounds", type=int, default=None, help=argparse.SUPPRESS)  # tests
     _env(ref)
     ref.set_defaults(func=lazy("cmd_refresh", "track_cmds"))
 

@@ -137,6 +137,29 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
         min_interval_minutes=args.min_interval_minutes,
         workers=args.workers,
     )
+    if args.watch:
+        from imb_tracker.actions.watch import parse_every, watch  # noqa: PLC0415
+
+        every = parse_every(args.watch)
+
+        def say(text: str) -> None:
+            out.write(text + "\n")
+            out.flush()
+
+        try:
+            watch(
+                space.db,
+                space.backend,
+                policy,
+                every,
+                say,
+                stalled_days=space.settings.stalled_days,
+                mailing=args.mailing,
+                rounds=args.watch_rounds,
+            )
+        except KeyboardInterrupt:
+            say("stopped")
+        return 0
     chosen = plan(space.db, space.backend, policy, args.mailing)
     print(
         f"{len(chosen.due):,} piece(s) to look up"
