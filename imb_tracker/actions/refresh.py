@@ -55,6 +55,10 @@ class RefreshPolicy:
             raise ActionError(
                 f"the minimum interval cannot be negative (got {min_interval_minutes:g} minutes)"
             )
+        if min_interval_minutes is not None and not min_interval_minutes <= 7 * 24 * 60:
+            raise ActionError(
+                f"the minimum interval is at most 10,080 minutes, a week (got {min_interval_minutes:g})"
+            )
         if workers is not None and not 1 <= workers <= 16:
             raise ActionError(f"workers must be 1 to 16 (got {workers})")
         return cls(
