@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from imb_tracker.imb import NOMINAL, BarSpec, FieldError
 from imb_tracker.mail.pub28 import address_lines, drop_optional_lines
@@ -41,6 +42,7 @@ MAX_OFFSET = 0.5  # inches: more is the wrong paper or a typo, never printer dri
 
 #: progress(done, total) → False to cancel
 Progress = Callable[[int, int], bool | None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -468,17 +470,46 @@ def render_envelopes(
 ) -> JobResult:
     """Write one page per piece to ``out`` as it is laid out; ``progress`` may cancel (file removed)."""
     width, height = template.width * INCH, template.height * INCH
-    writer = PdfWriter(out, title=f"IMb Tracker envelopes ({template.name})")
-    pages = 0
-    try:
+    has_return = False
+
+    def setup(writer: PdfWriter) -> None:
+        nonlocal has_return
         has_return = _return_form(template, options, writer)
-        for piece in pieces:
-            layout = layout_piece(template, options, piece)
-            content = Content()
-            draw_piece(content, layout, options.spec, has_return, options)
-            writer.add_page(content, width, height)
-            pages += 1
-            if progress is not None and pages % 250 == 0 and progress(pages, total) is False:
+
+    def draw(writer: PdfWriter, piece: StoredPiece) -> int:
+        content = Content()
+        draw_piece(content, layout_piece(template, options, piece), options.spec, has_return, options)
+        writer.add_page(content, width, height)
+        return 1
+
+    title = f"IMb Tracker envelopes ({template.name})"
+    return render_job(out, title, pieces, draw, total=total, progress=progress, setup=setup)
+
+
+def render_job(
+    out: Path,
+    title: str,
+    items: Iterable[T],
+    draw: Callable[[PdfWriter, T], int],
+    *,
+    total: int = 0,
+    progress: Progress | None = None,
+    setup: Callable[[PdfWriter], None] | None = None,
+) -> JobResult:
+    """A print job streamed to ``out``: ``draw`` adds each item's pages (and says how many).
+
+    ``progress(items done, total)`` is told every 250 items and may cancel; a cancel or an error
+    leaves no file behind.  Envelopes, reply pieces and interleaved jobs all run through here.
+    """
+    writer = PdfWriter(out, title=title)
+    pages = done = 0
+    try:
+        if setup is not None:
+            setup(writer)
+        for item in items:
+            pages += draw(writer, item)
+            done += 1
+            if progress is not None and done % 250 == 0 and progress(done, total) is False:
                 writer.abort()
                 out.unlink(missing_ok=True)
                 return JobResult(pages, out, cancelled=True)
@@ -488,5 +519,5 @@ def render_envelopes(
         out.unlink(missing_ok=True)
         raise
     if progress is not None:
-        progress(pages, total or pages)
+        progress(done, total or done)
     return JobResult(pages, out)

@@ -39,6 +39,7 @@ from .envelopes import (
     barcode_position_violations,
     draw_piece,
     layout_piece,
+    render_job,
 )
 from .pdfwriter import Content, PdfWriter
 from .rules import Box, Violation
@@ -390,28 +391,18 @@ def render_replies(
     progress: Progress | None = None,
 ) -> JobResult:
     """One reply piece per bar string, in order; ``progress`` may cancel (file removed)."""
-    writer = PdfWriter(out, title=f"IMb Tracker reply pieces ({template.name})")
     base: ReplyLayout | None = None
-    pages = 0
-    try:
-        for code in bars:
-            base = layout_reply(template, art, code) if base is None else base.with_bars(code)
-            content = Content()
-            draw_reply(content, base, art.spec)
-            writer.add_page(content, template.width * INCH, template.height * INCH)
-            pages += 1
-            if progress is not None and pages % 250 == 0 and progress(pages, total) is False:
-                writer.abort()
-                out.unlink(missing_ok=True)
-                return JobResult(pages, out, cancelled=True)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        out.unlink(missing_ok=True)
-        raise
-    if progress is not None:
-        progress(pages, total or pages)
-    return JobResult(pages, out)
+
+    def draw(writer: PdfWriter, code: str) -> int:
+        nonlocal base
+        base = layout_reply(template, art, code) if base is None else base.with_bars(code)
+        content = Content()
+        draw_reply(content, base, art.spec)
+        writer.add_page(content, template.width * INCH, template.height * INCH)
+        return 1
+
+    title = f"IMb Tracker reply pieces ({template.name})"
+    return render_job(out, title, bars, draw, total=total, progress=progress)
 
 
 def render_interleaved(
@@ -425,34 +416,27 @@ def render_interleaved(
     progress: Progress | None = None,
 ) -> JobResult:
     """Each outbound envelope followed by its reply piece: one stack to insert from."""
-    writer = PdfWriter(
-        out, title=f"IMb Tracker envelopes with reply pieces ({envelope.name}, {template.name})"
-    )
     base: ReplyLayout | None = None
-    pages = 0
-    try:
+    has_return = False
+
+    def setup(writer: PdfWriter) -> None:
+        nonlocal has_return
         has_return = _return_form(envelope, options, writer)
-        for piece, code in pairs:
-            content = Content()
-            draw_piece(content, layout_piece(envelope, options, piece), options.spec, has_return, options)
-            writer.add_page(content, envelope.width * INCH, envelope.height * INCH)
-            base = layout_reply(template, art, code) if base is None else base.with_bars(code)
-            content = Content()
-            draw_reply(content, base, art.spec)
-            writer.add_page(content, template.width * INCH, template.height * INCH)
-            pages += 2
-            if progress is not None and pages % 250 == 0 and progress(pages // 2, total) is False:
-                writer.abort()
-                out.unlink(missing_ok=True)
-                return JobResult(pages, out, cancelled=True)
-        writer.close()
-    except BaseException:
-        writer.abort()
-        out.unlink(missing_ok=True)
-        raise
-    if progress is not None:
-        progress(pages // 2, total or pages // 2)
-    return JobResult(pages, out)
+
+    def draw(writer: PdfWriter, pair: tuple[StoredPiece, str]) -> int:
+        nonlocal base
+        piece, code = pair
+        content = Content()
+        draw_piece(content, layout_piece(envelope, options, piece), options.spec, has_return, options)
+        writer.add_page(content, envelope.width * INCH, envelope.height * INCH)
+        base = layout_reply(template, art, code) if base is None else base.with_bars(code)
+        content = Content()
+        draw_reply(content, base, art.spec)
+        writer.add_page(content, template.width * INCH, template.height * INCH)
+        return 2
+
+    title = f"IMb Tracker envelopes with reply pieces ({envelope.name}, {template.name})"
+    return render_job(out, title, pairs, draw, total=total, progress=progress, setup=setup)
 
 
 __all__ = [
