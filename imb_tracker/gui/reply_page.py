@@ -187,6 +187,19 @@ class ReplyPage(QWidget):
         right.addWidget(job)
         outer.addLayout(right, 5)
 
+        #: what a stored design's IMbs depend on (fixed once stored), and how it prints (changeable)
+        self._barcode_fields: tuple[QWidget, ...] = (
+            self.name,
+            self.mailer,
+            self.kind,
+            self.lines,
+            self.zip,
+            self.permit,
+            self.permit_city,
+            self.by_zip,
+            self.static,
+        )
+        self._print_fields: tuple[QWidget, ...] = (self.template, self.position, self.bars, self.stamp_box)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
@@ -262,16 +275,8 @@ class ReplyPage(QWidget):
         self.designs.blockSignals(True)
         self.designs.setCurrentIndex(max(self.designs.findText(design.name, Qt.MatchFlag.MatchStartsWith), 0))
         self.designs.blockSignals(False)
-        widgets = (self.name, self.mailer, self.kind, self.lines, self.zip, self.permit, self.permit_city)
-        for w in (
-            *widgets,
-            self.template,
-            self.position,
-            self.by_zip,
-            self.static,
-            self.bars,
-            self.stamp_box,
-        ):
+        fields = (*self._barcode_fields, *self._print_fields)
+        for w in fields:  # filling the form is not an edit: one preview at the end
             w.blockSignals(True)
         self.name.setText(design.name)
         self.mailer.setCurrentIndex(max(self.mailer.findData(design.mid), 0))
@@ -289,17 +294,9 @@ class ReplyPage(QWidget):
         self.position.setCurrentIndex(max(self.position.findData(o.imb_position), 0))
         self.bars.setChecked(o.bars)
         self.stamp_box.setChecked(o.stamp_box)
-        for w in (
-            *widgets,
-            self.template,
-            self.position,
-            self.by_zip,
-            self.static,
-            self.bars,
-            self.stamp_box,
-        ):
+        for w in fields:
             w.blockSignals(False)
-        for w in (*widgets, self.by_zip, self.static):
+        for w in self._barcode_fields:
             w.setEnabled(False)
         self.save_button.setText("&Save print options")
         self.update_preview()
@@ -310,12 +307,11 @@ class ReplyPage(QWidget):
         self.designs.blockSignals(True)
         self.designs.setCurrentIndex(self.designs.count() - 1)
         self.designs.blockSignals(False)
-        for w in (self.name, self.zip, self.permit, self.permit_city):
-            w.clear()
+        for edit in (self.name, self.zip, self.permit, self.permit_city):
+            edit.clear()
         self.lines.clear()
-        editable: tuple[QWidget, ...] = (self.name, self.mailer, self.kind, self.lines, self.zip, self.permit)
-        for widget in (*editable, self.permit_city, self.by_zip, self.static):
-            widget.setEnabled(True)
+        for field in self._barcode_fields:
+            field.setEnabled(True)
         self.save_button.setText("&Save design")
         self.name.setFocus()
         self.update_preview()
