@@ -13,7 +13,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +46,7 @@ from imb_tracker.actions.replies import (
 from .context import AppContext
 from .letter_page import EnvelopePreview
 from .tasks import Reporter
-from .widgets import error_text, file_stem, ok_text, position_combo, warning_text
+from .widgets import ShownPage, error_text, file_stem, ok_text, position_combo, warning_text
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +54,7 @@ log = logging.getLogger(__name__)
 REPLY_TEMPLATES = {"9": "#9 envelope (inside a #10)", "6-3/4": "#6¾ envelope", "card": "Card 6 × 4.25 in"}
 
 
-class ReplyPage(QWidget):
+class ReplyPage(ShownPage):
     """The design (chosen at the top, or a new one) with its form, its live preview, and Print replies."""
 
     message = Signal(str, int)
@@ -65,7 +64,6 @@ class ReplyPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._stale = True
         self.current: ReplyDesign | None = None  # the stored design shown, None while drafting a new one
         outer = QHBoxLayout(self)
 
@@ -220,17 +218,8 @@ class ReplyPage(QWidget):
 
     # ------------------------------------------------------------ loading
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         """Re-read mailers, mailings and designs (only while shown: other pages change them)."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
         db = self.ctx.db
         if db is None:
             return

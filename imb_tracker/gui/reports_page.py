@@ -12,7 +12,7 @@ import statistics
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QShowEvent
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -41,10 +41,10 @@ from imb_tracker.tracking.report import MailingReport
 from .charts import BarChart
 from .context import AppContext
 from .tasks import Reporter
-from .widgets import STAGE_STYLE, error_text
+from .widgets import STAGE_STYLE, ShownPage, error_text
 
 
-class ReportsPage(QWidget):
+class ReportsPage(ShownPage):
     message = Signal(str, int)
     open_piece = Signal(str)  # a stalled letter double-clicked: its IMb
 
@@ -53,7 +53,6 @@ class ReportsPage(QWidget):
         self.ctx = ctx
         self.report: MailingReport | None = None
         self.replies: ReplySummary | None = None
-        self._stale = True
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.mailing = QComboBox()
@@ -119,17 +118,8 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(self.export_pdf)
         ctx.data_changed.connect(self.reload)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> None:
         """Re-read the mailings and the report, but only while the page is shown (reports take a while)."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
         if self.ctx.db is None:
             return
         current = self.mailing.currentData()

@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -234,3 +234,26 @@ def dialog_buttons(dialog: QDialog, buttons: list[QPushButton]) -> QHBoxLayout:
     close.rejected.connect(dialog.reject)
     row.addWidget(close)
     return row
+
+
+class ShownPage(QWidget):
+    """A page that reads its data only while it is shown (reading takes a while, and other pages
+    change it): ``reload`` while hidden only marks it stale, and showing it reads it then.
+    Subclasses put the reading in ``load``."""
+
+    _stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        self.load()
+
+    def load(self) -> None:
+        raise NotImplementedError
