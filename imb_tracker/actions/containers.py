@@ -43,6 +43,7 @@ from imb_tracker.store.containers import (
     piece_spots,
     set_lines,
     store_trays,
+    tray_ends,
 )
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import get_mailing
@@ -264,10 +265,9 @@ def write_manifest_csv(db: Database, mailing: str, out: IO[str], excel: bool = F
         "pallet",
     ]
     rows = []
+    ends = tray_ends(db, mailing)
     for c in list_containers(db, mailing, ("tray", "sack")):
-        members = container_pieces_of(db, c.id)
-        first = members[0] if members else None
-        last = members[-1] if members else None
+        first, last = ends.get(c.id, ("", ""))
         rows.append(
             [
                 c.number,
@@ -280,8 +280,8 @@ def write_manifest_csv(db: Database, mailing: str, out: IO[str], excel: bool = F
                 c.pieces,
                 c.first_serial or "",
                 c.last_serial or "",
-                (first["name"] or first["company"]) if first else "",
-                (last["name"] or last["company"]) if last else "",
+                first,
+                last,
                 c.parent,
             ]
         )
@@ -401,10 +401,9 @@ def write_manifest_pdf(db: Database, mailing: str, out: Path) -> int:
         c.text(0.75 * INCH, 10.5 * INCH, f"Tray manifest: {mailing}", "Helvetica-Bold", 13)
 
     header(page)
+    ends = tray_ends(db, mailing)
     for c in trays:
-        members = container_pieces_of(db, c.id)
-        first = (members[0]["name"] or members[0]["company"]) if members else ""
-        last = (members[-1]["name"] or members[-1]["company"]) if members else ""
+        first, last = ends.get(c.id, ("", ""))
         block = [
             (f"{c.kind.capitalize()} {c.number}   {c.barcode}   {c.pieces:,} piece(s)", "Helvetica-Bold", 10),
             (f"Line 1  {c.line1}", "Helvetica", 9),

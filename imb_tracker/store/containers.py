@@ -508,6 +508,25 @@ def container_seen(db: Database, mailing: str) -> dict[int, tuple[int, datetime 
         return {int(r[0]): (int(r[1]), r[2], r[3]) for r in conn.execute(query)}
 
 
+def tray_ends(db: Database, mailing: str) -> dict[int, tuple[str, str]]:
+    """Per tray or sack: who its first and its last piece (by serial, as ``first_serial``/``last_serial``)
+    are addressed to, read in one query for the whole mailing."""
+    query = (
+        select(container_pieces.c.container_id, pieces.c.name, pieces.c.company)
+        .join(pieces, pieces.c.id == container_pieces.c.piece_id)
+        .join(containers, containers.c.id == container_pieces.c.container_id)
+        .order_by(container_pieces.c.container_id, pieces.c.serial)
+    )
+    out: dict[int, tuple[str, str]] = {}
+    with db.read() as conn:
+        query = query.where(containers.c.mailing_id == _mailing(conn, mailing)["id"])
+        for cid, name, company in conn.execute(query):
+            who = str(name or company or "")
+            first = out[int(cid)][0] if int(cid) in out else who
+            out[int(cid)] = (first, who)
+    return out
+
+
 def container_scan_counts(db: Database, mailing: str) -> dict[int, tuple[int, datetime | None]]:
     """Per container of the mailing: how many scans of its own barcode were imported, and the last one."""
     query = (
