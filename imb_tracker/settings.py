@@ -65,7 +65,7 @@ class Settings:
     human_readable: bool = False
     label_layout: str = "avery-5161"
     tag_stock: str = "avery-5371"
-    stalled_days: int = 5
+    stalled_days: int = 3  # delivery days (Sundays and federal holidays do not count)
     iv_quota_per_minute: int = 1200
     addresses_quota_per_hour: int = 60
     refresh_min_interval_minutes: int = 60
@@ -232,7 +232,7 @@ DESCRIPTIONS = {
     "usps_env": "where lookups go: production, test (USPS CAT), demo (the built-in stand-in) or a base URL",
     "default_mailer": "the Mailer ID used when none is given",
     "return_address": "return-address lines for envelopes, separated by '|'",
-    "stalled_days": "days without a new scan before a letter in the mail counts as stalled",
+    "stalled_days": "delivery days without a new scan before a letter in the mail counts as stalled",
     "iv_quota_per_minute": "Informed Visibility lookups per minute, at most (every window and command together)",
     "addresses_quota_per_hour": "USPS Addresses lookups per hour, at most (USPS's default quota is 60)",
     "refresh_min_interval_minutes": "a letter is not looked up again within this many minutes by a refresh",

@@ -12,6 +12,7 @@ from imb_tracker.actions.mailings import mark_mailed
 from imb_tracker.records import AddressRecord
 from imb_tracker.store import open_database
 from imb_tracker.store.mailers import add_mailer
+from imb_tracker.store.browse import PieceFilter, browse_pieces
 from imb_tracker.store.mailings import create_mailing, iter_pieces
 from imb_tracker.store.scans import store_scans
 from imb_tracker.tracking.estimates import (
@@ -21,11 +22,13 @@ from imb_tracker.tracking.estimates import (
     is_delivery_day,
     is_late,
     is_stalled_by_delivery_days,
+    stalled_before,
     next_delivery_day,
     stop_the_clock_table,
 )
 from imb_tracker.tracking.ingest import refresh_piece_status, to_records
 from imb_tracker.tracking.report import mailing_report, report_json
+from imb_tracker.tracking.status import is_stalled
 
 TABLE = {"919": time(8, 0), "918": time(8, 0)}
 # December 2026: Thu 24, Fri 25 (Christmas, a federal holiday), Sat 26, Sun 27, Mon 28
@@ -80,10 +83,22 @@ def test_the_bases_in_order_and_late_by_more_than_one_delivery_day() -> None:
 
 
 def test_stalled_counts_delivery_days_without_a_new_scan() -> None:
-    assert not is_stalled_by_delivery_days(True, THU, MON, 3)  # Sat, Mon: two delivery days
-    assert is_stalled_by_delivery_days(True, THU, date(2026, 12, 29), 3)
+    # whole delivery days after Thursday the 24th: Sat 26, Mon 28, Tue 29 (Christmas and Sunday skipped)
+    assert not is_stalled_by_delivery_days(True, THU, date(2026, 12, 29), 3)  # Tuesday not over yet
+    assert is_stalled_by_delivery_days(True, THU, date(2026, 12, 30), 3)
     assert not is_stalled_by_delivery_days(False, THU, date(2027, 1, 29), 3)  # sorted for the carrier: done
     assert not is_stalled_by_delivery_days(True, None, MON, 3)
+
+
+def test_the_stalled_cut_off_skips_sundays_and_holidays() -> None:
+    # On Monday the 28th the last three whole delivery days are Saturday, Thursday and Wednesday
+    # (Sunday and Christmas Friday do not count; Monday has not passed yet): a letter last scanned
+    # on Tuesday the 22nd or before has stalled, one scanned on Wednesday has not.
+    assert stalled_before(datetime(2026, 12, 28, 10, 0), 3) == datetime(2026, 12, 23)
+    assert stalled_before(datetime(2026, 12, 28, 10, 0), 1) == datetime(2026, 12, 26)  # Saturday passed
+    assert is_stalled("transit", datetime(2026, 12, 22, 23, 59), datetime(2026, 12, 28, 10, 0), 3)
+    assert not is_stalled("transit", datetime(2026, 12, 23, 0, 1), datetime(2026, 12, 28, 10, 0), 3)
+    assert not is_stalled("carrier_sort", datetime(2026, 12, 1), datetime(2026, 12, 28), 3)
 
 
 def test_the_shipped_stop_the_clock_table_has_the_carrier_sort_codes() -> None:
@@ -124,7 +139,8 @@ def test_the_mailing_report_gives_each_piece_its_estimate_basis_late_and_stalled
                 "ok",
                 {"expected_delivery_date": "2026-12-23"} if imb == second else None,
             )
-    answer = report_json(mailing_report(db, "Spring", datetime(2026, 12, 31, 12, 0), stalled_days=5))
+    now = datetime(2026, 12, 31, 12, 0)
+    answer = report_json(mailing_report(db, "Spring", now, stalled_days=3))
     by_imb = {r["imb"]: r for r in answer["rows"]}
     assert (by_imb[first]["estimated_in_home"], by_imb[first]["estimate_basis"], by_imb[first]["late"]) == (
         "2026-12-26",
@@ -137,5 +153,19 @@ def test_the_mailing_report_gives_each_piece_its_estimate_basis_late_and_stalled
     )
     assert by_imb[second]["late"] is True and by_imb[second]["stalled"] is True
     assert by_imb[third]["estimate_basis"] == "rough" and by_imb[third]["estimated_in_home"] == "2026-12-24"
-    assert answer["late"] == 2  # the never-scanned letter is past its rough date too
+    # never looked up: nobody asked USPS whether it was sorted, so it is not called late yet
+    assert by_imb[third]["late"] is False and answer["late"] == 1
+    # the first letter was sorted on the 26th, within a delivery day of its rough estimate (the 24th,
+    # Christmas skipped); the second is late: one of two judged letters on time
+    assert (answer["on_time"], answer["judged"]) == (1, 2)
     assert json.loads(json.dumps(answer)) == answer
+    with db.write() as conn:
+        refresh_piece_status(conn, third, now, "ok", None)  # USPS has nothing for it: late by the rough date
+    answer = report_json(mailing_report(db, "Spring", now, stalled_days=3))
+    assert [r["imb"] for r in answer["rows"] if r["late"]] == [second, third]
+    # the letters table asks the kept status the same questions, in SQL
+    late = browse_pieces(db, PieceFilter(status="late", now=now))
+    assert [r["tracking"] + r["routing"] for r in late] == [second, third]
+    stalled = browse_pieces(db, PieceFilter(status="stalled", stalled_before=stalled_before(now, 3)))
+    assert [r["tracking"] + r["routing"] for r in stalled] == [second]
+    assert not browse_pieces(db, PieceFilter(status="stalled", stalled_before=stalled_before(now, 8)))

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     )
     from imb_tracker.store.mailings import get_mailing, list_mailings
     from imb_tracker.store.serials import serial_status
+    from imb_tracker.tracking.estimates import stalled_before
     from imb_tracker.tracking.replies import REPLY_FILTERS, REPLY_WORDS
     from imb_tracker.tracking.report import (
         REPORT_COLUMNS,
@@ -117,6 +118,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "REPLY_WORDS": ("imb_tracker.tracking.replies", "REPLY_WORDS"),
     "STAGE_WORDS": ("imb_tracker.tracking.status", "STAGE_WORDS"),
     "is_stalled": ("imb_tracker.tracking.status", "is_stalled"),
+    "stalled_before": ("imb_tracker.tracking.estimates", "stalled_before"),
     "rebuild_statuses": ("imb_tracker.tracking.status_index", "rebuild_statuses"),
     "clear_iv": ("imb_tracker.usps.credentials", "clear_iv"),
     "save_iv": ("imb_tracker.usps.credentials", "save_iv"),
@@ -189,6 +191,7 @@ __all__ = [
     "set_workstation_range",
     "sheet_template",
     "sheet_templates",
+    "stalled_before",
     "update_mailer",
     "utcnow",
     "validate_crid",

@@ -24,7 +24,7 @@ def payload_fingerprint(db: Database, imb: str) -> tuple[str, int]:
     return hashlib.sha256("\n".join(payloads).encode("utf-8")).hexdigest(), len(payloads)
 
 
-def proof_entry(db: Database, imb: str, now: datetime, stalled_days: int = 5) -> ProofEntry:
+def proof_entry(db: Database, imb: str, now: datetime, stalled_days: int = 3) -> ProofEntry:
     """One letter's record from what is stored (no USPS request)."""
     t = timeline(db, imb, now, stalled_days)
     p = t.piece or {}
@@ -79,7 +79,7 @@ def write_proof(
     mailing: str | None = None,
     mailer: str | None = None,
     now: datetime | None = None,
-    stalled_days: int = 5,
+    stalled_days: int = 3,
 ) -> int:
     """Write the record of one letter (``key``: a serial or IMb) or of a mailing to ``out`` (.pdf or .html)."""
     kind = out.suffix.lower()

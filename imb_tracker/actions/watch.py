@@ -79,7 +79,7 @@ def watch(
     every: timedelta,
     say: Callable[[str], None],
     *,
-    stalled_days: int = 5,
+    stalled_days: int = 3,
     mailing: str | None = None,
     stop: threading.Event | None = None,
     rounds: int | None = None,

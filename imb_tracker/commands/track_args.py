@@ -104,7 +104,7 @@ def add_parsers(sub: argparse._SubParsersAction, db_parent: argparse.ArgumentPar
         "--stalled-days",
         type=int,
         default=None,
-        help="no new scan for this many days = stalled (default: the stalled_days setting, 5)",
+        help="no new scan for this many delivery days = stalled (default: the stalled_days setting, 3)",
     )
     rep.set_defaults(func=lazy("cmd_report", "track_cmds"))
 

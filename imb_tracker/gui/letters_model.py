@@ -18,7 +18,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from imb_tracker.actions.catalog import LOOKUP_ANSWERED, REPLY_WORDS, browse_pieces, is_stalled, utcnow
+from imb_tracker.actions.catalog import (
+    LOOKUP_ANSWERED,
+    REPLY_WORDS,
+    browse_pieces,
+    is_stalled,
+    stalled_before,
+    utcnow,
+)
 from imb_tracker.store.browse import PieceFilter
 from imb_tracker.store.engine import Database
 
@@ -55,7 +62,7 @@ FAILURES = {
 Index = QModelIndex | QPersistentModelIndex
 
 
-def status_of(row: Any, now: datetime, stalled_days: int = 5) -> tuple[str, str]:
+def status_of(row: Any, now: datetime, stalled_days: int = 3) -> tuple[str, str]:
     """(stage key for colour and icon, words) of one browse row."""
     if row.get("voided_at") is not None:
         return "void", "Void — printed, not mailed"
@@ -85,7 +92,7 @@ class LettersModel(QAbstractTableModel):
         self.filter = PieceFilter()
         self.sort_key = "id"
         self.descending = True  # newest first
-        self.stalled_days = 5
+        self.stalled_days = 3
         #: the filter of the rows shown, with the clock it was read at: the count uses exactly this
         self.query_filter: PieceFilter | None = None
         if load:  # a view sorting on setModel loads it anyway
@@ -97,7 +104,10 @@ class LettersModel(QAbstractTableModel):
         if (
             after is None or self.query_filter is None
         ):  # a fresh load fixes 'now' for every page and the count
-            self.query_filter = replace(self.filter, now=self._clock(), stalled_days=self.stalled_days)
+            now = self._clock()
+            self.query_filter = replace(
+                self.filter, now=now, stalled_before=stalled_before(now, self.stalled_days)
+            )
         f = self.query_filter
         return browse_pieces(
             self._db, f, sort=self.sort_key, descending=self.descending, after=after, limit=PAGE

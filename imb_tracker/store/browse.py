@@ -8,7 +8,7 @@ index ending in the piece id, so a page is an index range scan.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as text_
 
-from .engine import Database
+from .engine import Database, utcnow
 from .replies import REPLY_FILTER_STATES
 from .schema import mailings, piece_status, pieces, replies
 
@@ -53,6 +53,7 @@ STATUS_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "in_mail": ("In the mail", IN_THE_MAIL),
     "sorted": ("Sorted for the carrier", ("carrier_sort", "expected_delivered", "delivery_implied")),
     "stalled": ("No recent scans (stalled)", IN_THE_MAIL),
+    "late": ("Late (past the estimate)", ()),
     "forwarding": ("Forwarded or returned", ("forwarding",)),
     "failed": ("Last lookup failed", ()),
 }
@@ -68,8 +69,10 @@ class PieceFilter:
     status: str = ""
     created_from: datetime | None = None
     created_to: datetime | None = None  # exclusive
-    now: datetime | None = None  # for "stalled"
-    stalled_days: int = 5
+    now: datetime | None = None  # for "late": the day it is
+    #: for "stalled" and "in the mail": a letter whose last scan is before this has stalled (the
+    #: caller's rule, tracking.estimates.stalled_before: N delivery days)
+    stalled_before: datetime | None = None
     replies: str = ""  # a REPLY_FILTER_STATES key: letters with a reply piece, replied, arrived, waiting
 
 
@@ -161,14 +164,16 @@ def _status_filter(f: PieceFilter) -> ColumnElement[bool] | None:
         return None
     if f.status == "never":
         return piece_status.c.piece_id.is_(None)
+    if f.status == "late":  # past the kept estimate by more than a delivery day (tracking.estimates)
+        today = (f.now or utcnow()).date().isoformat()
+        return and_(piece_status.c.late_after != "", piece_status.c.late_after < today)
     if f.status == "failed":
         return and_(piece_status.c.piece_id.is_not(None), piece_status.c.last_outcome.not_in(LOOKUP_ANSWERED))
     if f.status not in STATUS_FILTERS:
         raise ValueError(f"status filter {f.status!r} is unknown; use one of {', '.join(STATUS_FILTERS)}")
     condition = piece_status.c.stage.in_(STATUS_FILTERS[f.status][1])
-    if f.status in ("stalled", "in_mail") and f.now is not None:
-        cutoff = f.now - timedelta(days=f.stalled_days)
-        recent = piece_status.c.last_scan_at >= cutoff
+    if f.status in ("stalled", "in_mail") and f.stalled_before is not None:
+        recent = piece_status.c.last_scan_at >= f.stalled_before
         return and_(condition, ~recent if f.status == "stalled" else recent)
     return condition
 

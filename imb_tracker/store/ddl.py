@@ -319,3 +319,17 @@ container_scans = Table(
 )
 
 V9_TABLES = (containers, container_pieces, container_scans)
+
+# ---- version 10
+service_standards = Table(
+    "service_standards",
+    FROZEN,
+    Column("origin3", String(3), primary_key=True),
+    Column("dest3", String(3), primary_key=True),
+    Column("mail_class", String(40), primary_key=True),
+    Column("days", Integer),
+    Column("raw_payload", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+)
+
+V10_TABLES = (service_standards,)

@@ -97,6 +97,24 @@ def _v9(conn: Connection) -> None:
     ddl.FROZEN.create_all(conn, tables=list(ddl.V9_TABLES))
 
 
+def _v10(conn: Connection) -> None:
+    """In-home estimates in the status (filtered by the letters table); cached USPS service standards.
+
+    The estimate columns start empty; tracking.status_index.rebuild_statuses fills them from the scans.
+    """
+    have = {c["name"] for c in inspect(conn).get_columns("piece_status")}
+    for column in ("est_in_home", "est_basis", "late_after"):
+        if column not in have:
+            size = 20 if column == "est_basis" else 10
+            conn.exec_driver_sql(
+                f"ALTER TABLE piece_status ADD COLUMN {column} VARCHAR({size}) NOT NULL DEFAULT ''"
+            )
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_piece_status_late ON piece_status (late_after)")
+    if "entry_zip" not in {c["name"] for c in inspect(conn).get_columns("mailings")}:
+        conn.exec_driver_sql("ALTER TABLE mailings ADD COLUMN entry_zip VARCHAR(5) NOT NULL DEFAULT ''")
+    ddl.FROZEN.create_all(conn, tables=list(ddl.V10_TABLES))
+
+
 def _sqlite_search_index(conn: Connection) -> None:
     """A trigram full-text index over names, companies and cities (SQLite 3.34+ with FTS5).
 
@@ -144,6 +162,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "voided pieces", _v7),
     Migration(8, "reply mail: designs, reply IMbs and their scans, Share Mail MIDs", _v8),
     Migration(9, "containers: trays, sacks and pallets with their pieces and scans", _v9),
+    Migration(10, "in-home estimates in the status; cached USPS service standards", _v10),
 )
 LATEST = MIGRATIONS[-1].version
 

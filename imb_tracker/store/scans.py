@@ -242,6 +242,9 @@ def write_status(
     last_outcome: str,
     expected_delivery: str = "",
     piece_payload: str = "",
+    est_in_home: str = "",
+    est_basis: str = "",
+    late_after: str = "",
 ) -> None:
     """Replace one piece's headline status (same transaction as the scans it sums up)."""
     conn.execute(piece_status.delete().where(piece_status.c.piece_id == piece_id))
@@ -256,8 +259,26 @@ def write_status(
             last_outcome=last_outcome,
             expected_delivery=expected_delivery[:10],
             piece_payload=piece_payload,
+            est_in_home=est_in_home,
+            est_basis=est_basis,
+            late_after=late_after,
         )
     )
+
+
+def estimate_inputs(conn: Connection, piece_id: int) -> RowMapping | None:
+    """What a piece's in-home estimate starts from: its mailing's mailed date (else the piece's
+    created date) and entry ZIP, and the piece's ZIP."""
+    query = (
+        select(
+            func.coalesce(mailings.c.mailed_at, pieces.c.created_at).label("mailed_at"),
+            mailings.c.entry_zip,
+            pieces.c.zip5,
+        )
+        .join(mailings, mailings.c.id == pieces.c.mailing_id)
+        .where(pieces.c.id == piece_id)
+    )
+    return conn.execute(query).mappings().first()
 
 
 def status_of(conn: Connection, piece_id: int) -> RowMapping | None:
@@ -271,7 +292,8 @@ def piece_status_row(db: Database, piece_id: int) -> RowMapping | None:
 
 
 def pieces_needing_status(db: Database) -> list[int]:
-    """Pieces with scans or lookups but no status row (a database from before schema version 4)."""
+    """Pieces with scans or lookups but no status row (a database from before schema version 4), and
+    status rows with no estimate yet (from before version 10)."""
     with db.read() as conn:
         seen = (
             select(scans.c.piece_id)
@@ -280,7 +302,10 @@ def pieces_needing_status(db: Database) -> list[int]:
             .subquery()
         )
         query = select(seen.c.piece_id).where(seen.c.piece_id.not_in(select(piece_status.c.piece_id)))
-        return [int(r[0]) for r in conn.execute(query)]
+        unestimated = select(piece_status.c.piece_id).where(piece_status.c.est_basis == "")
+        return sorted(
+            {int(r[0]) for r in conn.execute(query)} | {int(r[0]) for r in conn.execute(unestimated)}
+        )
 
 
 def iter_scan_rows(
@@ -329,7 +354,7 @@ def mailing_scans(db: Database, mailing: str) -> MailingScans:
         m = mailing_row(conn, mailing)
         piece_rows = list(
             conn.execute(
-                select(pieces, piece_status.c.expected_delivery)
+                select(pieces, piece_status.c.expected_delivery, piece_status.c.piece_id.label("has_status"))
                 .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)
                 .where(pieces.c.mailing_id == m["id"])
                 .order_by(pieces.c.id)

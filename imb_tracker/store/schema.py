@@ -95,6 +95,9 @@ mailings = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("mailed_at", DateTime),
+    Column(
+        "entry_zip", String(5), nullable=False, default=""
+    ),  # v10: where it entered the mail (service standards)
     Column("source_file", String(500), nullable=False),
     Column("piece_count", Integer, nullable=False),
     # version 6: the identity of the database that issued the serials (database_info.database_id)
@@ -203,7 +206,12 @@ piece_status = Table(
     Column("last_outcome", String(30), nullable=False),  # of the latest lookup: "ok", "not_found", errors
     Column("expected_delivery", String(10), nullable=False, default=""),  # USPS's date, YYYY-MM-DD, if given
     Column("piece_payload", Text, nullable=False, default=""),  # USPS's piece-level JSON (scans stored apart)
+    # version 10: the in-home estimate (tracking.estimates), kept so the letters table filters on it
+    Column("est_in_home", String(10), nullable=False, default=""),  # YYYY-MM-DD, "" when none
+    Column("est_basis", String(20), nullable=False, default=""),  # stop-the-clock, usps-expected, …
+    Column("late_after", String(10), nullable=False, default=""),  # late once today is past this day
     Index("ix_piece_status_stage", "stage"),
+    Index("ix_piece_status_late", "late_after"),
 )
 
 V4_TABLES = (piece_status,)
@@ -345,3 +353,17 @@ container_scans = Table(
 )
 
 V9_TABLES = (containers, container_pieces, container_scans)
+
+# ---- version 10: USPS service standards per 3-digit ZIP pair, cached (the API allows 60 calls an hour)
+service_standards = Table(
+    "service_standards",
+    metadata,
+    Column("origin3", String(3), primary_key=True),
+    Column("dest3", String(3), primary_key=True),
+    Column("mail_class", String(40), primary_key=True),
+    Column("days", Integer),  # NULL: USPS gave no standard for the pair
+    Column("raw_payload", Text, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+)
+
+V10_TABLES = (service_standards,)

@@ -141,15 +141,42 @@ def estimate(
     return Estimate(None, "rough", "not mailed yet: no estimate")
 
 
+def late_after(est: Estimate) -> date | None:
+    """The last day the letter is not yet late: one delivery day after the estimate (None: it cannot be
+    late, because a stop-the-clock scan was seen or there is no estimate).  Kept in the status so the
+    letters table filters late letters in SQL."""
+    if est.in_home is None or est.stop_the_clock is not None:
+        return None
+    return next_delivery_day(est.in_home)
+
+
 def is_late(est: Estimate, today: date) -> bool:
     """Past the estimate by more than one delivery day, with no stop-the-clock scan."""
-    if est.in_home is None or est.stop_the_clock is not None:
-        return False
-    return today > next_delivery_day(est.in_home)
+    last_ok = late_after(est)
+    return last_ok is not None and today > last_ok
+
+
+@cache
+def _stalled_from(today: date, days: int) -> date:
+    """The first day whose scans keep a letter from counting as stalled today: only whole delivery
+    days count (today has not passed yet), so a scan on any of the last ``days`` delivery days before
+    today, or today, keeps it moving."""
+    yesterday = today - timedelta(days=1)
+    day = yesterday
+    while delivery_days_between(day, yesterday) < days:
+        day -= timedelta(days=1)
+    return day + timedelta(days=1)
+
+
+def stalled_before(now: datetime, days: int = DEFAULT_STALLED_DELIVERY_DAYS) -> datetime:
+    """A letter in the mail whose last scan is before this moment has had no new scan for ``days``
+    whole delivery days: the one cut-off for the rule (tracking.status.is_stalled) and the letters
+    filter."""
+    return datetime.combine(_stalled_from(now.date(), max(days, 1)), time.min)
 
 
 def is_stalled_by_delivery_days(
     in_the_mail: bool, last_scan: date | None, today: date, days: int = DEFAULT_STALLED_DELIVERY_DAYS
 ) -> bool:
-    """In the mail with no new scan for ``days`` delivery days."""
-    return in_the_mail and last_scan is not None and delivery_days_between(last_scan, today) >= days
+    """In the mail with no new scan for ``days`` delivery days (by dates; see :func:`stalled_before`)."""
+    return in_the_mail and last_scan is not None and last_scan < _stalled_from(today, max(days, 1))

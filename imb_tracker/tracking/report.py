@@ -14,8 +14,16 @@ from typing import Any
 
 from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import mailing_scans
+from imb_tracker.store.standards import standards_table
 
-from .estimates import Estimate, estimate, is_late, stop_the_clock_table
+from .estimates import (
+    BASES,
+    DEFAULT_STALLED_DELIVERY_DAYS,
+    Estimate,
+    estimate,
+    late_after,
+    stop_the_clock_table,
+)
 from .scanfields import normalise
 from .status import STAGE_WORDS, ScanView, describe, piece_status
 
@@ -32,6 +40,9 @@ class PieceSummary:
     days_to_carrier_sort: float | None
     estimate: Estimate | None = None  # the in-home estimate and its basis (tracking.estimates)
     late: bool = False
+    #: sorted for the carrier (stop-the-clock) by a delivery day after the estimate made without that
+    #: scan: True; late, or sorted after that: False; None while it is neither (not judged yet)
+    on_time: bool | None = None
 
 
 @dataclass
@@ -45,10 +56,21 @@ class MailingReport:
     by_state: dict[str, list[float]] = field(default_factory=dict)
     stalled: list[PieceSummary] = field(default_factory=list)
     rows: list[PieceSummary] = field(default_factory=list)
-    stalled_days: int = 5  # the threshold the stalled list was made with
+    stalled_days: int = DEFAULT_STALLED_DELIVERY_DAYS  # the threshold the stalled list was made with
 
     def median_days(self) -> float | None:
         return statistics.median(self.days_to_carrier_sort) if self.days_to_carrier_sort else None
+
+    @property
+    def late(self) -> list[PieceSummary]:
+        return [r for r in self.rows if r.late]
+
+    def on_time(self) -> tuple[int, int]:
+        """(on time, judged): of the letters sorted for the carrier or already late, how many were
+        sorted by a delivery day after their estimate (USPS's expected date, the service standard or
+        the rough one).  Letters neither sorted nor late yet are not counted either way."""
+        judged = [r for r in self.rows if r.on_time is not None]
+        return sum(1 for r in judged if r.on_time), len(judged)
 
 
 def scan_views(rows: Iterable[Mapping[Any, Any]]) -> list[ScanView]:
@@ -63,8 +85,15 @@ def scan_views(rows: Iterable[Mapping[Any, Any]]) -> list[ScanView]:
     return out
 
 
-def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int = 5) -> MailingReport:
+def mailing_report(
+    db: Database, mailing: str, now: datetime, stalled_days: int = DEFAULT_STALLED_DELIVERY_DAYS
+) -> MailingReport:
+    """The mailing's figures, and each letter's status, estimate and flags (the same rules as the
+    letters table, which reads them from the kept status: tracking.status_index)."""
     data = mailing_scans(db, mailing)
+    with db.read() as conn:
+        standards = standards_table(conn)
+    entry3 = str(data.mailing.get("entry_zip") or "")[:3]
     m, piece_rows, by_piece, not_found = data.mailing, data.pieces, data.scans_by_piece, data.not_found
     start = m["mailed_at"] or m["created_at"]
     report = MailingReport(mailing, len(piece_rows), stalled_days=stalled_days)
@@ -76,12 +105,26 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
         last = max((v.when for v in views), default=None)
         sort = min((v.when for v in views if v.stage in ("carrier_sort", "delivery_implied")), default=None)
         days = (sort - start).total_seconds() / 86400 if sort else None
+        mailed = m["mailed_at"] or p["created_at"]
+        est_expected = _expected(p.get("expected_delivery"))
+        std_days = standards.get((entry3, str(p["zip5"])[:3]))
         est = estimate(
-            [(v.when, v.opcode) for v in views if not v.implied],
-            _expected(p.get("expected_delivery")),
-            (m["mailed_at"] or p["created_at"]).date() if (m["mailed_at"] or p["created_at"]) else None,
-            table=stops,
+            [(v.when, v.opcode) for v in views],
+            est_expected,
+            mailed.date() if mailed else None,
+            std_days,
+            stops,
         )
+        # A letter never looked up is not called late: nobody has asked USPS whether it was sorted.
+        looked_up = p.get("has_status") is not None
+        last_ok = late_after(est)
+        late = looked_up and last_ok is not None and now.date() > last_ok
+        on_time: bool | None = None
+        if est.stop_the_clock is not None and est.in_home is not None:
+            promised = late_after(estimate([], est_expected, mailed.date() if mailed else None, std_days))
+            on_time = promised is None or est.in_home <= promised
+        elif late:
+            on_time = False
         summary = PieceSummary(
             imb=p["tracking"] + p["routing"],
             name=p["name"] or p["company"],
@@ -92,7 +135,8 @@ def mailing_report(db: Database, mailing: str, now: datetime, stalled_days: int 
             last_scan=last,
             days_to_carrier_sort=days,
             estimate=est,
-            late=is_late(est, now.date()),
+            late=late,
+            on_time=on_time,
         )
         report.rows.append(summary)
         report.by_stage[status.stage] += 1
@@ -129,7 +173,11 @@ def report_json(report: MailingReport) -> dict[str, Any]:
         "first_scan": when(report.first_scan),
         "last_scan": when(report.last_scan),
         "stalled_days": report.stalled_days,
-        "late": sum(1 for r in report.rows if r.late),
+        "late": len(report.late),
+        "stalled": len(report.stalled),
+        "on_time": report.on_time()[0],
+        "judged": report.on_time()[1],
+        "by_basis": dict(Counter(r.estimate.basis for r in report.rows if r.estimate)),
         "rows": [
             {
                 "imb": r.imb,
@@ -156,9 +204,10 @@ def report_json(report: MailingReport) -> dict[str, Any]:
 
 
 def report_lines(report: MailingReport, stalled_limit: int | None = None) -> list[str]:
-    """The report in plain words: stages by name, delivery days, and the stalled letters.
+    """The report in plain words: stages by name, delivery days, estimates, on-time share, and the
+    late and the stalled letters.
 
-    Every stalled letter is listed unless ``stalled_limit`` says how many (then "and N more").
+    Every late and stalled letter is listed unless ``stalled_limit`` says how many (then "and N more").
     """
     lines = [f"Mailing {report.mailing!r}: {report.pieces:,} letter(s)"]
     for stage, count in sorted(report.by_stage.items(), key=lambda kv: -kv[1]):
@@ -180,17 +229,47 @@ def report_lines(report: MailingReport, stalled_limit: int | None = None) -> lis
             )
         for state, values in sorted(report.by_state.items()):
             lines.append(f"  {state}: median {statistics.median(values):.1f} days ({len(values)} letters)")
-    if report.stalled:
+    bases = Counter(r.estimate.basis for r in report.rows if r.estimate and r.estimate.in_home)
+    if bases:
         lines.append(
-            f"stalled — in the mail with no new scan for {report.stalled_days} days or more: "
-            f"{len(report.stalled):,} letter(s)"
+            "estimated in-home dates: "
+            + ", ".join(f"{bases[b]:,} {BASIS_WORDS[b]}" for b in BASES if bases[b])
         )
-        shown = report.stalled if stalled_limit is None else report.stalled[:stalled_limit]
-        for s in shown:
-            lines.append(f"  {s.imb}  {s.name}  {s.words}")
-        if len(shown) < len(report.stalled):
-            lines.append(f"  … and {len(report.stalled) - len(shown):,} more")
+    on_time, judged = report.on_time()
+    if judged:
+        lines.append(
+            f"on time: {on_time:,} of {judged:,} ({100 * on_time / judged:.0f} %) sorted for the carrier "
+            "by a delivery day after the estimate"
+        )
+
+    def listed(title: str, rows: list[PieceSummary], say: Any) -> None:
+        if not rows:
+            return
+        lines.append(f"{title}: {len(rows):,} letter(s)")
+        shown = rows if stalled_limit is None else rows[:stalled_limit]
+        lines.extend(f"  {r.imb}  {r.name}  {say(r)}" for r in shown)
+        if len(shown) < len(rows):
+            lines.append(f"  … and {len(rows) - len(shown):,} more")
+
+    listed(
+        "late — past the estimated in-home date by more than a delivery day, no carrier-sort scan",
+        report.late,
+        lambda r: f"estimated {r.estimate.in_home:%Y-%m-%d} ({r.estimate.basis}); {r.words}",
+    )
+    listed(
+        f"stalled — in the mail with no new scan for {report.stalled_days} delivery days or more",
+        report.stalled,
+        lambda r: r.words,
+    )
     return lines
+
+
+BASIS_WORDS = {
+    "stop-the-clock": "from the carrier-sort scan",
+    "usps-expected": "from USPS's expected date",
+    "service-standard": "from the service standard",
+    "rough": "rough (no USPS date yet)",
+}
 
 
 REPORT_COLUMNS = (
@@ -202,6 +281,10 @@ REPORT_COLUMNS = (
     "first_scan",
     "last_scan",
     "days_to_carrier_sort",
+    "estimated_in_home",
+    "estimate_basis",
+    "late",
+    "stalled",
 )
 
 
@@ -217,6 +300,10 @@ def report_rows(report: MailingReport) -> Iterable[list[str]]:
             str(r.first_scan or ""),
             str(r.last_scan or ""),
             f"{r.days_to_carrier_sort:.2f}" if r.days_to_carrier_sort is not None else "",
+            r.estimate.in_home.isoformat() if r.estimate and r.estimate.in_home else "",
+            r.estimate.basis if r.estimate else "",
+            "yes" if r.late else "no",
+            "yes" if r.stage == "stalled" else "no",
         ]
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from imb_tracker.imb.resources import resource_path
 
+from .estimates import DEFAULT_STALLED_DELIVERY_DAYS, stalled_before
+
 STAGE_WORDS = {
     "not_seen": "Not seen by USPS yet",
     "origin": "In origin processing",
@@ -150,9 +152,16 @@ class PieceStatus:
 IN_THE_MAIL = ("origin", "transit", "destination")
 
 
-def is_stalled(stage: str, last_scan: datetime | None, now: datetime, stalled_days: int = 5) -> bool:
-    """Still in the mail, but no scan for ``stalled_days`` (the one rule for "No recent scans")."""
-    return stage in IN_THE_MAIL and last_scan is not None and now - last_scan > timedelta(days=stalled_days)
+def is_stalled(
+    stage: str, last_scan: datetime | None, now: datetime, stalled_days: int = DEFAULT_STALLED_DELIVERY_DAYS
+) -> bool:
+    """Still in the mail, but no new scan for ``stalled_days`` delivery days (the one rule for "No recent scans").
+
+    Delivery days, not calendar days: a letter scanned on Friday and not since is not stalled
+    on Monday morning, and a federal holiday does not count against it.  The letters table's
+    filter asks the same question with :func:`stalled_before`.
+    """
+    return stage in IN_THE_MAIL and last_scan is not None and last_scan < stalled_before(now, stalled_days)
 
 
 def in_order(views: list[ScanView]) -> list[ScanView]:
@@ -166,9 +175,9 @@ def piece_status(
     mailed_at: datetime | None,
     expected_delivery: date | None = None,
     usps_says_not_found: bool = False,
-    stalled_days: int = 5,
+    stalled_days: int | None = DEFAULT_STALLED_DELIVERY_DAYS,
 ) -> PieceStatus:
-    """The headline status of a piece from its stored scans."""
+    """The headline status of a piece from its stored scans (``stalled_days`` None: never "stalled")."""
     if not scans:
         if mailed_at is not None and now - mailed_at > timedelta(days=10):
             return PieceStatus("window_passed", STAGE_WORDS["window_passed"], None, "no USPS data")
@@ -184,7 +193,7 @@ def piece_status(
         window = STAGE_WORDS["expired"]
     else:
         window = f"USPS keeps data until about {keeps_until:%Y-%m-%d}"
-    if is_stalled(stage, last.when, now, stalled_days):
+    if stalled_days is not None and is_stalled(stage, last.when, now, stalled_days):
         return PieceStatus(
             "stalled",
             f"{STAGE_WORDS['stalled']} since {last.when_text} ({STAGE_WORDS[stage].lower()})",

@@ -16,19 +16,20 @@ from typing import Any
 
 from imb_tracker.store.engine import Connection, Database
 from imb_tracker.store.scans import (
+    estimate_inputs,
     last_lookup,
     piece_scan_rows,
     pieces_needing_status,
     status_of,
     write_status,
 )
+from imb_tracker.store.standards import standard_days
 
+from .estimates import Estimate, estimate, late_after
 from .report import scan_views
 from .status import STAGE_WORDS, piece_status
 
 log = logging.getLogger(__name__)
-
-NEVER_STALLED = 1_000_000  # days
 
 
 def update_status(
@@ -70,10 +71,12 @@ def update_status(
             None,
             _date(expected),
             outcome == "not_found" and not views,
-            stalled_days=NEVER_STALLED,
+            stalled_days=None,
         )
         words = STAGE_WORDS.get(status.stage, status.words)
         stage = status.stage
+    est = piece_estimate(conn, piece_id, views, _date(expected))
+    last_ok = late_after(est)
     write_status(
         conn,
         piece_id,
@@ -85,6 +88,23 @@ def update_status(
         last_outcome=outcome,
         expected_delivery=expected,
         piece_payload=payload,
+        est_in_home=est.in_home.isoformat() if est.in_home else "",
+        est_basis=est.basis,
+        late_after=last_ok.isoformat() if last_ok else "",
+    )
+
+
+def piece_estimate(conn: Connection, piece_id: int, views: list[Any], expected: date | None) -> Estimate:
+    """The piece's in-home estimate from its scans, USPS's expected date, the cached service standard
+    for its 3-digit ZIP pair and its mailing's mailed date (the rule in tracking.estimates)."""
+    inputs = estimate_inputs(conn, piece_id)
+    mailed = inputs["mailed_at"] if inputs else None
+    days = standard_days(conn, str(inputs["entry_zip"]), str(inputs["zip5"])) if inputs else None
+    return estimate(
+        ((v.when, v.opcode) for v in views),
+        expected,
+        mailed.date() if mailed is not None else None,
+        days,
     )
 
 
