@@ -353,7 +353,7 @@ def test_no_chart_or_report_code_raises_on_odd_series(
     report = MailingReport("M", 3, days_to_carrier_sort=list(values), stalled=stalled, stalled_days=4)
     report.by_state = {"IL": finite} if finite else {}
     lines = report_lines(report, stalled_limit=2)
-    assert any("and 1 more" in line for line in lines) and any("4 days" in line for line in lines)
+    assert any("and 1 more" in line for line in lines) and any("4 delivery days" in line for line in lines)
 
 
 def test_import_with_zip4_cancelled_then_back_and_the_report_reads_well(

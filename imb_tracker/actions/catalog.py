@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     )
     from imb_tracker.store.mailings import get_mailing, list_mailings
     from imb_tracker.store.serials import serial_status
-    from imb_tracker.tracking.estimates import stalled_before
+    from imb_tracker.tracking.estimates import estimate, stalled_before
     from imb_tracker.tracking.replies import REPLY_FILTERS, REPLY_WORDS
     from imb_tracker.tracking.report import (
         REPORT_COLUMNS,
@@ -119,6 +119,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "STAGE_WORDS": ("imb_tracker.tracking.status", "STAGE_WORDS"),
     "is_stalled": ("imb_tracker.tracking.status", "is_stalled"),
     "stalled_before": ("imb_tracker.tracking.estimates", "stalled_before"),
+    "estimate": ("imb_tracker.tracking.estimates", "estimate"),
     "rebuild_statuses": ("imb_tracker.tracking.status_index", "rebuild_statuses"),
     "clear_iv": ("imb_tracker.usps.credentials", "clear_iv"),
     "save_iv": ("imb_tracker.usps.credentials", "save_iv"),
@@ -161,6 +162,7 @@ __all__ = [
     "detect_mapping",
     "envelope_template",
     "envelope_templates",
+    "estimate",
     "get_mailer",
     "get_mailing",
     "has_iv",

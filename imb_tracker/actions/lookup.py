@@ -15,9 +15,11 @@ from typing import Any
 from imb_tracker.imb import ImbError, decode, encode_tracking
 from imb_tracker.store.engine import Database
 from imb_tracker.store.scans import find_piece, lookups_for, piece_status_row, pieces_with_serial, scans_for
+from imb_tracker.tracking.estimates import Estimate, is_late
 from imb_tracker.tracking.ingest import ingest_result, log_failure
 from imb_tracker.tracking.report import scan_views
 from imb_tracker.tracking.status import ScanView, in_order, piece_status
+from imb_tracker.tracking.status_index import piece_estimate
 from imb_tracker.usps.errors import UspsError
 from imb_tracker.usps.iv import Outcome
 
@@ -56,6 +58,8 @@ class Timeline:
     lookups: list[LookupEntry]
     mailed_at: datetime | None
     bars: str | None  # the 65 bars, when the IMb is valid
+    estimate: Estimate | None = None  # the in-home estimate and its basis (None: not in this database)
+    late: bool = False  # looked up, past the estimate by more than a delivery day, no carrier-sort scan
 
     @property
     def who(self) -> str:
@@ -77,6 +81,11 @@ class Timeline:
             "stage": self.stage,
             "stalled": self.stalled,
             "expected_delivery": self.expected.isoformat() if self.expected else None,
+            "estimated_in_home": self.estimate.in_home.isoformat()
+            if self.estimate and self.estimate.in_home
+            else None,
+            "estimate_basis": self.estimate.basis if self.estimate else None,
+            "late": self.late,
             "usps_window": self.window,
             "scans": [
                 {
@@ -187,6 +196,10 @@ def timeline(
             expected = None
     mailed = (piece["mailed_at"] or piece["created_at"]) if piece else None
     status = piece_status(views, now, mailed, expected, not_found, stalled_days)
+    est: Estimate | None = None
+    if piece:
+        with db.read() as conn:
+            est = piece_estimate(conn, int(piece["id"]), views, expected)
     raw = [
         json.loads(r["raw_payload"]) if r["raw_payload"].startswith("{") else r["raw_payload"] for r in rows
     ]
@@ -210,6 +223,9 @@ def timeline(
         ],
         mailed_at=mailed,
         bars=bars,
+        estimate=est,
+        # as the letters table and the report: only a letter USPS was asked about is called late
+        late=est is not None and bool(history or rows) and is_late(est, now.date()),
     )
 
 

@@ -11,7 +11,6 @@ from imb_tracker.layout.proof import ProofEntry, ProofScan, render_proof_html, r
 from imb_tracker.store.engine import Database, utcnow
 from imb_tracker.store.mailings import iter_pieces
 from imb_tracker.store.scans import scans_for
-from imb_tracker.tracking.estimates import estimate
 
 from .errors import ActionError
 from .lookup import resolve, timeline
@@ -28,11 +27,16 @@ def proof_entry(db: Database, imb: str, now: datetime, stalled_days: int = 3) ->
     """One letter's record from what is stored (no USPS request)."""
     t = timeline(db, imb, now, stalled_days)
     p = t.piece or {}
-    mailed = t.mailed_at.date() if t.mailed_at else None
-    est = estimate([(v.when, v.opcode) for v in t.scans if not v.implied], t.expected, mailed)
+    est = t.estimate
     when = (
-        f"{est.in_home:%Y-%m-%d} (estimated; basis: {est.basis}: {est.detail})" if est.in_home else est.detail
+        f"{est.in_home:%Y-%m-%d} (estimated; basis: {est.basis}: {est.detail})"
+        if est and est.in_home
+        else est.detail
+        if est
+        else "no estimate: not in this database"
     )
+    if t.late:
+        when += "; late: more than a delivery day past the estimate with no carrier-sort scan"
     digest, count = payload_fingerprint(db, imb)
     last = t.lookups[-1] if t.lookups else None
     recipient = tuple(

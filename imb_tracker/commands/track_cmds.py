@@ -85,6 +85,14 @@ def print_timeline(t: Timeline, out: TextIO, reply_of: str | None = None) -> Non
     out.write(f"IMb {t.imb}\n{who}\nStatus: {t.status}\n{t.window}\n")
     if t.expected is not None:
         out.write(f"Expected delivery: {t.expected:%A %d %B %Y} (USPS's estimate)\n")
+    est = t.estimate
+    if est is not None and est.in_home is not None:
+        flag = " — LATE (no carrier-sort scan a delivery day after it)" if t.late else ""
+        out.write(f"Estimated in home: {est.in_home:%A %d %B %Y} ({est.basis}: {est.detail}){flag}\n")
+    if t.stalled:
+        out.write(
+            "Stalled: in the mail with no new scan for too many delivery days (the stalled_days setting)\n"
+        )
     for v in t.scans:
         flag = " [implied]" if v.implied else ""
         out.write(f"  {v.when_text}  {v.words}{flag}\n      {v.facility}  op {v.opcode}\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -22,6 +22,7 @@ from imb_tracker.actions.catalog import (
     LOOKUP_ANSWERED,
     REPLY_WORDS,
     browse_pieces,
+    estimate,
     is_stalled,
     stalled_before,
     utcnow,
@@ -39,6 +40,7 @@ COLUMNS = [
     ("City", "city"),
     ("Status", "status"),
     ("Last scan", "last_scan"),  # USPS's local time (the header's tooltip says so)
+    ("In home (est.)", "estimate"),  # the kept estimate and "late"; not sortable
     ("Mailing", "mailing"),
     ("Reply", "reply"),  # the linked reply piece's state; not sortable (no index orders by it)
     ("Serial", "serial"),
@@ -49,7 +51,8 @@ COLUMNS = [
 KEYS = [key for _, key in COLUMNS]
 STATUS_COLUMN = KEYS.index("status")
 REPLY_COLUMN = KEYS.index("reply")
-UNSORTABLE = {None, "reply"}
+ESTIMATE_COLUMN = KEYS.index("estimate")
+UNSORTABLE = {None, "reply", "estimate"}
 PAGE = 500
 FAILURES = {
     "RateLimitedError": "rate limited; will be retried",
@@ -77,6 +80,39 @@ def status_of(row: Any, now: datetime, stalled_days: int = 3) -> tuple[str, str]
         reason = FAILURES.get(str(outcome), "lookup failed; will be retried")
         return ("failed" if stage == "not_seen" else stage), f"{words} — last lookup: {reason}"
     return str(stage), words
+
+
+BASIS_SHORT = {
+    "stop-the-clock": "carrier-sort scan",
+    "usps-expected": "USPS's expected date",
+    "service-standard": "service standard",
+    "rough": "rough guess",
+}
+
+
+def estimate_of(row: Any, now: datetime) -> tuple[str, str, bool]:
+    """(cell text, tooltip, late) for the estimate column, from the kept status.
+
+    A letter never looked up shows the rough estimate from its mailed date (not kept: it changes only
+    when the mailing is marked mailed), and is never called late: nobody asked USPS about it yet.
+    """
+    if row.get("voided_at") is not None:
+        return "", "", False
+    basis = str(row.get("est_basis") or "")
+    day_text = str(row.get("est_in_home") or "")
+    if not basis and row.get("mailed_at") is not None:
+        rough = estimate([], None, row["mailed_at"].date())
+        basis, day_text = rough.basis, rough.in_home.isoformat() if rough.in_home else ""
+    if not day_text:
+        return "", "No estimate: the mailing is not marked mailed", False
+    day = date.fromisoformat(day_text)
+    late_after = str(row.get("late_after") or "")
+    late = bool(late_after) and now.date().isoformat() > late_after
+    text = f"{day:%a %b} {day.day}" + (" ~" if basis == "rough" else "") + (" · late" if late else "")
+    tip = f"Estimated in home {day:%A %Y-%m-%d}, from the {BASIS_SHORT.get(basis, basis)}"
+    if late:
+        tip += "; late: more than a delivery day past it with no carrier-sort scan"
+    return text, tip, late
 
 
 class LettersModel(QAbstractTableModel):
@@ -152,7 +188,7 @@ class LettersModel(QAbstractTableModel):
             merged = dict(self._rows[row])
             merged.update(values)
             self._rows[row] = merged
-            self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN + 1))
+            self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, ESTIMATE_COLUMN))
             self.dataChanged.emit(self.index(row, REPLY_COLUMN), self.index(row, REPLY_COLUMN))
         return len(fresh)
 
@@ -190,6 +226,8 @@ class LettersModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DecorationRole:
                 return stage_icon(stage)
             return QColor(STAGE_STYLE.get(stage, STAGE_STYLE["unknown"])[0])
+        if column == ESTIMATE_COLUMN and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(STAGE_STYLE["stalled"][0]) if estimate_of(row, self._clock())[2] else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         key = KEYS[column] if 0 <= column < len(KEYS) else None
@@ -210,6 +248,9 @@ class LettersModel(QAbstractTableModel):
             return status_of(row, self._clock(), self.stalled_days)[1]
         if key == "last_scan":
             return local_time(row["last_scan_at"]) if row["last_scan_at"] else ""
+        if key == "estimate":
+            text, tip, _late = estimate_of(row, self._clock())
+            return text if role == Qt.ItemDataRole.DisplayRole else tip
         if key == "reply":
             return REPLY_WORDS.get(str(row.get("reply_state") or ""), "")
         return row["tracking"] + row["routing"]

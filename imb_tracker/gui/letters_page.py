@@ -298,7 +298,7 @@ class LettersPage(QWidget):
     def _restore_columns(self) -> None:
         state = self.ctx.store.state(self._columns_key())
         if state is None or not self.table.horizontalHeader().restoreState(state):
-            for column, width in enumerate((170, 110, 250, 140, 150, 190, 85, 45, 55)):
+            for column, width in enumerate((170, 110, 230, 130, 120, 150, 170, 85, 45, 55)):
                 self.table.setColumnWidth(column, width)
 
     def save_columns(self) -> None:

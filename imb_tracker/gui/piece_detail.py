@@ -4,6 +4,7 @@ and its reply piece (when one was printed): the reply's state, its own scans and
 from __future__ import annotations
 
 import json
+from html import escape
 
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -60,6 +61,10 @@ class PieceDetail(QDialog):
         form.addRow("Status", self.status)
         form.addRow("USPS data", self.usps_window)
         form.addRow("Expected delivery", self.expected)
+        self.in_home = QLabel()
+        self.in_home.setAccessibleName("Estimated in home")
+        self.in_home.setWordWrap(True)
+        form.addRow("In home (estimated)", self.in_home)
         form.addRow("Days in transit", self.transit)
         layout.addLayout(form)
 
@@ -138,6 +143,18 @@ class PieceDetail(QDialog):
         self.expected.setText(
             f"{t.expected:%A %d %B %Y} (USPS's estimate)" if t.expected else "not given by USPS"
         )
+        est = t.estimate
+        if est is not None and est.in_home is not None:
+            flags = [
+                "<b style='color:#c62828'>late</b>: more than a delivery day past it, no carrier-sort scan"
+            ] * t.late + [
+                "<b style='color:#ef6c00'>stalled</b>: no new scan for too many delivery days"
+            ] * t.stalled
+            self.in_home.setText(
+                f"{est.in_home:%A %d %B %Y} — {escape(est.detail)}" + "".join(f"<br>{f}" for f in flags)
+            )
+        else:
+            self.in_home.setText(escape(est.detail) if est else "no estimate (not in this database)")
         if t.transit_days is not None:
             self.transit.setText(f"{t.transit_days:.1f} days from mailing to the last scan")
         elif not t.scans:

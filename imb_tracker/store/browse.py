@@ -238,6 +238,9 @@ def browse_pieces(
         piece_status.c.last_outcome,
         piece_status.c.scan_count,
         piece_status.c.expected_delivery,
+        piece_status.c.est_in_home,
+        piece_status.c.est_basis,
+        piece_status.c.late_after,
         pieces.c.voided_at,
         replies.c.state.label("reply_state"),
     ]
@@ -288,6 +291,9 @@ def pieces_by_ids(db: Database, ids: list[int]) -> dict[int, RowMapping]:
             piece_status.c.looked_up_at,
             piece_status.c.last_outcome,
             piece_status.c.scan_count,
+            piece_status.c.est_in_home,
+            piece_status.c.est_basis,
+            piece_status.c.late_after,
             replies.c.state.label("reply_state"),
         )
         .outerjoin(piece_status, piece_status.c.piece_id == pieces.c.id)

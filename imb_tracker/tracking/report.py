@@ -109,7 +109,7 @@ def mailing_report(
         est_expected = _expected(p.get("expected_delivery"))
         std_days = standards.get((entry3, str(p["zip5"])[:3]))
         est = estimate(
-            [(v.when, v.opcode) for v in views],
+            [(v.when, v.opcode) for v in views if not v.implied],
             est_expected,
             mailed.date() if mailed else None,
             std_days,

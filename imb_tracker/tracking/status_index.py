@@ -101,7 +101,7 @@ def piece_estimate(conn: Connection, piece_id: int, views: list[Any], expected: 
     mailed = inputs["mailed_at"] if inputs else None
     days = standard_days(conn, str(inputs["entry_zip"]), str(inputs["zip5"])) if inputs else None
     return estimate(
-        ((v.when, v.opcode) for v in views),
+        ((v.when, v.opcode) for v in views if not v.implied),  # an implied event is not a scan
         expected,
         mailed.date() if mailed is not None else None,
         days,
