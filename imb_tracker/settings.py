@@ -66,6 +66,12 @@ class Settings:
     label_layout: str = "avery-5161"
     tag_stock: str = "avery-5371"
     stalled_days: int = 3  # delivery days (Sundays and federal holidays do not count)
+    #: where the mail is entered (service standards are per origin and destination 3-digit ZIP);
+    #: "" takes the ZIP Code at the end of the return address
+    entry_zip: str = ""
+    service_standards_per_hour: int = 60  # USPS's default Service Standards quota
+    service_standard_class: str = "FIRST-CLASS_MAIL_LETTERS"  # the API's mailClass (UNCONFIRMED value)
+    scheduled_refresh_hours: float = 0.0  # the window refreshes on its own this often; 0: never
     iv_quota_per_minute: int = 1200
     addresses_quota_per_hour: int = 60
     refresh_min_interval_minutes: int = 60
@@ -90,6 +96,17 @@ class Settings:
     tray_min_5d: int = 150  # fewest pieces for a 5-digit tray (UNCONFIRMED, commonly quoted)
     tray_min_3d: int = 150  # fewest pieces for a 3-digit tray (UNCONFIRMED)
     tray_unseen_days: int = 5  # a tray none of whose pieces USPS scanned this long after mailing
+
+    def mail_entry_zip(self) -> str:
+        """Where the mail is entered: the setting, else the last 5-digit ZIP Code in the return address."""
+        if self.entry_zip:
+            return self.entry_zip
+        for line in reversed(self.return_address):
+            for word in reversed(line.replace(",", " ").split()):
+                head = word.split("-")[0]
+                if len(head) == 5 and head.isdigit():
+                    return head
+        return ""
 
     def printer(self, name: str = "") -> PrinterSetup:
         """The setup of printer ``name``, else of the default printer, else no offsets."""
@@ -191,6 +208,13 @@ def _lines(key: str, text: str) -> list[str]:
     return lines
 
 
+def _zip5(key: str, text: str) -> str:
+    value = text.strip()
+    if value and not (len(value) == 5 and value.isdigit()):
+        raise SettingsError(key, "give a 5-digit ZIP Code, or nothing to use the return address's")
+    return value
+
+
 PARSERS: dict[str, Any] = {
     "configured": _bool,
     "usps_env": _mode,
@@ -204,6 +228,10 @@ PARSERS: dict[str, Any] = {
     "label_layout": _text(40),
     "tag_stock": _text(40),
     "stalled_days": _int(1, 60),
+    "entry_zip": _zip5,
+    "service_standards_per_hour": _int(0, 10_000),
+    "service_standard_class": _text(40),
+    "scheduled_refresh_hours": _float(0, 168),
     "iv_quota_per_minute": _int(1, 100_000),
     "addresses_quota_per_hour": _int(1, 100_000),
     "refresh_min_interval_minutes": _int(0, 7 * 24 * 60),
@@ -233,6 +261,12 @@ DESCRIPTIONS = {
     "default_mailer": "the Mailer ID used when none is given",
     "return_address": "return-address lines for envelopes, separated by '|'",
     "stalled_days": "delivery days without a new scan before a letter in the mail counts as stalled",
+    "entry_zip": "the ZIP Code where your mail is entered (for USPS service standards); "
+    "empty: the return address's",
+    "service_standards_per_hour": "USPS Service Standards calls per hour, at most (0: never ask)",
+    "service_standard_class": "the Service Standards mailClass asked for",
+    "scheduled_refresh_hours": "while the window is open, refresh every this many hours and notify "
+    "when letters turn late or stalled (0: off)",
     "iv_quota_per_minute": "Informed Visibility lookups per minute, at most (every window and command together)",
     "addresses_quota_per_hour": "USPS Addresses lookups per hour, at most (USPS's default quota is 60)",
     "refresh_min_interval_minutes": "a letter is not looked up again within this many minutes by a refresh",

@@ -123,7 +123,14 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         policy = RefreshPolicy(quota_per_minute=100_000, min_interval=timedelta(hours=12))
         for day in range(1, days + 1):
             backend.advance_demo(1)
-            done = run_refresh(db, backend, plan(db, backend, policy, name).due, policy)
+            done = run_refresh(
+                db,
+                backend,
+                plan(db, backend, policy, name).due,
+                policy,
+                settings=settings_for_trays(settings),
+                mailing=name,
+            )
             stages = mailing_report(db, name, backend.clock()).by_stage
             text = ", ".join(
                 f"{n} {s.replace('_', ' ')}" for s, n in sorted(stages.items(), key=lambda kv: -kv[1])

@@ -15,11 +15,13 @@ from datetime import timedelta
 
 from imb_tracker.settings import Settings
 from imb_tracker.store.engine import Database
+from imb_tracker.store.mailings import list_mailings
 from imb_tracker.tracking.planner import Plan, plan_refresh
 from imb_tracker.tracking.refresh import RefreshSummary, refresh
 
 from .backend import UspsBackend
 from .errors import ActionError
+from .standards import update_standards
 
 #: progress(done, total, imb) -> False to cancel
 Progress = Callable[[int, int, str], bool | None]
@@ -87,12 +89,21 @@ def run_refresh(
     cancel: threading.Event | None = None,
     max_lookups: int | None = None,
     thread_setup: Callable[[], None] | None = None,
+    settings: Settings | None = None,
+    mailing: str | None = None,
 ) -> RefreshSummary:
-    """Look up ``imbs`` (each answer stored before the next request); raises CredentialsError without a sign-in."""
+    """Look up ``imbs`` (each answer stored before the next request); raises CredentialsError without a sign-in.
+
+    With ``settings``, the service standards the mailings lack are asked for first (within their own
+    hourly quota), so the lookups' estimates can use them.
+    """
     backend.set_quota(policy.quota_per_minute)
     client = backend.iv_client()
+    standards = None
+    if settings is not None and imbs:
+        standards = update_standards(db, backend, settings, recent_mailings(db, backend, mailing), cancel)
     try:
-        return refresh(
+        summary = refresh(
             db,
             client,
             imbs,
@@ -105,3 +116,14 @@ def run_refresh(
         )
     finally:
         client.close()
+    if standards is not None and (standards.fetched or standards.waiting):
+        summary.standards = standards.line()
+    return summary
+
+
+def recent_mailings(db: Database, backend: UspsBackend, mailing: str | None = None) -> list[str]:
+    """``mailing``, or every mailing mailed in the last 45 days (the ones a refresh still looks up)."""
+    if mailing:
+        return [mailing]
+    since = backend.clock() - timedelta(days=45)
+    return [m.name for m in list_mailings(db) if m.mailed_at is not None and m.mailed_at >= since]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from imb_tracker.settings import Settings
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailings import list_mailings
 from imb_tracker.tracking.report import mailing_report
@@ -84,6 +85,7 @@ def watch(
     stop: threading.Event | None = None,
     rounds: int | None = None,
     wait: Callable[[float], object] | None = None,
+    settings: Settings | None = None,
 ) -> int:
     """Refresh every ``every`` until ``stop`` is set (or ``rounds`` ran); returns the rounds run.
 
@@ -97,7 +99,11 @@ def watch(
     while not stop.is_set():
         now = backend.clock()
         due = plan(db, backend, policy, mailing).due
-        summary = run_refresh(db, backend, due, policy, cancel=stop) if due else None
+        summary = (
+            run_refresh(db, backend, due, policy, cancel=stop, settings=settings, mailing=mailing)
+            if due
+            else None
+        )
         say(f"{now:%Y-%m-%d %H:%M} " + (summary.line() if summary else "nothing to look up"))
         current = flags_now(db, backend.clock(), stalled_days)
         for line in changes(previous, current):

@@ -164,6 +164,7 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
                 stalled_days=space.settings.stalled_days,
                 mailing=args.mailing,
                 rounds=args.watch_rounds,
+                settings=space.settings,
             )
         except KeyboardInterrupt:
             say("stopped")
@@ -187,8 +188,12 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
         policy,
         max_lookups=args.max,
         progress=lambda done, total, _imb: line(done, total),
+        settings=space.settings,
+        mailing=args.mailing,
     )
     out.write(summary.line() + "\n")
+    if summary.standards:
+        out.write(summary.standards + "\n")
     return 1 if summary.stopped_reason or summary.failed else 0  # any piece failed: a script should know
 
 

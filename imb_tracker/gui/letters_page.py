@@ -444,6 +444,7 @@ class LettersPage(QWidget):
             return
         db, backend = self.ctx.db, self.ctx.backend
         policy = RefreshPolicy.from_settings(self.ctx.settings)
+        settings = self.ctx.settings
 
         def work(reporter: Reporter) -> RefreshSummary | str:
             imbs = pieces() if callable(pieces) else pieces
@@ -458,6 +459,7 @@ class LettersPage(QWidget):
                 cancel=reporter.cancel_event,
                 thread_setup=lower_thread_priority,
                 progress=reporter.progress,
+                settings=settings,
             )
 
         self.lookup_button.setEnabled(False)

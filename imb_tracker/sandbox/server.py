@@ -181,6 +181,8 @@ class Handler(BaseHTTPRequestHandler):
             self._piece(url.path[len(PIECE_PREFIX) :])
         elif url.path == "/addresses/v3/address":
             self._address(parse_qs(url.query))
+        elif url.path == "/service-standards/v3/standards":
+            self._standards(parse_qs(url.query))
         elif url.path == "/sandbox/stats":
             with self.box.lock:
                 stats = dict(self.box.stats)
@@ -385,7 +387,8 @@ class Handler(BaseHTTPRequestHandler):
             self.box.api_tokens = {
                 access: time.monotonic() + 28799
             }  # a new token invalidates the previous one
-        scope = "addresses" if body.get("scope") in (None, "", "addresses") else ""
+        asked = str(body.get("scope") or "addresses").split()
+        scope = " ".join(s for s in asked if s in ("addresses", "service-standards"))
         self._json(
             200,
             {
@@ -465,6 +468,54 @@ class Handler(BaseHTTPRequestHandler):
                 "matches": [{"code": "31", "text": "Single Response - exact match"}],
                 "warnings": [],
             },
+        )
+
+    def _standards(self, query: dict[str, list[str]]) -> None:
+        """Service Standards 3.x: days for a pair of 3-digit ZIPs, in USPS's list shape (§4.1).
+
+        The days follow distance, roughly: the same 3-digit area 2, the same first digit 3, the
+        next region 4, farther 5 (First-Class letters take 1-5 delivery days).
+        """
+        self.box.count("standards")
+        fault = self.box.faults.next()
+        if fault is not None:
+            self.box.count(f"fault_{fault}")
+            if self._inject(fault):
+                return
+        token = (self.headers.get("Authorization") or "")[7:]
+        with self.box.lock:
+            ok = time.monotonic() < self.box.api_tokens.get(token, 0)
+        if not ok:
+            self._api_error(
+                401,
+                "token missing, expired or invalid",
+                "invalid_token",
+                {"WWW-Authenticate": 'Bearer realm="https://api.usps.com"'},
+            )
+            return
+        origin = (query.get("originZIPCode") or [""])[0]
+        dest = (query.get("destinationZIPCode") or [""])[0]
+        mail_class = (query.get("mailClass") or [""])[0]
+        if not (
+            origin[:3].isdigit() and dest[:3].isdigit() and len(origin) in (3, 5) and len(dest) in (3, 5)
+        ):
+            self._api_error(400, "originZIPCode and destinationZIPCode must be 3 or 5 digits", "020001")
+            return
+        gap = abs(int(origin[0]) - int(dest[0]))
+        days = 2 if origin[:3] == dest[:3] else 3 if gap == 0 else 4 if gap <= 2 else 5
+        today = self.box.clock.now().date()
+        self._json(
+            200,
+            [
+                {
+                    "mailClass": mail_class or "FIRST-CLASS_MAIL_LETTERS",
+                    "originZIPCode": origin[:3],
+                    "destinationZIPCode": dest[:3],
+                    "days": days,
+                    "effectiveAcceptanceDate": today.isoformat(),
+                    "scheduledDeliveryDate": (today + timedelta(days=days)).isoformat(),
+                }
+            ],
         )
 
     # ------------------------------------------------------------ admin

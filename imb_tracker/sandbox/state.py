@@ -66,15 +66,17 @@ PHASES = [
 
 def journey(
     imb: str, mailed_at: datetime, city: str, state: str, zip5: str
-) -> tuple[list[tuple[datetime, dict[str, Any]]], datetime]:
+) -> tuple[list[tuple[datetime, dict[str, Any]]], datetime | None]:
     """A deterministic, plausible set of scans for a registered piece."""
     digest = hashlib.sha256(imb.encode()).digest()
-    fate = digest[0] % 20  # 0: never scanned, 1: stalls after origin, else the full trip
-    slow = digest[1] % 3  # 0-2 extra days in transit
+    # 0: never scanned; 1: stalls after origin; 2: stalls at the destination plant (late and
+    # stalled); 3: held four days on the way (late until it is sorted); else the full trip
+    fate = digest[0] % 20
+    slow = digest[1] % 3 + (4 if fate == 3 else 0)  # extra days in transit
     scans = []
     origin = ("SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER", "SPRINGFIELD", "IL", "62703")
     dest_name = f"{city.upper()} {state.upper()} PROCESSING AND DISTRIBUTION CENTER"
-    steps = [] if fate == 0 else PHASES[:2] if fate == 1 else PHASES
+    steps = [] if fate == 0 else PHASES[:2] if fate == 1 else PHASES[:3] if fate == 2 else PHASES
     for i, (code, phase, machine, lo, hi) in enumerate(steps):
         hours = lo + digest[2 + i] % max(hi - lo, 1) + (slow * 24 if i >= 2 else 0)
         at = mailed_at + timedelta(hours=hours, minutes=digest[8 + i] % 60, seconds=digest[14 + i] % 60)
@@ -97,7 +99,10 @@ def journey(
                 },
             )
         )
-    return scans, mailed_at + timedelta(days=3 + slow)
+    # IV gives no expected delivery date for about one piece in five (then estimates fall back to
+    # the service standard); a held piece's date is the one it would have had
+    expected = None if digest[4] % 5 == 0 else mailed_at + timedelta(days=3 + digest[1] % 3)
+    return scans, expected
 
 
 #: the share of recipients whose reply comes back in the stand-in (demo mode's "response rate")

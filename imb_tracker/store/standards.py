@@ -105,3 +105,15 @@ def set_entry_zip(db: Database, mailing_names: Iterable[str], zip5: str) -> int:
             .values(entry_zip=zip5)
         )
         return int(result.rowcount or 0)
+
+
+def fetched_since(db: Database, since: datetime) -> int:
+    """How many standards were asked of USPS since ``since`` (the hourly quota, shared by every process)."""
+    with db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(service_standards)
+                .where(service_standards.c.fetched_at >= since)
+            ).scalar_one()
+        )

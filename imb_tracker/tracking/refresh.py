@@ -40,6 +40,7 @@ class RefreshSummary:
     cancelled: bool = False
     stopped_reason: str = ""
     errors: dict[str, int] = field(default_factory=dict)
+    standards: str = ""  # what the refresh asked of USPS Service Standards, in words ("" when nothing)
 
     def line(self) -> str:
         text = (

@@ -1,4 +1,4 @@
-"""apis.usps.com client: OAuth client-credentials token and Addresses 3.0 look-ups.
+"""apis.usps.com client: OAuth client-credentials token, Addresses 3.0 and Service Standards 3.x look-ups.
 
 The token (about 8 hours) is shared by every thread and renewed by one
 thread at a time; issuing a new token may invalidate the old one, so there
@@ -47,6 +47,21 @@ class StandardAddress:
         return self.zip5 + self.zip4
 
 
+@dataclass(frozen=True)
+class ServiceStandard:
+    """USPS's service standard for a pair of 3-digit ZIP Codes: delivery days (None: it gave none)."""
+
+    origin3: str
+    dest3: str
+    mail_class: str
+    days: int | None
+    raw: str
+
+
+#: the Service Standards ``mailClass`` for First-Class letters (the value third-party clients use; UNCONFIRMED)
+FIRST_CLASS_LETTERS = "FIRST-CLASS_MAIL_LETTERS"
+
+
 class ApisSignIn:
     """The OAuth client-credentials token of one consumer key, shared by every thread and client."""
 
@@ -70,7 +85,7 @@ class ApisSignIn:
                 "grant_type": "client_credentials",
                 "client_id": self.client_id,
                 "client_secret": self._secret,
-                "scope": "addresses",
+                "scope": "addresses service-standards",
             }
             response = self._session.send("POST", self._url, data=data)
             self.sign_ins += 1
@@ -129,6 +144,13 @@ class ApisClient:
             key, lambda: ApisSignIn(token_session, f"{env.api_url}/oauth2/v3/token", client_id, client_secret)
         )
 
+        # Service Standards has its own quota (60 calls an hour by default), kept apart from Addresses.
+        # It is counted by the caller from the cache's times (actions.standards: every process shares
+        # them), not by a token bucket here that would make the 61st call of a burst wait a minute.
+        self.standards_session = registry.session(
+            f"{env.api_url}/service-standards", None, service="USPS Service Standards"
+        )
+
     def __repr__(self) -> str:
         return f"ApisClient({self.env.name}, client_id={self.auth.client_id!r})"
 
@@ -177,6 +199,55 @@ class ApisClient:
         if status >= 300:
             raise UspsError(f"USPS Addresses answered HTTP {status}: {_api_message(response)}")
         return _parse(response)
+
+    def service_standard(
+        self,
+        origin_zip: str,
+        dest_zip: str,
+        mail_class: str = FIRST_CLASS_LETTERS,
+        cancel: threading.Event | None = None,
+    ) -> ServiceStandard:
+        """The delivery-day standard for mail from ``origin_zip`` to ``dest_zip`` (their first 3 digits).
+
+        ``GET /service-standards/v3/standards`` answers a list of
+        ``{mailClass, originZIPCode, destinationZIPCode, days, …}`` (delivery-estimates.md §4.1).
+        """
+        origin3, dest3 = origin_zip[:3], dest_zip[:3]
+        params = {"originZIPCode": origin3, "destinationZIPCode": dest3, "mailClass": mail_class}
+        try:
+            response = self.standards_session.send(
+                "GET",
+                f"{self.env.api_url}/service-standards/v3/standards",
+                params=params,
+                auth=self.auth,
+                cancel=cancel,
+            )
+        except RateLimitedError as exc:
+            raise RateLimitedError(
+                "USPS Service Standards quota reached (60 an hour by default)", exc.retry_after
+            ) from None
+        status = response.status_code
+        if status in (400, 404):
+            return ServiceStandard(origin3, dest3, mail_class, None, response.text)
+        if status >= 300:
+            raise UspsError(f"USPS Service Standards answered HTTP {status}: {_api_message(response)}")
+        return ServiceStandard(origin3, dest3, mail_class, _standard_days(response), response.text)
+
+
+def _standard_days(response: httpx.Response) -> int | None:
+    """The ``days`` of the first entry (a whole number of delivery days, 0-30), else None."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        raise ServiceUnavailableError(
+            "USPS Service Standards answered with something that is not JSON"
+        ) from None
+    entries = body if isinstance(body, list) else body.get("standards") if isinstance(body, dict) else None
+    if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+        return None
+    days = entries[0].get("days")
+    text = str(days).strip() if days is not None else ""
+    return int(text) if text.isdigit() and int(text) <= 30 else None
 
 
 def _api_message(response: httpx.Response) -> str:
