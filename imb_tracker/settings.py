@@ -71,7 +71,7 @@ class Settings:
     entry_zip: str = ""
     service_standards_per_hour: int = 60  # USPS's default Service Standards quota
     service_standard_class: str = "FIRST-CLASS_MAIL_LETTERS"  # the API's mailClass (UNCONFIRMED value)
-    scheduled_refresh_hours: float = 0.0  # the window refreshes on its own this often; 0: never
+    scheduled_refresh_hours: float = 6.0  # the window refreshes on its own this often; 0: never
     iv_quota_per_minute: int = 1200
     addresses_quota_per_hour: int = 60
     refresh_min_interval_minutes: int = 60

@@ -57,20 +57,39 @@ def flags_now(db: Database, now: datetime, stalled_days: int) -> Flags:
     return out
 
 
-def changes(before: Flags | None, after: Flags) -> list[str]:
-    """One line per mailing and flag for the letters newly late or stalled."""
-    lines = []
-    for what, now_sets, old_sets in (
+@dataclass(frozen=True)
+class Change:
+    """Letters of one mailing newly late, or newly stalled: a watch line, a desktop notification."""
+
+    mailing: str
+    kind: str  # "late" or "stalled" (the letters table's status filter keys)
+    count: int
+
+    @property
+    def text(self) -> str:
+        letters = "1 letter" if self.count == 1 else f"{self.count:,} letters"
+        verb = "is" if self.count == 1 else "are"
+        what = "late" if self.kind == "late" else "stalled (no new scan)"
+        return f"{letters} from {self.mailing} {verb} {what}"
+
+
+def flag_changes(before: Flags | None, after: Flags) -> list[Change]:
+    """Per mailing and flag, the letters flagged now that were not in the previous round."""
+    out = []
+    for kind, now_sets, old_sets in (
         ("late", after.late, before.late if before else {}),
-        ("stalled (no new scan)", after.stalled, before.stalled if before else {}),
+        ("stalled", after.stalled, before.stalled if before else {}),
     ):
         for mailing, imbs in sorted(now_sets.items()):
             new = imbs - old_sets.get(mailing, set())
             if new:
-                lines.append(
-                    f"{len(new):,} letter(s) from {mailing} {'is' if len(new) == 1 else 'are'} {what}"
-                )
-    return lines
+                out.append(Change(mailing, kind, len(new)))
+    return out
+
+
+def changes(before: Flags | None, after: Flags) -> list[str]:
+    """One line per mailing and flag for the letters newly late or stalled."""
+    return [c.text for c in flag_changes(before, after)]
 
 
 def watch(

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -66,6 +67,7 @@ class LettersPage(QWidget):
     busy = Signal(str, int, int)  # text, done, total (total 0: finished)
     open_piece = Signal(str)
     pdf_ready = Signal(str, str)  # a reprinted letter: path, "preview" or "print"
+    refreshed = Signal()  # a refresh or lookup finished (the alerts read the late and stalled letters)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +141,32 @@ class LettersPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.summary)
         layout.addLayout(actions)
+
+        # Letters newly late or stalled (gui.alerts): one line, a button that shows them, and ×
+        self.alert = QFrame()
+        self.alert.setObjectName("alertBanner")
+        self.alert.setStyleSheet(
+            "#alertBanner { background: #fff3e0; border: 1px solid #ef6c00; border-radius: 4px; }"
+            "#alertBanner QLabel { color: #5d2c00; }"
+        )
+        alert_row = QHBoxLayout(self.alert)
+        alert_row.setContentsMargins(8, 4, 4, 4)
+        self.alert_text = QLabel()
+        self.alert_text.setAccessibleName("Late and stalled letters")
+        self.alert_text.setWordWrap(True)
+        self.alert_show = QPushButton("Show them")
+        self.alert_show.setAccessibleName("Show the late or stalled letters")
+        self.alert_close = QToolButton()
+        self.alert_close.setText("×")
+        self.alert_close.setAccessibleName("Dismiss")
+        alert_row.addWidget(self.alert_text, 1)
+        alert_row.addWidget(self.alert_show)
+        alert_row.addWidget(self.alert_close)
+        self.alert.hide()
+        self._alert_target = ("", "")
+        self.alert_show.clicked.connect(lambda: self.show_flagged(*self._alert_target))
+        self.alert_close.clicked.connect(self.alert.hide)
+        layout.addWidget(self.alert)
 
         self.table = QTableView()
         self.table.setAccessibleName("Letters table")
@@ -409,15 +437,18 @@ class LettersPage(QWidget):
             return
         self._start(imbs, f"Looking up {len(imbs):,} letter(s)")
 
-    def refresh_window(self) -> None:
-        """Look up every piece still inside USPS's window (of the chosen mailing).
+    def refresh_window(self, everything: bool = False) -> bool:
+        """Look up every piece still inside USPS's window (of the chosen mailing; ``everything``: of all).
+
+        Returns False when a refresh is already running (the schedule then waits for its next turn).
 
         Choosing the pieces reads every piece's last scan and lookup, so it runs in the
         background too (a quarter of a second for 5,000 pieces, measured on the GUI thread).
         """
-        if self.ctx.db is None or self.ctx.backend is None:
-            return
-        db, backend, mailing = self.ctx.db, self.ctx.backend, self.mailing.currentData()
+        if self.ctx.db is None or self.ctx.backend is None or self.task is not None:
+            return False
+        db, backend = self.ctx.db, self.ctx.backend
+        mailing = None if everything else self.mailing.currentData()
         policy = RefreshPolicy.from_settings(self.ctx.settings)
 
         def choose() -> list[str] | str:
@@ -431,6 +462,7 @@ class LettersPage(QWidget):
             return chosen.due
 
         self._start(choose, "Refreshing the letters in USPS's window")
+        return True
 
     def _start(self, pieces: list[str] | Callable[[], list[str] | str], title: str) -> None:
         """Look up ``pieces`` (IMbs, or a function run in the background that picks them or says why not)."""
@@ -516,6 +548,21 @@ class LettersPage(QWidget):
         self._reading = True
         self.ctx.tasks.run(work, on_done=done, on_error=failed)
 
+    def show_alert(self, text: str, mailing: str, kind: str) -> None:
+        """Letters turned late or stalled (gui.alerts): say so above the table until dismissed."""
+        self.alert_text.setText(text.replace("\n", "; "))
+        self._alert_target = (mailing, kind)
+        self.alert.show()
+
+    def show_flagged(self, mailing: str, kind: str) -> None:
+        """Show one mailing's late (or stalled) letters: what a click on a notification opens."""
+        for combo, value in ((self.mailing, mailing or None), (self.status, kind)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.alert.hide()
+        self.apply_filter()
+
     def _end(self) -> None:
         self.task = None
         self._repaint.stop()
@@ -527,11 +574,13 @@ class LettersPage(QWidget):
 
     def _finished(self, summary: object) -> None:
         self._end()
-        if isinstance(summary, str):  # nothing was due
+        if isinstance(summary, str):  # nothing was due (days still pass: letters may turn late)
             self.message.emit(summary, 8000)
+            self.refreshed.emit()
             return
         assert isinstance(summary, RefreshSummary)
         self.message.emit(summary.line(), 0)
+        self.refreshed.emit()
         if summary.stopped_reason:
             self.message.emit(f"Stopped: {summary.stopped_reason}. Check the sign-in in Settings → USPS.", 0)
         if self.model is not None and (self.status.currentData() or self.replies.currentData()):

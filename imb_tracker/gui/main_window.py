@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         for page in (self.letter, self.letters, self.mailings, self.tray, self.replies):
             page.pdf_ready.connect(self.preview_pdf)  # type: ignore[attr-defined]
         self.letters.open_piece.connect(self.open_piece)
+        self._start_alerts()
         self.letter.show_in_letters.connect(self.show_letters)
         self.reports.open_piece.connect(self.open_piece)
         self.mailings.show_report.connect(self.show_report)
@@ -428,6 +429,24 @@ class MainWindow(QMainWindow):
 
     def _refresh_window(self) -> None:
         self.letters.refresh_window()
+
+    def _start_alerts(self) -> None:
+        """The scheduled refresh and the late/stalled notifications (gui.alerts), once Letters exists."""
+        from .alerts import Alerts  # noqa: PLC0415
+
+        self.alerts = Alerts(self.ctx, lambda: self.letters.refresh_window(everything=True), self)
+        self.letters.refreshed.connect(self.alerts.check)
+        self.alerts.announced.connect(self.letters.show_alert)
+        self.alerts.clicked.connect(self.show_flagged)
+        self.settings_page.saved.connect(self.alerts.apply_settings)
+
+    def show_flagged(self, mailing: str, kind: str) -> None:
+        """A notification was clicked: bring the window up on those letters."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.go(PAGES.index("Letters"))
+        self.letters.show_flagged(mailing, kind)
 
     def _cancel_lookups(self) -> None:
         self.letters.cancel()

@@ -62,7 +62,7 @@ class ReportsPage(ShownPage):
         self.stalled.setRange(1, 30)
         self.stalled.setValue(ctx.settings.stalled_days)
         self.stalled.setPrefix("stalled after ")
-        self.stalled.setSuffix(" days without a scan")
+        self.stalled.setSuffix(" delivery days without a scan")
         self.stalled.setAccessibleName("Days without a scan before a letter counts as stalled")
         self.refresh_button = QPushButton("&Update")
         self.refresh_button.setAccessibleName("Update the report")

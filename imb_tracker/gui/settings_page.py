@@ -46,6 +46,7 @@ from .widgets import envelope_combo, error_text, ok_text, position_combo, stid_c
 
 class SettingsPage(QWidget):
     message = Signal(str, int)
+    saved = Signal()  # the settings were saved (the schedule reads its interval again)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,9 +172,25 @@ class SettingsPage(QWidget):
         f = QFormLayout(tracking)
         self.stalled = QSpinBox()
         self.stalled.setRange(1, 30)
-        self.stalled.setSuffix(" days without a scan")
+        self.stalled.setSuffix(" delivery days without a scan")
         self.stalled.setAccessibleName("Stalled after")
+        self.stalled.setToolTip("Sundays and federal holidays do not count")
         f.addRow("Stalled after", self.stalled)
+        self.every = QDoubleSpinBox()
+        self.every.setRange(0, 168)
+        self.every.setDecimals(0)
+        self.every.setSuffix(" hours (0: off)")
+        self.every.setAccessibleName("Refresh on its own every")
+        self.every.setToolTip(
+            "While the window is open, refresh this often and notify when letters turn late or stalled"
+        )
+        f.addRow("Refresh on its own every", self.every)
+        self.entry_zip = QLineEdit()
+        self.entry_zip.setMaxLength(5)
+        self.entry_zip.setPlaceholderText("the return address's ZIP")
+        self.entry_zip.setAccessibleName("Mail entered at ZIP Code")
+        self.entry_zip.setToolTip("Where you take your mail: USPS service standards are per ZIP pair")
+        f.addRow("Mail entered at ZIP", self.entry_zip)
         self.theme = QComboBox()
         self.theme.setAccessibleName("Colours")
         for text, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
@@ -230,6 +247,8 @@ class SettingsPage(QWidget):
         self.offset_y.setValue(s.printer().offset_y)
         self.labels.setCurrentIndex(max(self.labels.findData(s.label_layout), 0))
         self.stalled.setValue(s.stalled_days)
+        self.every.setValue(s.scheduled_refresh_hours)
+        self.entry_zip.setText(s.entry_zip)
         self.theme.setCurrentIndex(max(self.theme.findData(s.theme), 0))
         self.workstation.setText(s.workstation)
         mid = self.ctx.mailer_mid()
@@ -253,6 +272,10 @@ class SettingsPage(QWidget):
         reopen = mode_changed or s.iv_quota_per_minute != self.quota.value()
         if reopen and self.ctx.tasks.running():
             self.result.setText(error_text("Lookups are running: wait for them or cancel them, then apply."))
+            return
+        entry = self.entry_zip.text().strip()
+        if entry and not (len(entry) == 5 and entry.isdigit()):
+            self.result.setText(error_text("Mail entered at ZIP: give a 5-digit ZIP Code, or leave it empty"))
             return
         try:
             if self.ctx.db is not None and self.mid.text():
@@ -293,6 +316,8 @@ class SettingsPage(QWidget):
         )
         s.label_layout = str(self.labels.currentData())
         s.stalled_days = self.stalled.value()
+        s.scheduled_refresh_hours = float(self.every.value())
+        s.entry_zip = entry
         s.workstation = self.workstation.text().strip()
         if s.theme != self.theme.currentData():
             s.theme = str(self.theme.currentData())
@@ -302,6 +327,7 @@ class SettingsPage(QWidget):
 
                 apply_palette(app, s.theme)
         self.ctx.save_settings()
+        self.saved.emit()
         if reopen:
             self.ctx.open()  # demo and real data live in different databases; the quota is the client's
         else:
