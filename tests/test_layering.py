@@ -37,7 +37,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "settings": set(),
     "errors": set(),
     "cells": set(),
-    "mail": {"openpyxl", "anyascii", "zipcodes"},
+    "mail": {"openpyxl", "anyascii", "zipcodes"},  # zipcodes: the ZIP check and the map centroids
     "store": {"sqlalchemy", "psycopg"},
     "layout": {"reportlab", "PIL", "anyascii"},
     "usps": {"httpx", "keyring"},

@@ -109,7 +109,7 @@ def test_a_damaged_or_hand_edited_file_falls_back_value_by_value(tmp_path: Path)
         encoding="utf-8",
     )
     s = SettingsFile(tmp_path).load()
-    assert (s.stalled_days, s.usps_env, s.endorsement, s.return_address) == (5, "production", "OK", [])
+    assert (s.stalled_days, s.usps_env, s.endorsement, s.return_address) == (3, "production", "OK", [])
     assert s.printers == {}
     path.write_text("{ not json", encoding="utf-8")
     assert SettingsFile(tmp_path).load() == Settings()

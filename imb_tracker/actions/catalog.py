@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         sheet_templates,
     )
     from imb_tracker.mail import FIELDS, check_mapping, detect_mapping, report_csv, report_text
+    from imb_tracker.mail.geo import MAP_WIDTH, dot_field, position, project
     from imb_tracker.mail.validate import ADDRESS_FIELDS
     from imb_tracker.store.browse import (
         LOOKUP_ANSWERED,
@@ -120,6 +121,10 @@ _WHERE: dict[str, tuple[str, str]] = {
     "is_stalled": ("imb_tracker.tracking.status", "is_stalled"),
     "stalled_before": ("imb_tracker.tracking.estimates", "stalled_before"),
     "estimate": ("imb_tracker.tracking.estimates", "estimate"),
+    "MAP_WIDTH": ("imb_tracker.mail.geo", "MAP_WIDTH"),
+    "dot_field": ("imb_tracker.mail.geo", "dot_field"),
+    "position": ("imb_tracker.mail.geo", "position"),
+    "project": ("imb_tracker.mail.geo", "project"),
     "rebuild_statuses": ("imb_tracker.tracking.status_index", "rebuild_statuses"),
     "clear_iv": ("imb_tracker.usps.credentials", "clear_iv"),
     "save_iv": ("imb_tracker.usps.credentials", "save_iv"),
@@ -147,6 +152,7 @@ __all__ = [
     "ENV",
     "FIELDS",
     "LOOKUP_ANSWERED",
+    "MAP_WIDTH",
     "REPLY_FILTERS",
     "REPLY_WORDS",
     "REPORT_COLUMNS",
@@ -160,6 +166,7 @@ __all__ = [
     "count_pieces",
     "default_mailer",
     "detect_mapping",
+    "dot_field",
     "envelope_template",
     "envelope_templates",
     "estimate",
@@ -179,6 +186,8 @@ __all__ = [
     "parse_range",
     "pieces_by_ids",
     "placement_rules",
+    "position",
+    "project",
     "rebuild_statuses",
     "remember_for_session",
     "report_csv",

@@ -30,6 +30,7 @@ from imb_tracker.tracking.status import ScanView
 
 from .barcode_view import BarcodeView
 from .context import AppContext
+from .us_map import UsMap
 from .widgets import dialog_buttons, local_time, readonly_table, stage_icon
 
 
@@ -86,6 +87,10 @@ class PieceDetail(QDialog):
         bl.addWidget(self.bars)
         bl.addStretch(1)
         tabs.addTab(barcode_tab, "&Barcode")
+        self.map = UsMap("Where USPS scanned it, in order")
+        self.map.setAccessibleName("Map of the scans")
+        self.map.warm(ctx.tasks)
+        tabs.addTab(self.map, "&Map")
         reply_tab = QWidget()
         rl = QVBoxLayout(reply_tab)
         reply_form = QFormLayout()
@@ -160,6 +165,14 @@ class PieceDetail(QDialog):
         elif not t.scans:
             self.transit.setText("no scans yet")
         self.timeline = t.scans
+        self.map.set_path(
+            [
+                (f"{v.when:%b %d %H:%M}  {v.facility.split(',')[0][:44]}", v.facility_zip)
+                for v in t.scans
+                if not v.implied
+            ],
+            str(piece["zip5"]) if piece else "",
+        )
         self.table.setRowCount(len(self.timeline))
         for r, v in enumerate(self.timeline):
             when = QTableWidgetItem(local_time(v.when))

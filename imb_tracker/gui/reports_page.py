@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +42,7 @@ from imb_tracker.tracking.report import MailingReport
 from .charts import BarChart
 from .context import AppContext
 from .tasks import Reporter
+from .us_map import UsMap
 from .widgets import STAGE_STYLE, ShownPage, error_text
 
 
@@ -85,11 +87,16 @@ class ReportsPage(ShownPage):
         self.stage_chart = BarChart("Letters by stage")
         self.days_chart = BarChart("Days from mailing to carrier sort (letters per day)")
         self.state_chart = BarChart("Median days to carrier sort, by destination state")
-        self.stalled_table = QTableWidget(0, 3)
-        self.stalled_table.setAccessibleName("Stalled letters")
+        self.stalled_table = QTableWidget(0, 4)
+        self.stalled_table.setAccessibleName("Late and stalled letters")
         self.stalled_table.setHorizontalHeaderLabels(
-            ["Stalled letter (double-click to open)", "Name", "Status"]
+            ["Late or stalled letter (double-click to open)", "Name", "Flag", "Status"]
         )
+        self.map = UsMap("Days from mailing to carrier sort, by destination 3-digit ZIP")
+        self.map.setAccessibleName("Map of days to carrier sort")
+        self.state_tabs = QTabWidget()
+        self.state_tabs.addTab(self.state_chart, "By state")
+        self.state_tabs.addTab(self.map, "Map")
         self.stalled_table.cellDoubleClicked.connect(self._open_stalled)
         self.stalled_table.horizontalHeader().setStretchLastSection(True)
         self.stalled_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -104,7 +111,7 @@ class ReportsPage(ShownPage):
         self.replied_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         grid.addWidget(self.stage_chart, 0, 0)
         grid.addWidget(self.days_chart, 0, 1)
-        grid.addWidget(self.state_chart, 1, 0)
+        grid.addWidget(self.state_tabs, 1, 0)
         grid.addWidget(self.stalled_table, 1, 1)
         grid.addWidget(self.reply_chart, 2, 0)
         grid.addWidget(self.replied_table, 2, 1)
@@ -164,7 +171,17 @@ class ReportsPage(ShownPage):
                 + [
                     line
                     for line in report_lines(report)[1:]
-                    if line.startswith(("first scan", "days from", "stalled", "  some letters"))
+                    if line.startswith(
+                        (
+                            "first scan",
+                            "days from",
+                            "estimated in-home",
+                            "on time",
+                            "late",
+                            "stalled",
+                            "  some letters",
+                        )
+                    )
                 ]
                 + reply_line
             )
@@ -198,9 +215,27 @@ class ReportsPage(ShownPage):
         )
         by_state = sorted(report.by_state.items())
         self.state_chart.set_items([(s, round(statistics.median(v), 1), "#3949ab") for s, v in by_state])
-        self.stalled_table.setRowCount(len(report.stalled))
-        for r, s in enumerate(report.stalled):
-            for c, v in enumerate((s.imb, s.name, s.words)):
+        self.map.warm(self.ctx.tasks)
+        self.map.set_areas(report.by_zip3())
+        flagged = [(s, "late") for s in report.late] + [
+            (s, "stalled") for s in report.stalled if not s.late
+        ]  # every one of them: the lists are the report's point
+        self.stalled_table.setRowCount(len(flagged))
+        for r, (s, flag) in enumerate(flagged):
+            est = s.estimate
+            words = (
+                f"estimated {est.in_home:%Y-%m-%d} ({est.basis}); {s.words}"
+                if flag == "late" and est and est.in_home
+                else s.words
+            )
+            for c, v in enumerate(
+                (
+                    s.imb,
+                    s.name,
+                    "late and stalled" if flag == "late" and s.stage == "stalled" else flag,
+                    words,
+                )
+            ):
                 self.stalled_table.setItem(r, c, QTableWidgetItem(v))
 
     def _open_stalled(self, row: int, _column: int) -> None:

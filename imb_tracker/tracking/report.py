@@ -40,6 +40,7 @@ class PieceSummary:
     days_to_carrier_sort: float | None
     estimate: Estimate | None = None  # the in-home estimate and its basis (tracking.estimates)
     late: bool = False
+    zip5: str = ""  # the recipient's ZIP Code (the report's map)
     #: sorted for the carrier (stop-the-clock) by a delivery day after the estimate made without that
     #: scan: True; late, or sorted after that: False; None while it is neither (not judged yet)
     on_time: bool | None = None
@@ -60,6 +61,14 @@ class MailingReport:
 
     def median_days(self) -> float | None:
         return statistics.median(self.days_to_carrier_sort) if self.days_to_carrier_sort else None
+
+    def by_zip3(self) -> dict[str, tuple[float, int]]:
+        """Destination 3-digit ZIP → (median days from mailing to carrier sort, letters sorted)."""
+        days: dict[str, list[float]] = {}
+        for r in self.rows:
+            if r.days_to_carrier_sort is not None and math.isfinite(r.days_to_carrier_sort) and r.zip5:
+                days.setdefault(r.zip5[:3], []).append(r.days_to_carrier_sort)
+        return {k: (statistics.median(v), len(v)) for k, v in days.items()}
 
     @property
     def late(self) -> list[PieceSummary]:
@@ -136,6 +145,7 @@ def mailing_report(
             days_to_carrier_sort=days,
             estimate=est,
             late=late,
+            zip5=str(p["zip5"]),
             on_time=on_time,
         )
         report.rows.append(summary)

@@ -100,6 +100,7 @@ class ScanView:
     opcode: str
     facility: str
     implied: bool
+    facility_zip: str = ""  # the scan facility's 5-digit ZIP Code when USPS gave one (the map)
 
 
 def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
@@ -115,7 +116,17 @@ def describe(scan: dict[str, Any], when: datetime, when_text: str) -> ScanView:
         words = f"{words} ({opcode_table()[code].lower()})" if phase else opcode_table()[code]
     if implied and stage != "delivery_implied":
         words += " — implied by USPS rules, not a scan"
-    return ScanView(when, when_text, stage, words, code, facility_of(scan), implied)
+    zip_text = "".join(ch for ch in str(scan.get("scan_facility_zip") or "") if ch.isdigit())[:5]
+    return ScanView(
+        when,
+        when_text,
+        stage,
+        words,
+        code,
+        facility_of(scan),
+        implied,
+        zip_text if len(zip_text) == 5 else "",
+    )
 
 
 #: what a scan says about where it happened, in the order a person reads a place
