@@ -11,8 +11,8 @@ import pytest
 from imb_tracker.actions.mailings import mark_mailed
 from imb_tracker.records import AddressRecord
 from imb_tracker.store import open_database
-from imb_tracker.store.mailers import add_mailer
 from imb_tracker.store.browse import PieceFilter, browse_pieces
+from imb_tracker.store.mailers import add_mailer
 from imb_tracker.store.mailings import create_mailing, iter_pieces
 from imb_tracker.store.scans import store_scans
 from imb_tracker.tracking.estimates import (
@@ -22,8 +22,8 @@ from imb_tracker.tracking.estimates import (
     is_delivery_day,
     is_late,
     is_stalled_by_delivery_days,
-    stalled_before,
     next_delivery_day,
+    stalled_before,
     stop_the_clock_table,
 )
 from imb_tracker.tracking.ingest import refresh_piece_status, to_records

@@ -30,7 +30,8 @@ def mailed_demo(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
 
 def _refresh(qtbot: QtBot, w: MainWindow, days: float) -> None:
     w.next_demo_day(days)
-    qtbot.waitUntil(lambda: w.letters.task is None, timeout=60_000)
+    # the statuses on screen are re-read in the background once the refresh ends
+    qtbot.waitUntil(lambda: w.letters.task is None and not w.letters._reading, timeout=60_000)
 
 
 def test_late_and_stalled_letters_are_announced_once_and_a_click_shows_them(
@@ -46,7 +47,9 @@ def test_late_and_stalled_letters_are_announced_once_and_a_click_shows_them(
     assert not [c for c in alerts.fired if c.kind == "late"]
     for _ in range(6):
         _refresh(qtbot, w, 1)
-    qtbot.waitUntil(lambda: any(c.kind == "late" for c in alerts.fired) and not alerts._checking, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: any(c.kind == "late" for c in alerts.fired) and not alerts._checking, timeout=20_000
+    )
     assert any(c.kind == "stalled" for c in alerts.fired)
     assert letters.alert.isVisible() and "letters from Spring are" in letters.alert_text.text()
     # Offscreen there is no system tray: the window says it, and nothing else breaks
@@ -79,7 +82,9 @@ def test_the_detail_gives_the_estimate_its_basis_and_the_flags(qtbot: QtBot, mai
     texts = [model.index(r, ESTIMATE_COLUMN).data() or "" for r in range(model.rowCount())]
     assert all(t for t in texts), "every mailed letter has an estimate"
     tips = {model.index(r, ESTIMATE_COLUMN).data(3) for r in range(model.rowCount())}  # ToolTipRole
-    assert any("carrier-sort scan" in t for t in tips) and any("service standard" in t or "USPS" in t for t in tips)
+    assert any("carrier-sort scan" in t for t in tips) and any(
+        "service standard" in t or "USPS" in t for t in tips
+    )
     late_row = next(r for r, t in enumerate(texts) if "late" in t)
     detail = w.open_piece(model.imb_at(late_row))
     qtbot.waitUntil(lambda: "late" in detail.in_home.text(), timeout=10_000)

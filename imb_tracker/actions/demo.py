@@ -28,8 +28,10 @@ from .catalog import file_import_line, import_iv_file
 from .containers import build_trays, print_mailing_tags, tray_statuses
 from .mailings import mark_mailed
 from .printing import envelope_options, print_envelopes
+from .proof import write_proof
 from .refresh import RefreshPolicy, plan, run_refresh
 from .replies import add_reply_design, list_designs, print_replies, reply_summary
+from .watch import Flags, flag_changes, flags_now
 
 DEMO_MID = "123456"
 DEMO_REPLY = "Demo reply envelope"
@@ -121,6 +123,7 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         mark_mailed(db, name, backend=backend)
         say(f"3. mailed; the local USPS stand-in at {backend.url} now follows {result.imported} pieces")
         policy = RefreshPolicy(quota_per_minute=100_000, min_interval=timedelta(hours=12))
+        flags: Flags | None = None
         for day in range(1, days + 1):
             backend.advance_demo(1)
             done = run_refresh(
@@ -139,6 +142,14 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             if back.replied:
                 text += f"; replies: {back.replied - back.arrived} on their way, {back.arrived} arrived"
             say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
+            if done.standards:
+                say(f"          {done.standards}")
+            now_flags = flags_now(db, backend.clock(), settings.stalled_days, [name])
+            for change in flag_changes(
+                flags, now_flags
+            ):  # what the window notifies, and refresh --watch says
+                say(f"          alert: {change.text}")
+            flags = now_flags
         iv_file = folder / "iv-handling-units.csv"
         rows = write_demo_iv_file(db, name, iv_file)
         imported = import_iv_file(db, iv_file, backend.clock())
@@ -153,9 +164,13 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             + "; ".join(f"tray {t.container.number} {t.words.lower()}" for t in trays_now)
         )
         say("5. replies\n" + "\n".join("   " + line for line in reply_summary(db, name).lines(limit=8)))
+        proof_pdf, proof_html = folder / "proof-of-mailing.pdf", folder / "status-page.html"
+        for out in (proof_pdf, proof_html):
+            write_proof(db, out, mailing=name, now=backend.clock(), stalled_days=settings.stalled_days)
+        say(f"6. proof of mailing for the case file: {proof_pdf}; a status page to send: {proof_html}")
         say(
             f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}\n   replies    {replies_pdf}\n"
-            f"   tray tags  {tags_pdf}\n   IV file    {iv_file}"
+            f"   tray tags  {tags_pdf}\n   IV file    {iv_file}\n   proof      {proof_pdf}"
         )
     finally:
         space.close()

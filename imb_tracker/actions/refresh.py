@@ -116,7 +116,7 @@ def run_refresh(
         )
     finally:
         client.close()
-    if standards is not None and (standards.fetched or standards.waiting):
+    if standards is not None and standards.worth_saying:
         summary.standards = standards.line()
     return summary
 

@@ -17,7 +17,13 @@ from datetime import timedelta
 
 from imb_tracker.settings import Settings
 from imb_tracker.store.engine import Database
-from imb_tracker.store.standards import fetched_since, pairs_to_fetch, save_standard, set_entry_zip
+from imb_tracker.store.standards import (
+    fetched_since,
+    pairs_to_fetch,
+    save_standard,
+    set_entry_zip,
+    without_entry_zip,
+)
 from imb_tracker.usps.credentials import CredentialsError
 from imb_tracker.usps.errors import UspsError
 
@@ -26,11 +32,19 @@ from .backend import UspsBackend
 log = logging.getLogger(__name__)
 
 
+NO_ENTRY = "no entry ZIP: set entry_zip, or give the return address a ZIP Code"
+
+
 @dataclass(frozen=True)
 class StandardsResult:
     fetched: int = 0
     waiting: int = 0  # pairs left for a later hour (quota)
     skipped: str = ""  # why none were asked for, in words ("" when asked)
+
+    @property
+    def worth_saying(self) -> bool:
+        """Something was asked, waits, or the user can fix why not (no key: most users have none)."""
+        return bool(self.fetched or self.waiting or self.skipped == NO_ENTRY)
 
     def line(self) -> str:
         if self.skipped:
@@ -54,12 +68,10 @@ def update_standards(
         set_entry_zip(db, mailings, entry)
     now = backend.clock()
     todo = pairs_to_fetch(db, mailings, now)
+    if not entry and without_entry_zip(db, mailings):
+        return StandardsResult(0, 0, NO_ENTRY)
     if not todo:
         return StandardsResult()
-    if not entry:
-        return StandardsResult(
-            0, len(todo), "no entry ZIP: set entry_zip, or a return address with a ZIP Code"
-        )
     budget = max(
         0, settings.service_standards_per_hour - fetched_since(db, backend.clock() - timedelta(hours=1))
     )

@@ -48,12 +48,20 @@ class Flags:
     stalled: dict[str, set[str]] = field(default_factory=dict)
 
 
-def flags_now(db: Database, now: datetime, stalled_days: int) -> Flags:
+def flags_now(db: Database, now: datetime, stalled_days: int, mailings: list[str] | None = None) -> Flags:
+    """The late and stalled letters of every mailing still followed (mailed in the last 60 days), or of
+    ``mailings``: by the report's rules, so a watch line, a notification and the report agree."""
     out = Flags()
-    for m in list_mailings(db):
-        report = mailing_report(db, m.name, now, stalled_days)
-        out.late[m.name] = {r.imb for r in report.rows if r.late}
-        out.stalled[m.name] = {r.imb for r in report.rows if r.stage == "stalled"}
+    since = now - timedelta(days=60)
+    names = (
+        mailings
+        if mailings is not None
+        else [m.name for m in list_mailings(db) if m.mailed_at is not None and m.mailed_at >= since]
+    )
+    for name in names:
+        report = mailing_report(db, name, now, stalled_days)
+        out.late[name] = {r.imb for r in report.rows if r.late}
+        out.stalled[name] = {r.imb for r in report.rows if r.stage == "stalled"}
     return out
 
 

@@ -80,6 +80,15 @@ def journey(
     for i, (code, phase, machine, lo, hi) in enumerate(steps):
         hours = lo + digest[2 + i] % max(hi - lo, 1) + (slow * 24 if i >= 2 else 0)
         at = mailed_at + timedelta(hours=hours, minutes=digest[8 + i] % 60, seconds=digest[14 + i] % 60)
+        if code in ("918", "919"):
+            # Carrier sortation runs through the night and early morning, at the destination's
+            # time: 03:00-10:59 for the first pass, so the 08:00 clearance cut-off falls inside
+            # it and both "same day" and "next delivery day" appear (stop_the_clock.csv).
+            first_pass = datetime.combine(
+                (mailed_at + timedelta(hours=PHASES[3][3] + slow * 24)).date(), datetime.min.time()
+            ) + timedelta(hours=3 + digest[2 + 3] % 8, minutes=digest[8 + 3] % 60)
+            at = first_pass + timedelta(minutes=0 if code == "918" else 40 + digest[9 + i] % 50)
+            at = max(at, scans[-1][0] + timedelta(hours=2)) if scans else at
         facility = origin if i < 2 else (dest_name, city.upper(), state.upper(), zip5[:3] + "99")
         scans.append(
             (

@@ -117,3 +117,18 @@ def fetched_since(db: Database, since: datetime) -> int:
                 .where(service_standards.c.fetched_at >= since)
             ).scalar_one()
         )
+
+
+def without_entry_zip(db: Database, mailing_names: Iterable[str]) -> int:
+    """How many of these mailings do not say where they entered the mail."""
+    names = list(mailing_names)
+    if not names:
+        return 0
+    with db.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(mailings)
+                .where(mailings.c.name.in_(names), mailings.c.entry_zip == "")
+            ).scalar_one()
+        )
