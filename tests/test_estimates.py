@@ -169,3 +169,25 @@ def test_the_mailing_report_gives_each_piece_its_estimate_basis_late_and_stalled
     stalled = browse_pieces(db, PieceFilter(status="stalled", stalled_before=stalled_before(now, 3)))
     assert [r["tracking"] + r["routing"] for r in stalled] == [second]
     assert not browse_pieces(db, PieceFilter(status="stalled", stalled_before=stalled_before(now, 8)))
+
+
+def test_the_users_own_cut_off_file_overrides_the_shipped_table_and_a_bad_row_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from imb_tracker.tracking.estimates import current_stop_the_clock_table, use_stop_the_clock_file
+
+    own = tmp_path / "stop_the_clock.csv"
+    own.write_text("opcode,cutoff\n919,11:00\n977,7:30\n918,8am\n", encoding="utf-8")
+    scan = [(datetime(2026, 12, 8, 10, 0), "919")]  # Tuesday 10:00
+    try:
+        assert estimate(scan, None, None).in_home == date(2026, 12, 9)  # shipped: after 08:00
+        use_stop_the_clock_file(own)
+        with caplog.at_level("WARNING"):
+            table = current_stop_the_clock_table()
+        assert table["919"] == time(11, 0) and table["977"] == time(7, 30)
+        assert table["918"] == time(8, 0), "a bad row leaves the shipped value"
+        assert "row 4" in caplog.text and "'8am'" in caplog.text and "HH:MM" in caplog.text
+        assert estimate(scan, None, None).in_home == date(2026, 12, 8)  # before the user's 11:00
+    finally:
+        use_stop_the_clock_file(None)
+    assert estimate(scan, None, None).in_home == date(2026, 12, 9)

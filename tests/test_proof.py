@@ -46,7 +46,7 @@ def db(tmp_path: Path) -> Database:
             "scan_facility_zip": "62703",
         },
         {
-            "scan_date_time": "2026-12-24T10:15:00",
+            "scan_date_time": "2026-12-24 10:15:00",
             "scan_event_code": "919",
             "mail_phase": "Phase 3c - Destination Sequenced Carrier Sortation",
             "scan_facility_zip": "62703",
@@ -75,10 +75,11 @@ def test_the_pdf_holds_every_fact_and_the_bars(db: Database, tmp_path: Path) -> 
         f"Serial {letter.imb[11:20]}",
         "Acme Fund",
         "Mailer ID 123456",
-        "Mailed: 2026-12-21",
+        "In the home 2026-12-26",
+        "Mailed 2026-12-21",
         "2026-12-26 (estimated; basis: stop-the-clock",
         digest,
-        "2026-12-24T10:15:00",
+        "2026-12-24 10:15:00",
         "does not prove delivery",
     ):
         assert fact in text, fact

@@ -27,6 +27,7 @@ from imb_tracker.settings import NAMED_MODES, Settings
 from imb_tracker.store import DB_ENV, open_database
 from imb_tracker.store.engine import Database, utcnow
 from imb_tracker.store.mailings import iter_pieces, list_mailings
+from imb_tracker.tracking.estimates import STOP_THE_CLOCK_FILE, use_stop_the_clock_file
 from imb_tracker.usps.config import Environment, environment, sandbox_environment
 from imb_tracker.usps.credentials import load_api, load_iv
 from imb_tracker.usps.ratelimit import Quota
@@ -331,6 +332,7 @@ def open_workspace(
         if copy:
             log.info("%s", copy)
             warnings = (copy,)
+    use_stop_the_clock_file(paths.config / STOP_THE_CLOCK_FILE)  # the user's own cut-offs, if any
     backend.follow_later(db)  # demo mode: the stand-in hears of the stored pieces before the first lookup
     return Workspace(db, backend, settings, paths, warnings)
 

@@ -170,7 +170,8 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
         say(f"6. proof of mailing for the case file: {proof_pdf}; a status page to send: {proof_html}")
         say(
             f"files:\n   database   {db.display_name()}\n   envelopes  {pdf}\n   replies    {replies_pdf}\n"
-            f"   tray tags  {tags_pdf}\n   IV file    {iv_file}\n   proof      {proof_pdf}"
+            f"   tray tags  {tags_pdf}\n   IV file    {iv_file}\n   proof      {proof_pdf}\n"
+            f"   status     {proof_html}"
         )
     finally:
         space.close()

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from anyascii import anyascii
 
-FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold"}
+FONTS = {"F1": "Helvetica", "F2": "Helvetica-Bold", "F3": "Courier"}  # Courier: digests, fixed width
 FONT_BY_NAME = {v: k for k, v in FONTS.items()}
 
 

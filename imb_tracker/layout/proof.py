@@ -61,37 +61,55 @@ class ProofEntry:
     payload_count: int
 
 
-def _lines(e: ProofEntry, generated: datetime) -> list[tuple[str, str, float]]:
-    """(text, font, size) rows of one record, as the PDF prints them."""
-    rows: list[tuple[str, str, float]] = [
-        ("Proof-of-mailing record", "Helvetica-Bold", 15),
-        (f"Made {generated:%Y-%m-%d %H:%M} UTC by IMb Tracker from its stored USPS data", "Helvetica", 8),
-        ("", "Helvetica", 6),
-        ("Recipient", "Helvetica-Bold", 10),
-        *((line, "Helvetica", 10) for line in e.recipient),
-        ("", "Helvetica", 6),
-        (f"Intelligent Mail barcode: {e.imb}", "Helvetica", 10),
+#: a printed row: (label, text, font, size, indented); a label is set in its own column, and
+#: an unlabelled row is indented to the values' column when it continues a fact above it
+Row = tuple[str, str, str, float, bool]
+LABEL_X, VALUE_X, RIGHT = 0.75, 2.35, 7.75  # inches
+
+
+def _rows(e: ProofEntry, generated: datetime) -> list[Row]:
+    """The rows of one record, as the PDF prints them: facts as label and value, then the scans."""
+    rows: list[Row] = [
+        ("", "Proof-of-mailing record", "Helvetica-Bold", 15, False),
         (
-            f"Serial {e.serial}    Mailer {e.mailer}, Mailer ID {e.mid}    Mailing {e.mailing}",
+            "",
+            f"Made {generated:%Y-%m-%d %H:%M} UTC by IMb Tracker from its stored USPS data",
             "Helvetica",
-            10,
+            8,
+            False,
         ),
-        (f"Mailed: {e.mailed}    Status: {e.status}", "Helvetica", 10),
-        (f"In the home: {e.estimate}", "Helvetica", 10),
-        (f"USPS last asked: {e.last_lookup}", "Helvetica", 10),
-        (f"SHA-256 of the {e.payload_count} stored USPS payload(s): {e.payload_sha256}", "Helvetica", 7),
-        ("", "Helvetica", 6),
-        (f"Scans ({len(e.scans)}), as USPS reported them (the facility's local time)", "Helvetica-Bold", 10),
+        ("", "", "Helvetica", 6, False),
+        ("Recipient", e.recipient[0] if e.recipient else "", "Helvetica", 10, True),
+        *(("", line, "Helvetica", 10, True) for line in e.recipient[1:]),
+        ("", "", "Helvetica", 6, False),
+        ("Intelligent Mail barcode", e.imb, "Helvetica", 10, True),
+        ("Serial", e.serial, "Helvetica", 10, True),
+        ("Mailer", f"{e.mailer} (Mailer ID {e.mid})", "Helvetica", 10, True),
+        ("Mailing", e.mailing, "Helvetica", 10, True),
+        ("Mailed", e.mailed, "Helvetica", 10, True),
+        ("Status", e.status, "Helvetica", 10, True),
+        ("In the home", e.estimate, "Helvetica", 10, True),
+        ("USPS last asked", e.last_lookup, "Helvetica", 10, True),
+        ("SHA-256 of USPS data", e.payload_sha256, "Courier", 8.5, True),
+        ("", f"over the {e.payload_count} stored raw payload(s)", "Helvetica", 8, True),
+        ("", "", "Helvetica", 6, False),
+        (
+            "",
+            f"Scans ({len(e.scans)}), as USPS reported them (the facility's local time)",
+            "Helvetica-Bold",
+            10,
+            False,
+        ),
     ]
     if not e.scans:
-        rows.append(("No scan is stored for this letter.", "Helvetica", 9))
+        rows.append(("", "No scan is stored for this letter.", "Helvetica", 9, False))
     for s in e.scans:
-        rows.append((f"{s.when}   {s.what}", "Helvetica", 9))
-        rows.append((f"      {s.where}", "Helvetica", 8))
-    rows.append(("", "Helvetica", 6))
-    rows.append(("What this record shows, and what it cannot", "Helvetica-Bold", 10))
+        rows.append((s.when.replace("T", " "), s.what, "Helvetica", 9, True))
+        rows.append(("", s.where, "Helvetica", 8, True))
+    rows.append(("", "", "Helvetica", 6, False))
+    rows.append(("", "What this record shows, and what it cannot", "Helvetica-Bold", 10, False))
     for text in LIMITS:
-        rows.extend((line, "Helvetica", 8) for line in wrap(text, "Helvetica", 8, 6.8))
+        rows += [("", text, "Helvetica", 8, False), ("", "", "Helvetica", 3, False)]
     return rows
 
 
@@ -101,20 +119,23 @@ def render_proof_pdf(entries: Sequence[ProofEntry], out: Path, generated: dateti
     with PdfWriter(out, title="IMb Tracker proof-of-mailing record") as writer:
         for e in entries:
             content, y = Content(), 10.4
-            for text, font, size in _lines(e, generated):
+            for label, text, font, size, indented in _rows(e, generated):
                 step = size / 72 * 1.35
-                for line in (wrap(text, font, size, 7.0) or [text]) if text else [""]:
+                x = VALUE_X if indented else LABEL_X
+                for n, line in enumerate(wrap(text, font, size, RIGHT - x) if text else [""]):
                     if y - step < 0.6:  # the next row would run off the page: carry on on a new one
                         writer.add_page(content, 8.5 * INCH, 11 * INCH)
                         pages += 1
                         content, y = Content(), 10.4
                     y -= step
+                    if label and n == 0:
+                        content.text(LABEL_X * INCH, y * INCH, label, "Helvetica-Bold", min(size, 9))
                     if line:
-                        content.text(0.75 * INCH, y * INCH, line, font, size)
-                if text.startswith("Intelligent Mail barcode:") and e.bars:  # the bars under their digits
+                        content.text(x * INCH, y * INCH, line, font, size)
+                if label == "Intelligent Mail barcode" and e.bars:  # the bars under their digits
                     y -= 0.3
-                    draw_imb(content, e.bars, 0.85 * INCH, y * INCH)
-                    y -= 0.1
+                    draw_imb(content, e.bars, VALUE_X * INCH, y * INCH)
+                    y -= 0.12
             writer.add_page(content, 8.5 * INCH, 11 * INCH)
             pages += 1
     return JobResult(pages, out)
@@ -135,6 +156,9 @@ def _svg_bars(bars: str) -> str:
     )
 
 
+MONO = {"Intelligent Mail barcode", "Serial"}  # digits people read out or compare, set fixed width
+
+
 def render_proof_html(entries: Sequence[ProofEntry], title: str, generated: datetime) -> str:
     """One self-contained page (no scripts, fonts, images or links) for all the records."""
     e_ = html.escape
@@ -148,14 +172,14 @@ def render_proof_html(entries: Sequence[ProofEntry], title: str, generated: date
         "color:#1b1b1b}h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2.2rem;border-top:1px solid #ccc;"
         "padding-top:1rem}table{border-collapse:collapse;width:100%}td,th{text-align:left;vertical-align:top;"
         "padding:.25rem .5rem;border-bottom:1px solid #eee}.mono{font-family:ui-monospace,monospace;"
-        "word-break:break-all}.note{color:#444;font-size:.9rem}svg{display:block;margin:.4rem 0}"
+        "word-break:break-all}.when{white-space:nowrap}.facts th{width:13rem}.note{color:#444;font-size:.9rem}svg{display:block;margin:.4rem 0}"
         "@media print{body{margin:0}}</style></head><body>",
         f"<h1>{e_(title)}</h1>",
         f'<p class="note">Made {generated:%Y-%m-%d %H:%M} UTC by IMb Tracker from its stored USPS data.</p>',
     ]
     for e in entries:
         parts.append(f"<h2>{e_(e.recipient[0] if e.recipient else e.imb)}</h2>")
-        parts.append("<p>" + "<br>".join(e_(line) for line in e.recipient) + "</p>")
+        parts.append("<p>" + "<br>".join(e_(line) for line in e.recipient[1:]) + "</p>")
         if e.bars:
             parts.append(_svg_bars(e.bars))
         facts = [
@@ -169,9 +193,10 @@ def render_proof_html(entries: Sequence[ProofEntry], title: str, generated: date
             ("USPS last asked", e.last_lookup),
             (f"SHA-256 of the {e.payload_count} stored USPS payload(s)", e.payload_sha256),
         ]
+        cells = ((k, ' class="mono"' if k in MONO or k.startswith("SHA-256") else "", v) for k, v in facts)
         parts.append(
-            "<table>"
-            + "".join(f'<tr><th>{e_(k)}</th><td class="mono">{e_(v)}</td></tr>' for k, v in facts)
+            '<table class="facts">'
+            + "".join(f"<tr><th>{e_(k)}</th><td{c}>{e_(v)}</td></tr>" for k, c, v in cells)
             + "</table>"
         )
         parts.append("<h3>Scans, as USPS reported them (the facility's local time)</h3>")
@@ -179,7 +204,8 @@ def render_proof_html(entries: Sequence[ProofEntry], title: str, generated: date
             parts.append(
                 "<table><tr><th>When</th><th>What</th><th>Where</th></tr>"
                 + "".join(
-                    f"<tr><td>{e_(s.when)}</td><td>{e_(s.what)}</td><td>{e_(s.where)}</td></tr>"
+                    f'<tr><td class="when">{e_(s.when.replace("T", " "))}</td>'
+                    f"<td>{e_(s.what)}</td><td>{e_(s.where)}</td></tr>"
                     for s in e.scans
                 )
                 + "</table>"

@@ -19,6 +19,7 @@ list).  *Late*: past the estimate by more than one delivery day with no stop-the
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,9 +28,12 @@ from pathlib import Path
 
 from imb_tracker.imb.resources import resource_path
 
+log = logging.getLogger(__name__)
+
 BASES = ("stop-the-clock", "usps-expected", "service-standard", "rough")
 ROUGH_DAYS = 3  # First-Class letters: 1-5 delivery days; the middle
 DEFAULT_STALLED_DELIVERY_DAYS = 3
+STOP_THE_CLOCK_FILE = "stop_the_clock.csv"  # the user's own op codes and cut-offs, in the config folder
 
 
 @cache
@@ -74,18 +78,52 @@ def stop_the_clock_table(extra: Path | None = None) -> dict[str, time]:
     """Operation code → clearance cut-off: the shipped table, then the user's own file (UNCONFIRMED values)."""
     out = _read_table(resource_path("tracking", "stop_the_clock.csv").read_text(encoding="utf-8"))
     if extra is not None and extra.is_file():
-        out.update(_read_table(extra.read_text(encoding="utf-8-sig")))
+        try:
+            out.update(_read_table(extra.read_text(encoding="utf-8-sig"), str(extra)))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            log.warning("%s cannot be read (%s): save it as UTF-8 CSV with opcode,cutoff columns", extra, exc)
     return out
 
 
-def _read_table(text: str) -> dict[str, time]:
+_user_table: list[Path] = []  # the user's own table file, named once by the workspace (see below)
+
+
+def use_stop_the_clock_file(path: Path | None) -> None:
+    """Read the user's own ``opcode,cutoff`` file (when it exists) over the shipped table from now on.
+
+    The cut-offs are UNCONFIRMED, so a user who knows better must be able to change them without
+    editing the app; the workspace names the file (``stop_the_clock.csv`` in the config folder)."""
+    _user_table[:] = [path] if path is not None else []
+    current_stop_the_clock_table.cache_clear()
+
+
+@cache
+def current_stop_the_clock_table() -> dict[str, time]:
+    """The table estimates use: the shipped one, with the user's file over it (read once)."""
+    return stop_the_clock_table(_user_table[0] if _user_table else None)
+
+
+def _read_table(text: str, source: str = "the shipped table") -> dict[str, time]:
+    """``opcode,cutoff`` rows (``#`` comments allowed).  A row whose cut-off is not HH:MM is left out
+    with a warning naming the file, the row and the fix: an estimate must not stop a refresh."""
     rows = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     out = {}
-    for row in csv.DictReader(rows):
+    for number, row in enumerate(csv.DictReader(rows), start=2):
         code, cutoff = (row.get("opcode") or "").strip(), (row.get("cutoff") or "").strip()
-        if code:
-            hours, _, minutes = cutoff.partition(":")
-            out[code] = time(int(hours or 0), int(minutes or 0))
+        if not code:
+            continue
+        hours, _, minutes = cutoff.partition(":")
+        try:
+            out[code] = time(int(hours), int(minutes or 0))
+        except ValueError:
+            log.warning(
+                "%s, row %d: cutoff %r for op code %s is not a time; write it as HH:MM (24-hour), "
+                "e.g. 08:00. The row is not used.",
+                source,
+                number,
+                cutoff,
+                code,
+            )
     return out
 
 
@@ -111,7 +149,7 @@ def estimate(
     table: Mapping[str, time] | None = None,
 ) -> Estimate:
     """The in-home estimate from a letter's scans ((time, op code), USPS's local time) and what USPS said."""
-    cutoffs = table if table is not None else stop_the_clock_table()
+    cutoffs = table if table is not None else current_stop_the_clock_table()
     stops = sorted((when, code) for when, code in scans if code in cutoffs)
     if stops:
         when, code = stops[0]

@@ -20,9 +20,9 @@ from .estimates import (
     BASES,
     DEFAULT_STALLED_DELIVERY_DAYS,
     Estimate,
+    current_stop_the_clock_table,
     estimate,
     late_after,
-    stop_the_clock_table,
 )
 from .scanfields import normalise
 from .status import STAGE_WORDS, ScanView, describe, piece_status
@@ -106,7 +106,7 @@ def mailing_report(
     m, piece_rows, by_piece, not_found = data.mailing, data.pieces, data.scans_by_piece, data.not_found
     start = m["mailed_at"] or m["created_at"]
     report = MailingReport(mailing, len(piece_rows), stalled_days=stalled_days)
-    stops = stop_the_clock_table()
+    stops = current_stop_the_clock_table()
     for p in piece_rows:
         views = scan_views(by_piece.get(p["id"], []))
         status = piece_status(views, now, start, None, p["id"] in not_found and not views, stalled_days)
