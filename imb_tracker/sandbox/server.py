@@ -405,15 +405,13 @@ class Handler(BaseHTTPRequestHandler):
             },
         )
 
-    def _address(self, query: dict[str, list[str]]) -> None:
-        self.box.count("address")
-        with self.box.lock:
-            self.box.arrivals.append(time.monotonic())
+    def _api_admitted(self) -> bool:
+        """An injected fault, then the bearer token, as the USPS APIs check them (False: answered)."""
         fault = self.box.faults.next()
         if fault is not None:
             self.box.count(f"fault_{fault}")
             if self._inject(fault):
-                return
+                return False
         token = (self.headers.get("Authorization") or "")[7:]
         with self.box.lock:
             ok = time.monotonic() < self.box.api_tokens.get(token, 0)
@@ -424,6 +422,13 @@ class Handler(BaseHTTPRequestHandler):
                 "invalid_token",
                 {"WWW-Authenticate": 'Bearer realm="https://api.usps.com"'},
             )
+        return ok
+
+    def _address(self, query: dict[str, list[str]]) -> None:
+        self.box.count("address")
+        with self.box.lock:
+            self.box.arrivals.append(time.monotonic())
+        if not self._api_admitted():
             return
         if self.box.over_quota():
             self._api_error(429, "too many requests", "TOO_MANY_REQUESTS", {"Retry-After": "30"})
@@ -477,21 +482,7 @@ class Handler(BaseHTTPRequestHandler):
         next region 4, farther 5 (First-Class letters take 1-5 delivery days).
         """
         self.box.count("standards")
-        fault = self.box.faults.next()
-        if fault is not None:
-            self.box.count(f"fault_{fault}")
-            if self._inject(fault):
-                return
-        token = (self.headers.get("Authorization") or "")[7:]
-        with self.box.lock:
-            ok = time.monotonic() < self.box.api_tokens.get(token, 0)
-        if not ok:
-            self._api_error(
-                401,
-                "token missing, expired or invalid",
-                "invalid_token",
-                {"WWW-Authenticate": 'Bearer realm="https://api.usps.com"'},
-            )
+        if not self._api_admitted():
             return
         origin = (query.get("originZIPCode") or [""])[0]
         dest = (query.get("destinationZIPCode") or [""])[0]

@@ -73,7 +73,7 @@ def journey(
     # stalled); 3: held four days on the way (late until it is sorted); else the full trip
     fate = digest[0] % 20
     slow = digest[1] % 3 + (4 if fate == 3 else 0)  # extra days in transit
-    scans = []
+    scans: list[tuple[datetime, dict[str, str]]] = []
     origin = ("SPRINGFIELD IL PROCESSING AND DISTRIBUTION CENTER", "SPRINGFIELD", "IL", "62703")
     dest_name = f"{city.upper()} {state.upper()} PROCESSING AND DISTRIBUTION CENTER"
     steps = [] if fate == 0 else PHASES[:2] if fate == 1 else PHASES[:3] if fate == 2 else PHASES

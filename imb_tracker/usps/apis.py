@@ -181,24 +181,32 @@ class ApisClient:
             params["ZIPCode"] = zip5
         if secondary:
             params["secondaryAddress"] = secondary
-        try:
-            response = self.session.send(
-                "GET",
-                f"{self.env.api_url}/addresses/v3/address",
-                params=params,
-                auth=self.auth,
-                cancel=cancel,
-            )
-        except RateLimitedError as exc:
-            raise RateLimitedError(
-                "USPS Addresses quota reached (60 an hour by default)", exc.retry_after
-            ) from None
+        response = self._get(self.session, "/addresses/v3/address", params, "Addresses", cancel)
         status = response.status_code
         if status in (400, 404):
             raise NotFoundError(_api_message(response) or "USPS did not find this address")
         if status >= 300:
             raise UspsError(f"USPS Addresses answered HTTP {status}: {_api_message(response)}")
         return _parse(response)
+
+    def _get(
+        self,
+        session: HostSession,
+        path: str,
+        params: dict[str, str],
+        api: str,
+        cancel: threading.Event | None,
+    ) -> httpx.Response:
+        """GET one of the APIs; its quota, when reached, is named in the error."""
+        try:
+            response = session.send(
+                "GET", f"{self.env.api_url}{path}", params=params, auth=self.auth, cancel=cancel
+            )
+        except RateLimitedError as exc:
+            raise RateLimitedError(
+                f"USPS {api} quota reached (60 an hour by default)", exc.retry_after
+            ) from None
+        return response
 
     def service_standard(
         self,
@@ -214,18 +222,9 @@ class ApisClient:
         """
         origin3, dest3 = origin_zip[:3], dest_zip[:3]
         params = {"originZIPCode": origin3, "destinationZIPCode": dest3, "mailClass": mail_class}
-        try:
-            response = self.standards_session.send(
-                "GET",
-                f"{self.env.api_url}/service-standards/v3/standards",
-                params=params,
-                auth=self.auth,
-                cancel=cancel,
-            )
-        except RateLimitedError as exc:
-            raise RateLimitedError(
-                "USPS Service Standards quota reached (60 an hour by default)", exc.retry_after
-            ) from None
+        response = self._get(
+            self.standards_session, "/service-standards/v3/standards", params, "Service Standards", cancel
+        )
         status = response.status_code
         if status in (400, 404):
             return ServiceStandard(origin3, dest3, mail_class, None, response.text)
