@@ -11,14 +11,15 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from imb_tracker.records import AddressRecord
 from imb_tracker.store.browse import index_new_pieces
 from imb_tracker.store.engine import Database
 from imb_tracker.store.mailers import add_mailer, list_mailers
 from imb_tracker.store.mailings import create_mailing
-from imb_tracker.store.schema import piece_status, pieces
+from imb_tracker.store.scans import scan_key
+from imb_tracker.store.schema import STAGE_GROUP, piece_status, pieces
 
 FIRST = [
     "Ada",
@@ -154,6 +155,9 @@ def _statuses(db: Database, mailing_id: int, every: int, rng: random.Random) -> 
             stage = STAGES[rng.randrange(len(STAGES))]
             seen = stage != "not_seen"
             last = now - timedelta(hours=rng.randrange(1, 24 * 12)) if seen else None
+            in_mail = STAGE_GROUP[stage] == "in_mail"
+            # letters on the way have an estimate to turn late against: a few days either side of now
+            late_after = (now + timedelta(days=rng.randrange(-6, 6))).date().isoformat() if in_mail else ""
             rows.append(
                 {
                     "piece_id": piece_id,
@@ -162,8 +166,29 @@ def _statuses(db: Database, mailing_id: int, every: int, rng: random.Random) -> 
                     "last_scan_at": last,
                     "scan_count": STAGES.index(stage),
                     "looked_up_at": now,
-                    "last_outcome": "ok" if seen else "not_found",
+                    # one lookup in a hundred failed (the "Last lookup failed" filter)
+                    "last_outcome": "RateLimitedError"
+                    if rng.randrange(100) == 0
+                    else "ok"
+                    if seen
+                    else "not_found",
+                    "late_after": late_after,
+                    "est_in_home": late_after,
+                    "est_basis": "rough" if in_mail else "",
+                    "stage_group": STAGE_GROUP[stage],
                 }
             )
         if rows:
             conn.execute(piece_status.insert(), rows)
+            # the letters table's sort keys on the piece, as store.scans.write_status keeps them
+            conn.execute(
+                pieces.update().where(pieces.c.id == bindparam("pid")),
+                [
+                    {
+                        "pid": r["piece_id"],
+                        "status_key": r["stage"],
+                        "last_scan_key": scan_key(r["last_scan_at"]),
+                    }
+                    for r in rows
+                ],
+            )

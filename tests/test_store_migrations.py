@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select
 from imb_tracker.store import SchemaTooNewError, ddl, open_database
 from imb_tracker.store.engine import Database, database_url
 from imb_tracker.store.migrations import LATEST, current_version, migrate
-from imb_tracker.store.schema import metadata, scans, schema_version
+from imb_tracker.store.schema import PARTIAL_STATUS_INDEXES, metadata, scans, schema_version
 from imb_tracker.store.serials import reserve
 
 
@@ -93,6 +93,8 @@ def test_migrated_schema_matches_the_table_definitions(db_url: str) -> None:
             assert in_db == set(table.c.keys()), table.name
             indexes = {i["name"] for i in insp.get_indexes(table.name)}
             assert {i.name for i in table.indexes} <= indexes, table.name
+            if table.name == "piece_status":
+                assert set(PARTIAL_STATUS_INDEXES) <= indexes
 
 
 def test_opening_twice_is_a_no_op(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -138,3 +140,23 @@ def test_version_4_is_version_4_as_it_shipped_and_5_brings_it_to_the_code(db_url
         indexes = {i["name"] for i in inspect(conn).get_indexes("pieces")}
     assert {"expected_delivery", "piece_payload"} <= columns and "ix_pieces_mailing" in indexes
     db.close()
+
+
+def test_the_status_filters_partial_indexes_answer_the_filters_own_words(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """store.browse repeats OPEN_ESTIMATE and LOOKUP_FAILED literally; SQLite uses a partial index only
+    when the query's WHERE says what the index's says, so the two must stay the same text."""
+    from imb_tracker.store.schema import LOOKUP_FAILED, OPEN_ESTIMATE
+
+    db = open_database(str(tmp_path / "p.db"))
+    with db.read() as conn:
+        for where, index in (
+            (OPEN_ESTIMATE, "ix_piece_status_open"),
+            (LOOKUP_FAILED, "ix_piece_status_failed"),
+        ):
+            plan = " ".join(
+                str(r[3])
+                for r in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN SELECT piece_id FROM piece_status WHERE {where} ORDER BY piece_id DESC"
+                )
+            )
+            assert index in plan, plan

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from imb_tracker.mail.geo import MAP_WIDTH, dot_field, position, project
     from imb_tracker.mail.validate import ADDRESS_FIELDS
     from imb_tracker.store.browse import (
-        LOOKUP_ANSWERED,
         STATUS_FILTERS,
         browse_pieces,
         count_pieces,
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
         validate_crid,
     )
     from imb_tracker.store.mailings import get_mailing, list_mailings
+    from imb_tracker.store.schema import LOOKUP_ANSWERED
     from imb_tracker.store.serials import serial_status
     from imb_tracker.tracking.estimates import estimate, stalled_before
     from imb_tracker.tracking.replies import REPLY_FILTERS, REPLY_WORDS
@@ -90,7 +90,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "report_csv": ("imb_tracker.mail", "report_csv"),
     "report_text": ("imb_tracker.mail", "report_text"),
     "ADDRESS_FIELDS": ("imb_tracker.mail.validate", "ADDRESS_FIELDS"),
-    "LOOKUP_ANSWERED": ("imb_tracker.store.browse", "LOOKUP_ANSWERED"),
+    "LOOKUP_ANSWERED": ("imb_tracker.store.schema", "LOOKUP_ANSWERED"),
     "STATUS_FILTERS": ("imb_tracker.store.browse", "STATUS_FILTERS"),
     "browse_pieces": ("imb_tracker.store.browse", "browse_pieces"),
     "count_pieces": ("imb_tracker.store.browse", "count_pieces"),

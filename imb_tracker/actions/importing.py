@@ -14,9 +14,11 @@ reserved and are never reused inside the window).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,9 +116,27 @@ def read(
 
     ``options`` choose the worksheet (``--sheet``) or the delimiter (``--delimiter``).
     """
-    if isinstance(mapping, dict):
-        return read_list(Path(path), mapping=mapping, options=options)
-    return read_list(Path(path), list(mapping or []), options=options)
+    with fewer_collections():
+        if isinstance(mapping, dict):
+            return read_list(Path(path), mapping=mapping, options=options)
+        return read_list(Path(path), list(mapping or []), options=options)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Let the garbage collector run rarely while a big list is read.
+
+    A list of 100,000 rows becomes a few million tuples and strings, none of them in a reference
+    cycle, and the collector's default thresholds walk them again and again as they pile up
+    (measured: an eighth of reading a 100,000-row list, issue 19).  Memory is unaffected (no cycles
+    are made), and the old thresholds come back afterwards.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 50_000), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def save(
@@ -165,18 +185,19 @@ def save(
             return False
         return progress(done, total, "saving pieces") if progress else None
 
-    summary = create_mailing(
-        db,
-        mid,
-        name,
-        records,
-        stid=stid,
-        barcode_id=barcode_id,
-        source_file=source,
-        workstation=workstation,
-        progress=saving,
-        allow_reuse=allow_reuse,
-    )
+    with fewer_collections():  # 100,000 rows of parameters, no cycles among them
+        summary = create_mailing(
+            db,
+            mid,
+            name,
+            records,
+            stid=stid,
+            barcode_id=barcode_id,
+            source_file=source,
+            workstation=workstation,
+            progress=saving,
+            allow_reuse=allow_reuse,
+        )
     if backend is not None and backend.demo:
         backend.follow_in_demo(db, summary.name)
     return ImportResult(

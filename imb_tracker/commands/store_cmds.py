@@ -18,7 +18,6 @@ from imb_tracker.actions.catalog import (
     set_workstation_range,
     update_mailer,
 )
-from imb_tracker.actions.exports import export_pieces
 from imb_tracker.mail import ListError
 
 from .common import CommandFailedError, ProgressLine, load_settings, open_db, workspace, workstation_name
@@ -173,6 +172,8 @@ def cmd_mailings(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_pieces(args: argparse.Namespace, out: TextIO) -> int:
+    from imb_tracker.actions.exports import export_pieces  # noqa: PLC0415 - not loaded for an import
+
     db = open_db(args)
     target: Path | TextIO = Path(args.out) if args.out else out
     # --format wins; without it a .xlsx or .json file name says the format, anything else is CSV

@@ -235,7 +235,7 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
                 raise _quote_error(exc, start, reader.line_num) from None
             if reader.line_num > start:
                 _check_swallowed(cells, start, reader.line_num, delimiter, width)
-            if any(c.strip() for c in cells):
+            if any(cells) and "".join(cells).strip():  # a row of blank cells is no row (C-level checks)
                 yield start, cells
 
     table.rows = rows()

@@ -125,15 +125,15 @@ class _RowChecker:
         """One row → a record (or None when it cannot be imported) and its problems."""
         problems: list[Problem] = []
         ncells = len(cells)
-        vals: list[str] = []
-        for name, index in self.slots:
-            value = cells[index] if 0 <= index < ncells else ""
-            if value:
-                if value[0] in _SPECIAL_FIRST or "\n" in value or "\r" in value:
-                    value = self._clean(row, name, value, problems)
-                elif value[-1] in " \t":
-                    value = value.rstrip()
-            vals.append(value)
+        if ncells == self.width:  # the usual row: all the fields at once, cleaned only where needed
+            vals = [cells[i] if i >= 0 else "" for _name, i in self.slots]
+        else:
+            vals = [cells[i] if 0 <= i < ncells else "" for _name, i in self.slots]
+        for n, value in enumerate(vals):
+            if value and (value[0] in _SPECIAL_FIRST or "\n" in value or "\r" in value):
+                vals[n] = self._clean(row, self.slots[n][0], value, problems)
+            elif value and value[-1] in " \t":
+                vals[n] = value.rstrip()
         name, first, last, company, address1, address2, city, state_raw, zip_raw, zip4_raw, dp_raw = vals
         if not any(vals):  # one line for a row with no address at all, not one per empty field
             problems.append(
@@ -203,9 +203,7 @@ class _RowChecker:
             self._non_latin(row, vals, problems)
         extra = None
         if self.extra_columns:
-            extra = {
-                h: cells[i].strip() for i, h in self.extra_columns if i < ncells and cells[i].strip()
-            } or None
+            extra = {h: v for i, h in self.extra_columns if i < ncells and (v := cells[i].strip())} or None
             if extra and any(len(v) > MAX_EXTRA for v in extra.values()):
                 for column, value in extra.items():
                     if len(value) > MAX_EXTRA:
@@ -219,19 +217,9 @@ class _RowChecker:
                             )
                         )
                 return None, problems
-        record = AddressRecord(
-            row=row,
-            name=name,
-            company=company,
-            address1=address1,
-            address2=address2,
-            city=city,
-            state=state,
-            zip5=zip5,
-            zip4=zip4,
-            delivery_point=dp,
-            extra=extra,
-        )
+        # by position (a tenth faster than by keyword, per row): row, name, company, address1,
+        # address2, city, state, zip5, zip4, delivery_point, extra
+        record = AddressRecord(row, name, company, address1, address2, city, state, zip5, zip4, dp, extra)
         return record, problems
 
     def _non_latin(self, row: int, vals: list[str], problems: list[Problem]) -> None:
@@ -328,8 +316,13 @@ class _RowChecker:
         self, row: int, zip_raw: str, zip4_raw: str, dp_raw: str, state: str, problems: list[Problem]
     ) -> tuple[str, str, str, bool]:
         col = self.col["zip"]
-        if len(zip_raw) == 5 and zip_raw.isdigit() and zip_raw.isascii() and not zip4_raw and not dp_raw:
-            return zip_raw, "", "", False
+        if len(zip_raw) == 5 and zip_raw.isdigit() and zip_raw.isascii():
+            if not zip4_raw and not dp_raw:
+                return zip_raw, "", "", False
+            # a list from address standardisation: ZIP, ZIP+4 and delivery point each in full
+            tail = zip4_raw + dp_raw
+            if len(zip4_raw) == 4 and len(dp_raw) in (0, 2) and tail.isdigit() and tail.isascii():
+                return zip_raw, zip4_raw, dp_raw, False
         digits = zip_raw if zip_raw.isdigit() else zip_raw.replace("-", "").replace(" ", "")
         if not zip_raw:
             problems.append(Problem(row, col, "ZIP Code is empty", "fill in the 5-digit ZIP Code"))

@@ -333,3 +333,15 @@ service_standards = Table(
 )
 
 V10_TABLES = (service_standards,)
+
+# ---- version 11 (the columns are added by ALTER TABLE): the letters table's status indexes, as text
+# because the frozen tables above predate the columns they cover
+V11_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_pieces_status ON pieces (status_key, id)",
+    "CREATE INDEX IF NOT EXISTS ix_pieces_last_scan ON pieces (last_scan_key, id)",
+    "CREATE INDEX IF NOT EXISTS ix_piece_status_group ON piece_status (stage_group, piece_id, last_scan_at)",
+    "CREATE INDEX IF NOT EXISTS ix_piece_status_open ON piece_status (piece_id, late_after) "
+    "WHERE late_after <> ''",
+    "CREATE INDEX IF NOT EXISTS ix_piece_status_failed ON piece_status (piece_id) "
+    "WHERE last_outcome NOT IN ('ok', 'not_found', 'no_data', 'file')",
+)

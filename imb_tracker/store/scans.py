@@ -12,7 +12,7 @@ from sqlalchemy import Connection, RowMapping, and_, func, insert, select
 from imb_tracker.errors import redact
 
 from .engine import Database
-from .schema import lookups, mailers, mailings, piece_status, pieces, scans
+from .schema import STAGE_GROUP, lookups, mailers, mailings, piece_status, pieces, scans
 
 
 @dataclass(frozen=True)
@@ -262,8 +262,20 @@ def write_status(
             est_in_home=est_in_home,
             est_basis=est_basis,
             late_after=late_after,
+            stage_group=STAGE_GROUP.get(stage, ""),
         )
     )
+    # the letters table's sort keys, kept on the piece (schema version 11)
+    conn.execute(
+        pieces.update()
+        .where(pieces.c.id == piece_id)
+        .values(status_key=stage, last_scan_key=scan_key(last_scan_at))
+    )
+
+
+def scan_key(when: datetime | None) -> str:
+    """A scan time as the sortable text kept in pieces.last_scan_key ("" for none)."""
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f") if when is not None else ""
 
 
 def estimate_inputs(conn: Connection, piece_id: int) -> RowMapping | None:

@@ -126,6 +126,11 @@ pieces = Table(
     Column("created_at", DateTime, nullable=False),
     # version 7: set when the letter was voided (never mailed); its serial stays reserved
     Column("voided_at", DateTime),
+    # version 11: the letters table's sort keys for Status and Last scan, kept here beside the other
+    # sortable columns (written with piece_status by store.scans.write_status) so that sorting a
+    # million pieces by them is an index range scan, not a join and a sort: "" = not looked up yet
+    Column("status_key", String(30), nullable=False, default=""),
+    Column("last_scan_key", String(26), nullable=False, default=""),  # YYYY-MM-DD HH:MM:SS.ffffff
     UniqueConstraint("mailing_id", "serial", name="uq_pieces_mailing_serial"),
     Index("ix_pieces_tracking", "tracking"),
 )
@@ -210,9 +215,40 @@ piece_status = Table(
     Column("est_in_home", String(10), nullable=False, default=""),  # YYYY-MM-DD, "" when none
     Column("est_basis", String(20), nullable=False, default=""),  # stop-the-clock, usps-expected, …
     Column("late_after", String(10), nullable=False, default=""),  # late once today is past this day
+    # version 11: the letters table's status filter the stage falls under (store.browse.STAGE_GROUP)
+    Column("stage_group", String(20), nullable=False, default=""),
     Index("ix_piece_status_stage", "stage"),
-    Index("ix_piece_status_late", "late_after"),
 )
+
+# Version 11: each status filter of the letters table reads one index in piece id order, so a page of
+# the newest matches costs the same at a million pieces whether matches are many or few (partial
+# indexes hold only the letters a filter can match; their WHERE is repeated literally by store.browse).
+IN_THE_MAIL = ("origin", "transit", "destination")
+SORTED_FOR_CARRIER = ("carrier_sort", "expected_delivered", "delivery_implied")
+#: stage -> the status filter it falls under (piece_status.stage_group); other stages: ""
+STAGE_GROUP = {
+    "not_seen": "not_seen",
+    **dict.fromkeys(IN_THE_MAIL, "in_mail"),
+    **dict.fromkeys(SORTED_FOR_CARRIER, "sorted"),
+    "forwarding": "forwarding",
+}
+LOOKUP_ANSWERED = ("ok", "not_found", "no_data", "file")  # a lookup outcome that is not a failure
+OPEN_ESTIMATE = "late_after <> ''"  # a letter that can turn late (an estimate, no carrier-sort scan)
+LOOKUP_FAILED = "last_outcome NOT IN (" + ", ".join(f"'{o}'" for o in LOOKUP_ANSWERED) + ")"
+STATUS_INDEXES = (
+    Index("ix_pieces_status", pieces.c.status_key, pieces.c.id),
+    Index("ix_pieces_last_scan", pieces.c.last_scan_key, pieces.c.id),
+    Index(
+        "ix_piece_status_group",
+        piece_status.c.stage_group,
+        piece_status.c.piece_id,
+        piece_status.c.last_scan_at,
+    ),
+)
+#: and two partial indexes, made by ddl.V11_INDEXES only (their WHERE, a dialect option here, would
+#: load every SQLAlchemy dialect at start-up): ix_piece_status_open (piece_id, late_after) WHERE
+#: OPEN_ESTIMATE, for "late", and ix_piece_status_failed (piece_id) WHERE LOOKUP_FAILED
+PARTIAL_STATUS_INDEXES = ("ix_piece_status_open", "ix_piece_status_failed")
 
 V4_TABLES = (piece_status,)
 
