@@ -194,6 +194,18 @@ def test_sigkill_during_import_leaves_no_half_mailing_and_burns_its_serials(tmp_
         assert piece_count == 0
     # Its serials were reserved before the pieces were written, and stay reserved.
     assert blocks == [(1, 50_000)]
+    # The bulk insert had set the pieces' indexes aside inside its transaction: they are all back
+    with db.read() as conn:
+        names = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE tbl_name = 'pieces'")
+        }
+    assert {
+        "ix_pieces_name",
+        "ix_pieces_zip5",
+        "ix_pieces_status",
+        "ix_pieces_last_scan",
+        "ix_pieces_tracking",
+    } <= names
     nxt = reserve(db, "123456", 10)
     assert nxt.ranges == ((50_001, 50_010),)
     db.close()

@@ -103,3 +103,53 @@ def test_unknown_mailing_lists_recent_names(db: Database) -> None:
     with pytest.raises(NotFoundError) as info:
         list(iter_pieces(db, "Missing"))
     assert "Real one" in str(info.value)
+
+
+def _pieces_indexes(db: Database) -> dict[str, str]:
+    with db.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pieces' AND sql IS NOT NULL"
+        )
+        return {str(name): str(sql) for name, sql in rows}
+
+
+def test_a_bulk_import_sets_the_indexes_aside_and_builds_them_again_or_rolls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above BULK_ROWS into a table no bigger than the list, the secondary indexes are dropped and
+    made again in the import's transaction; a cancel rolls the drop back with the rows; and the
+    search index holds the new pieces when the import returns."""
+    import imb_tracker.store.mailings as store_mailings
+    from imb_tracker.store.browse import PieceFilter, browse_pieces, index_new_pieces
+
+    db = open_database(str(tmp_path / "bulk.db"))
+    add_mailer(db, "123456", "Acme Charity")
+    before = _pieces_indexes(db)
+    assert len(before) >= 10
+    monkeypatch.setattr(store_mailings, "BULK_ROWS", 100)
+    monkeypatch.setattr(store_mailings, "BATCH", 50)
+    dropped: list[list[str]] = []
+    real = store_mailings._set_aside_indexes
+
+    def watching(conn, adding):  # type: ignore[no-untyped-def]
+        statements = real(conn, adding)
+        dropped.append(statements)
+        return statements
+
+    monkeypatch.setattr(store_mailings, "_set_aside_indexes", watching)
+    with pytest.raises(CancelledError):
+        create_mailing(db, "123456", "Cancelled", records(300), progress=lambda done, total: done < 100)
+    assert dropped[-1] and _pieces_indexes(db) == before
+    create_mailing(db, "123456", "First", records(300))
+    assert len(dropped[-1]) == len(before) and _pieces_indexes(db) == before
+    assert index_new_pieces(db) == 0  # the import indexed its own pieces for search
+    assert len(browse_pieces(db, PieceFilter(search="Person 29"))) == 11  # 29 and 290-299
+    create_mailing(db, "123456", "Small", records(150))  # fewer than stored: indexes kept as they are
+    assert dropped[-1] == [] and _pieces_indexes(db) == before
+    with db.read() as conn:
+        plan = " ".join(
+            str(r[3])
+            for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT id FROM pieces WHERE name = 'Person 5'")
+        )
+    assert "ix_pieces_name" in plan
+    db.close()
