@@ -96,3 +96,27 @@ def test_an_expected_failure_is_logged_in_one_line_an_unexpected_one_with_its_tr
     loud = [r for r in caplog.records if r.exc_info and "ZeroDivisionError" in str(r.exc_info[0])]
     assert quiet and quiet[0].levelno == logging.INFO and quiet[0].exc_info is None
     assert loud and loud[0].levelno == logging.ERROR
+
+
+def test_a_task_that_outlives_its_window_ends_quietly(
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The window (and the signals object it owned) is gone when the work ends: no traceback."""
+    import shiboken6
+
+    from imb_tracker.gui.tasks import TaskSignals, _Runnable
+
+    for outcome in ("result", "failure"):
+        signals = TaskSignals()
+        ended: list[bool] = []
+
+        def work(_reporter: Reporter, outcome: str = outcome) -> str:
+            if outcome == "failure":
+                raise ValueError("the list is gone")
+            return "done"
+
+        runnable = _Runnable(work, signals, threading.Event(), lambda ended=ended: ended.append(True))
+        shiboken6.delete(signals)
+        runnable.run()  # as the pool thread would, after the window closed
+        assert ended == [True]
+    assert "Traceback" not in capsys.readouterr().err

@@ -111,11 +111,20 @@ class _Runnable(QRunnable):
                 log.info("background task ended: %s: %s", type(exc).__name__, exc)
             else:
                 log.exception("background task failed")
-            self._signals.failed.emit(exc)
+            self._emit(self._signals.failed, exc)
         else:
-            self._signals.finished.emit(result)
+            self._emit(self._signals.finished, result)
         finally:
             self._done()
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        """Hand the outcome over; nobody is listening when its window (and the signals object it
+        owned) was deleted while the work ran, and that is no error to print to the terminal."""
+        try:
+            signal.emit(value)
+        except RuntimeError as exc:  # "Signal source has been deleted"
+            log.debug("background task outlived its window: %s", exc)
 
 
 def expected_failure(exc: BaseException) -> bool:
