@@ -144,10 +144,9 @@ def run_demo(paths: AppPaths, settings: Settings, days: int, say: Callable[[str]
             say(f"   day {day}: {done.requested} lookups, {done.new_scans} new scans -> {text}")
             if done.standards:
                 say(f"          {done.standards}")
+            # what the window notifies, and refresh --watch says
             now_flags = flags_now(db, backend.clock(), settings.stalled_days, [name])
-            for change in flag_changes(
-                flags, now_flags
-            ):  # what the window notifies, and refresh --watch says
+            for change in flag_changes(flags, now_flags):
                 say(f"          alert: {change.text}")
             flags = now_flags
         iv_file = folder / "iv-handling-units.csv"

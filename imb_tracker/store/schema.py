@@ -215,7 +215,7 @@ piece_status = Table(
     Column("est_in_home", String(10), nullable=False, default=""),  # YYYY-MM-DD, "" when none
     Column("est_basis", String(20), nullable=False, default=""),  # stop-the-clock, usps-expected, …
     Column("late_after", String(10), nullable=False, default=""),  # late once today is past this day
-    # version 11: the letters table's status filter the stage falls under (store.browse.STAGE_GROUP)
+    # version 11: the letters table's status filter the stage falls under (STAGE_GROUP below)
     Column("stage_group", String(20), nullable=False, default=""),
     Index("ix_piece_status_stage", "stage"),
 )
