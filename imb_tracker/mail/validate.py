@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import compress, islice
+from operator import itemgetter, not_
 from pathlib import Path
 
 from imb_tracker.cells import FORMULA_START
@@ -25,6 +28,11 @@ MAX_LINE = 100  # longer than any real address line: refused
 SOFT_LINE = 40  # longer than fits comfortably on a #10 envelope in 10 pt: warned
 MAX_EXTRA = 1_000  # an unmapped cell (kept with the piece) longer than this is refused
 _SPECIAL_FIRST = frozenset("=+-@ \t\n\r")  # first characters that need the slow path
+_CODE_FIELDS = frozenset({"state", "zip", "zip4", "delivery_point"})  # codes, not free text
+_first = itemgetter(0)
+_key_fields = itemgetter(1, 2, 3, 4, 7)  # name, company, address1, address2, zip5 of an AddressRecord
+BLOCK = 4096  # rows checked a column at a time (check_block)
+_new_record = partial(tuple.__new__, AddressRecord)  # a record from one tuple of its fields, in C
 
 
 @dataclass
@@ -221,6 +229,94 @@ class _RowChecker:
         # address2, city, state, zip5, zip4, delivery_point, extra
         record = AddressRecord(row, name, company, address1, address2, city, state, zip5, zip4, dp, extra)
         return record, problems
+
+    def check_block(self, block: list[tuple[int, list[str]]]) -> list[AddressRecord] | None:
+        """The records of a block of rows when not one of them needs a message, else None.
+
+        The same rules as :meth:`check`, asked of a whole column at once with string operations
+        that run in C (100,000 rows: 0.45 s row by row, 0.15 s here; issue 19).
+        Only the plain case is decided here: anything :meth:`check` would clean, warn about or
+        refuse returns None, and the caller checks that block row by row, so every message still
+        comes from one place.  Each test below mirrors a branch of :meth:`check`.
+        """
+        n = len(block)
+        width = self.width
+        cells_of = [cells for _row, cells in block]
+        if not n or set(map(len, cells_of)) != {width}:  # a ragged row is warned about
+            return None
+        columns = list(zip(*cells_of, strict=True))
+        blank = ("",) * n
+        vals: list[tuple[str, ...]] = []
+        for field_name, index in self.slots:
+            if index < 0:
+                vals.append(blank)
+                continue
+            column = columns[index]
+            vals.append(column)
+            if field_name in _CODE_FIELDS:  # held to letters in STATES or digits below: nothing to clean
+                continue
+            joined = "\n".join(column)
+            if (
+                "\r" in joined
+                or joined.count("\n") != n - 1  # a cell of several lines
+                or not _SPECIAL_FIRST.isdisjoint(map(_first, filter(None, column)))
+                or " \n" in joined  # ends with a blank
+                or "\t\n" in joined
+                or joined.endswith((" ", "\t"))
+                or (not joined.isascii() and max(joined) > "\xff")  # warned: prints transliterated
+            ):
+                return None
+        name, first, last, company, address1, address2, city, state, zip5, zip4, dp = vals
+        names: tuple[str, ...] | list[str]
+        if "" not in name:
+            names = name
+        elif any(name):  # some rows named, some from first and last name: row by row
+            return None
+        elif "" not in first and "" not in last:
+            names = list(map(" ".join, zip(first, last, strict=True)))
+        elif not any(last):  # first name alone, where there is one
+            names = first
+        elif not any(first):
+            names = last
+        else:
+            return None
+        if ("" in names and "" in company) or "" in address1 or "" in city:
+            return None
+        if any(max(map(len, line)) > SOFT_LINE for line in (names, company, address1, address2, city)):
+            return None
+        if not set(state) <= STATES.keys():  # lower case, dotted or written out: row by row
+            return None
+        digits = "".join(zip5)
+        if set(map(len, zip5)) != {5} or not (digits.isdigit() and digits.isascii()):
+            return None
+        if any(zip4) or any(dp):  # each row: no ZIP+4 and no delivery point, or 4 and 0 or 2 digits
+            digits = "".join(zip4) + "".join(dp)
+            if (
+                not set(map(len, zip4)) <= {0, 4}
+                or not set(map(len, dp)) <= {0, 2}
+                or any(compress(dp, map(not_, zip4)))  # a delivery point without a ZIP+4
+                or not (digits.isdigit() and digits.isascii())
+            ):
+                return None
+        extras: list[dict[str, str] | None] | tuple[None, ...] = (None,) * n
+        if self.extra_columns:
+            kept = [(header, list(map(str.strip, columns[i]))) for i, header in self.extra_columns]
+            if any(max(map(len, values)) > MAX_EXTRA for _header, values in kept):
+                return None
+            if len(kept) == 1:
+                header, values = kept[0]
+                extras = [{header: v} if v else None for v in values]
+            else:
+                headers = [header for header, _values in kept]
+                extras = [
+                    {h: v for h, v in zip(headers, row, strict=True) if v} or None
+                    for row in zip(*(values for _header, values in kept), strict=True)
+                ]
+        rows = [row for row, _cells in block]
+        fields = zip(
+            rows, names, company, address1, address2, city, state, zip5, zip4, dp, extras, strict=True
+        )
+        return list(map(_new_record, fields))
 
     def _non_latin(self, row: int, vals: list[str], problems: list[Problem]) -> None:
         """Warn when a letter outside Latin-1 will print transliterated (Łukasz → LUKASZ)."""
@@ -440,25 +536,40 @@ class _RowChecker:
 
 def check_rows(
     table: RawTable, mapping: dict[str, int], check_zips: bool = False
-) -> Iterator[tuple[int, AddressRecord | None, list[Problem]]]:
-    """Validate rows one by one (streaming, for big lists); ``check_zips`` adds the offline ZIP check."""
+) -> Iterator[tuple[list[int], list[AddressRecord], list[Problem]]]:
+    """Validate rows a block at a time (streaming, for big lists): the rows read, their records and problems.
+
+    A block whose rows all pass cleanly is checked a column at a time (:meth:`_RowChecker.check_block`);
+    any other block row by row.  ``check_zips`` adds the offline ZIP check.
+    """
     checker = _RowChecker(table.headers, mapping)
     zip_column = checker.col.get("zip", "zip")
-    for row, cells in table.rows:
-        record, problems = checker.check(row, cells)
-        if check_zips and record is not None:
-            problem = zip_problem(record.zip5, record.state, record.city)
-            if problem:
-                problems.append(
-                    Problem(
-                        row,
-                        zip_column,
-                        problem,
-                        "check the ZIP, city and state; imported as written",
-                        "warning",
+    rows = table.rows
+    while block := list(islice(rows, BLOCK)):
+        numbers = [row for row, _cells in block]
+        problems: list[Problem] = []
+        records = checker.check_block(block)
+        if records is None:
+            records = []
+            for row, cells in block:
+                record, row_problems = checker.check(row, cells)
+                problems += row_problems
+                if record is not None:
+                    records.append(record)
+        if check_zips:
+            for record in records:
+                problem = zip_problem(record.zip5, record.state, record.city)
+                if problem:
+                    problems.append(
+                        Problem(
+                            record.row,
+                            zip_column,
+                            problem,
+                            "check the ZIP, city and state; imported as written",
+                            "warning",
+                        )
                     )
-                )
-        yield row, record, problems
+        yield numbers, records, problems
 
 
 def read_list(
@@ -485,13 +596,14 @@ def read_list(
     problems: list[Problem] = []
     invalid: set[int] = set()
     rows_read = 0
-    for row, record, row_problems in check_rows(table, mapping, bool(options and options.check_zips)):
-        rows_read += 1
-        problems.extend(row_problems)
-        if record is None:
-            invalid.add(row)
-        else:
-            records.append(record)
+    for numbers, block_records, block_problems in check_rows(
+        table, mapping, bool(options and options.check_zips)
+    ):
+        rows_read += len(numbers)
+        problems += block_problems
+        if len(block_records) < len(numbers):
+            invalid.update(set(numbers).difference(r.row for r in block_records))
+        records += block_records
     for problem in table.unreadable:
         rows_read += 1
         invalid.add(problem.row)
@@ -514,6 +626,14 @@ def read_list(
 
 def _duplicates(records: list[AddressRecord]) -> list[Problem]:
     """A warning for each recipient who appears again (same name or company, street and ZIP)."""
+    if not records:
+        return []
+    # the usual list has no one twice, and one string per row tells so in C: rows whose joined
+    # fields differ cannot have equal fields (a field holding the separator can only make two rows
+    # look alike, and then the exact check below decides)
+    joined = map(str.casefold, map("\x1f".join, map(_key_fields, records)))
+    if len(set(joined)) == len(records):
+        return []
     first_row: dict[tuple[str, str, str, str, str], int] = {}
     out = []
     for r in records:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, repeat
+from operator import not_
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Select, func, select
@@ -143,39 +145,11 @@ def create_mailing(
         created = pieces.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp = created(now) if created else now
         rebuild = _set_aside_indexes(conn, total)
-        to_json = _extra_json
-        batch: list[tuple[object, ...]] = []
         done = 0
-        tracking = f"{prefix}%0{width}d"  # %-formatting: twice as fast per row as a nested f-string
-        for serial, rec in zip(reservation, records, strict=True):
-            row, who, company, address1, address2, city, state, zip5, zip4, dp, extra = rec  # one unpack
-            batch.append(
-                (
-                    mailing_id,
-                    serial,
-                    tracking % serial,
-                    zip5 + zip4 + dp if zip4 else zip5,  # AddressRecord.routing, without the call
-                    who,
-                    company,
-                    address1,
-                    address2,
-                    city,
-                    state,
-                    zip5,
-                    zip4,
-                    dp,
-                    to_json(extra) if extra else "{}",
-                    row,
-                    stamp,
-                )
-            )
-            if len(batch) >= BATCH:
-                done += _insert_pieces(conn, batch)
-                batch = []
-                if progress is not None and progress(done, total) is False:
-                    raise CancelledError(f"import of {name!r} cancelled; nothing was saved")
-        if batch:
+        for batch in _piece_rows(mailing_id, reservation, records, f"{prefix}%0{width}d", stamp):
             done += _insert_pieces(conn, batch)
+            if progress is not None and done < total and progress(done, total) is False:
+                raise CancelledError(f"import of {name!r} cancelled; nothing was saved")
         for statement in rebuild:  # one sort per index instead of a random insert per row
             conn.exec_driver_sql(statement)
         index_search_in(conn)  # search finds the new letters at once, by the index, not by LIKE
@@ -185,6 +159,50 @@ def create_mailing(
     first_serial = reservation.ranges[0][0]
     last_serial = reservation.ranges[-1][1]
     return MailingSummary(mailing_id, name, mid, stid, total, first_serial, last_serial, now, "created")
+
+
+def _piece_rows(
+    mailing_id: int, serials: Iterable[int], records: Sequence[AddressRecord], tracking: str, stamp: object
+) -> Iterator[list[tuple[object, ...]]]:
+    """The pieces table's rows for ``records``, in batches of :data:`BATCH` (``_PIECE_INSERT_COLUMNS``).
+
+    Built a column at a time, with the per-row work done by ``map`` and ``zip`` in C: a loop that
+    unpacked each record and built its tuple took a sixth of a 100,000-row import (issue 19).
+    ``tracking`` is the %-format of the tracking code, given the serial.
+    """
+    numbers = list(serials)
+    if len(numbers) != len(records):
+        raise StoreError(f"{len(numbers)} serials were reserved for {len(records)} pieces")
+    for first in range(0, len(records), BATCH):
+        chunk = records[first : first + BATCH]
+        batch_serials = numbers[first : first + BATCH]
+        row, who, company, address1, address2, city, state, zip5, zip4, dp, extra = zip(*chunk, strict=True)
+        if any(compress(dp, map(not_, zip4))):  # a delivery point without a ZIP+4 is not routed
+            routing: Iterable[str] = [
+                z5 + z4 + d if z4 else z5 for z5, z4, d in zip(zip5, zip4, dp, strict=True)
+            ]
+        else:  # AddressRecord.routing, with the empty ZIP+4 and delivery point adding nothing
+            routing = map("".join, zip(zip5, zip4, dp, strict=True))
+        yield list(
+            zip(
+                repeat(mailing_id),
+                batch_serials,
+                map(tracking.__mod__, batch_serials),  # %-formatting: twice as fast as an f-string
+                routing,
+                who,
+                company,
+                address1,
+                address2,
+                city,
+                state,
+                zip5,
+                zip4,
+                dp,
+                [_extra_json(e) if e else "{}" for e in extra],
+                row,
+                repeat(stamp),
+            )
+        )
 
 
 #: a bulk insert of at least this many pieces, and at least as many as are stored already, sets the
