@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -15,10 +17,26 @@ import pytest
 
 if not os.environ.get("IMB_TRACKER_SHOW_GUI"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# never the user's own config, data and log folders, also for fixtures made before any test runs
+# (each test then gets folders of its own, see _own_app_folders)
+_SUITE_HOME = tempfile.mkdtemp(prefix="imb-tracker-tests-")
+os.environ["IMB_TRACKER_HOME"] = _SUITE_HOME
+atexit.register(shutil.rmtree, _SUITE_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 VECTORS = REPO / "tests" / "data" / "vectors"
 SHARED_VECTORS = REPO.parent / "shared" / "vectors"
+
+
+@pytest.fixture(autouse=True)
+def _own_app_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own config, data and log folders, never the user's own.
+
+    A command run with only ``--db`` still notes its database in the config folder's
+    known-databases list and logs to the log folder: without this the suite filled the real
+    list with hundreds of temporary databases, and each later command read them all.
+    """
+    monkeypatch.setenv("IMB_TRACKER_HOME", str(tmp_path_factory.mktemp("home")))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +226,34 @@ def test_cli_does_not_import_qt_or_reportlab() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert "LOADED []" in result.stdout
+
+
+def test_the_program_ends_without_a_last_walk_over_its_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run as the program (no argv), main() freezes what is left for a quick exit; called with
+    arguments (a script, these tests) it leaves the collector alone."""
+    import gc
+
+    db = str(tmp_path / "f.db")
+    assert main(["mailer", "add", "--db", db, "--mid", "123456", "--name", "A"]) == 0
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(sys, "argv", ["imb-tracker", "mailer", "list", "--db", db])
+    try:
+        assert main() == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_quick_exit_still_writes_everything(tmp_path: Path) -> None:
+    """The whole output arrives and the database is closed properly (its WAL folded in and removed)."""
+    db = tmp_path / "q.db"
+    home = {"IMB_TRACKER_HOME": str(tmp_path / "home")}
+    assert run(["mailer", "add", "--db", str(db), "--mid", "123456", "--name", "A"], env=home).returncode == 0
+    listed = run(["mailer", "list", "--db", str(db)], env=home)
+    assert listed.returncode == 0 and listed.stdout.startswith("123456  A  STID 270")
+    assert listed.stdout.endswith("\n") and db.exists() and not Path(f"{db}-wal").exists()
+    args = ["--mid", "567094", "--serial", "987654321", "--stid", "234", "--barcode-id", "01"]
+    encoded = run(["encode", *args, "--zip", "01234567891"])
+    assert encoded.returncode == 0 and encoded.stdout == SPEC4 + "\n"

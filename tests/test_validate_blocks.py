@@ -1,20 +1,23 @@
-"""The column-at-a-time check of a block of rows agrees with the row-by-row check, on hostile rows too.
+"""Lists read and checked a block at a time agree with row by row, on hostile rows too.
 
 `_RowChecker.check_block` decides only the plain case (every row imported with no message) and
 hands anything else to `_RowChecker.check`; these tests hold it to exactly the records `check`
-would make, and make sure it is really used for a plain list.
+would make, and make sure it is really used for a plain list.  The CSV reader numbers rows a
+block at a time too, and must give every row the line it starts on, as row by row did.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from imb_tracker.mail import read_list, validate
+from imb_tracker.mail import ListError, read_list, validate
+from imb_tracker.mail import reader as reader_module
 from imb_tracker.mail.columns import detect_mapping
 
 HEADERS = [
@@ -233,3 +236,53 @@ def test_a_hostile_list_reads_the_same_either_way(tmp_path: Path, monkeypatch: p
     assert fast.problems == slow.problems
     assert fast.invalid_rows == slow.invalid_rows and fast.rows_read == slow.rows_read == 20_001
     assert any("the same recipient as row 12" in p.problem for p in fast.problems)
+
+
+def _rows_one_at_a_time(text: str) -> list[tuple[int, list[str]]]:
+    """The reference: each row with the line it starts on, read one row at a time."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)
+    out = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return out
+        if any(cells) and "".join(cells).strip():
+            out.append((start, cells))
+
+
+@pytest.mark.parametrize("block", [1, 7, 4096])
+def test_rows_read_a_block_at_a_time_keep_their_line_numbers(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cells over several lines, blank rows and rows of blanks, late in a list and across blocks."""
+    monkeypatch.setattr(reader_module, "READ_BLOCK", block)
+    lines = ["Name,Address 1,City,State,ZIP"]
+    for i in range(12_000):
+        if i % 997 == 5:
+            lines.append(f'"Ann {i}","1 Main St\nApt {i}",Austin,TX,78701')  # two lines
+        elif i % 1409 == 3:
+            lines.append(f'"Bo\r\n{i}","2 Elm St\n\nRear",Boston,MA,02108')  # three breaks
+        elif i % 811 == 7:
+            lines.append("")  # a blank line
+        elif i % 613 == 1:
+            lines.append(" , ,\t,,")  # a row of blank cells
+        else:
+            lines.append(f"Cy {i},{i} Oak Ave,Denver,CO,80202")
+    text = "\n".join(lines) + "\n"
+    table = reader_module.read_delimited(text.encode(), "list.csv")
+    assert list(table.rows) == _rows_one_at_a_time(text)
+
+
+@pytest.mark.parametrize("block", [1, 4096])
+def test_a_bad_quote_late_in_a_list_names_its_row(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader_module, "READ_BLOCK", block)
+    lines = ["Name,Address 1,City,State,ZIP"] + [f"Cy {i},{i} Oak Ave,Denver,CO,80202" for i in range(9_000)]
+    lines[8_000] = 'Cy,"1 Oak" Ave,Denver,CO,80202'  # a quote that does not end the cell: line 8,001
+    lines[20] = '"Ann","1 Main\nSt",Austin,TX,78701'  # and a cell of two lines before it
+    table = reader_module.read_delimited(("\n".join(lines) + "\n").encode(), "list.csv")
+    with pytest.raises(ListError) as caught:
+        list(table.rows)
+    assert caught.value.row == 8_002 and "row 8002" in str(caught.value)

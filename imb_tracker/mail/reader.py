@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import compress, islice
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}
+READ_BLOCK = 4096  # rows parsed at a time (see rows() in read_delimited)
 MAX_FIELD = 10 * 1024 * 1024  # a huge cell is reported by validation, not a parser crash
 MAX_LIST_BYTES = 512 * 1024 * 1024  # a text list larger than this is not a mailing list
 MAX_UNPACKED = 256 * 1024 * 1024  # what an .xlsx may unpack to (an XLSX "bomb" is refused)
@@ -206,7 +208,8 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
     else:
         delimiter = sniff_delimiter(first_line)
     csv.field_size_limit(MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     try:
         headers = next(reader)
     except csv.Error as exc:
@@ -224,19 +227,46 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
 
     table = RawTable(headers, iter(()), encoding, delimiter, "csv", notes=notes)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        while True:
-            start = reader.line_num + 1
+    def one_by_one(position: int, line: int, count: int | None) -> Iterator[tuple[int, list[str]]]:
+        """``count`` rows (or all the rest) from ``position`` of the text, which is where line
+        ``line`` ends, each with the line it starts on: the exact rule, one row at a time."""
+        again = io.StringIO(text, newline="")
+        again.seek(position)
+        rows = csv.reader(again, delimiter=delimiter, strict=True)
+        done = 0
+        while count is None or done < count:
+            start = line + rows.line_num + 1
             try:
-                cells = next(reader)
+                cells = next(rows)
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise _quote_error(exc, start, reader.line_num) from None
-            if reader.line_num > start:
-                _check_swallowed(cells, start, reader.line_num, delimiter, width)
+                raise _quote_error(exc, start, line + rows.line_num) from None
+            done += 1
+            if line + rows.line_num > start:
+                _check_swallowed(cells, start, line + rows.line_num, delimiter, width)
             if any(cells) and "".join(cells).strip():  # a row of blank cells is no row (C-level checks)
                 yield start, cells
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        # A block of rows at a time.  When the block's rows took as many lines as there are rows,
+        # each row is one line and starts on the next, and the row-by-row bookkeeping (line
+        # numbers, swallowed rows) has nothing to do; otherwise, or at a quote the parser refuses,
+        # the block is read again row by row from where it began (issue 19: a tenth of reading).
+        while True:
+            line, position = reader.line_num, source.tell()
+            try:
+                block = list(islice(reader, READ_BLOCK))
+            except csv.Error:
+                yield from one_by_one(position, line, None)  # raises the error, naming its row
+                return
+            if not block:
+                return
+            if reader.line_num - line == len(block):
+                numbered = zip(range(line + 1, line + 1 + len(block)), block, strict=True)
+                yield from compress(numbered, map(str.strip, map("".join, block)))  # no blank rows
+            else:
+                yield from one_by_one(position, line, len(block))
 
     table.rows = rows()
     return table
