@@ -153,3 +153,29 @@ def test_a_bulk_import_sets_the_indexes_aside_and_builds_them_again_or_rolls_bac
         )
     assert "ix_pieces_name" in plan
     db.close()
+
+
+@pytest.mark.parametrize(
+    "extras",
+    [
+        [{"Donor ID": "D1"}, {"Donor ID": 'quote " back \\ %s % é ☃ \n tab\t'}],  # one key: the template
+        [{"50% off": "%d"}, {"50% off": "%%"}],
+        [{"a": "1"}, None],
+        [{"a": "1"}, {"b": "2"}],
+        [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}],
+        [{"Zoë": "Brontë"}, {"Zoë": "Łukasz"}],
+    ],
+)
+def test_extra_columns_are_stored_as_the_json_they_were(
+    db: Database, extras: list[dict[str, str] | None]
+) -> None:
+    """However a batch's extra columns are encoded, each piece keeps exactly its own, as compact JSON."""
+    import json
+
+    from imb_tracker.store.mailings import _extra_column
+
+    expected = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) if e else "{}" for e in extras]
+    assert list(_extra_column(extras)) == expected
+    made = [rec._replace(extra=e) for rec, e in zip(records(len(extras)), extras, strict=True)]
+    create_mailing(db, "123456", "Extras", made)
+    assert [p.extra for p in iter_pieces(db, "Extras")] == [e or {} for e in extras]
