@@ -1,8 +1,8 @@
 """PDF pages to pixels: PDFium through pypdfium2 (what the app uses now) against QtPdf (what it used).
 
-Both render the same envelope PDF, in alternating rounds, at the printer's
+Both render the same envelope PDF, in alternating pairs (benchmarks/pairs.py), at the printer's
 600 dpi (the print path, aliased) and at a preview size (about 900 px wide,
-smoothed).  Prints the median time per page of each and the ratio.  QtPdf
+smoothed).  Prints the median time per page of each and the ratio's min / median / max.  QtPdf
 exists only for PySide6 6.12.0 (the PySide6-Pdf wheel), so run this in an
 environment that has it:
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from pairs import alternate
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
@@ -97,16 +98,19 @@ def main() -> int:
             ("print, 600 dpi #10 (5700 x 2475 px, aliased)", (5700, 2475), True),
             ("preview (900 x 391 px, smoothed)", (900, 391), False),
         ):
-            ours, theirs = [], []
-            for _ in range(args.rounds):  # alternate the two sides, round by round
-                ours.append(time_pdfium(pdf, size, aliased, args.pages))
-                if have_qtpdf:
-                    theirs.append(time_qtpdf(pdf, size, aliased, args.pages))
-            line = f"{label}: PDFium (pypdfium2) {statistics.median(ours) * 1000:.1f} ms/page"
-            if theirs:
-                ratio = statistics.median(ours) / statistics.median(theirs)
-                line += f", QtPdf {statistics.median(theirs) * 1000:.1f} ms/page, ratio {ratio:.2f}x"
-            print(line)
+            if not have_qtpdf:
+                times = [time_pdfium(pdf, size, aliased, args.pages) for _ in range(args.rounds)]
+                print(f"{label}: PDFium (pypdfium2) {statistics.median(times) * 1000:.1f} ms/page")
+                continue
+            pairs = alternate(  # each side times itself per page, in alternating pairs
+                lambda size=size, aliased=aliased: time_pdfium(pdf, size, aliased, args.pages),
+                lambda size=size, aliased=aliased: time_qtpdf(pdf, size, aliased, args.pages),
+                args.rounds,
+            )
+            print(
+                f"{label}: PDFium (pypdfium2) {pairs.ours_median * 1000:.1f} ms/page, QtPdf "
+                f"{pairs.base_median * 1000:.1f} ms/page; ratio min / median / max {pairs.spread()}"
+            )
     return 0
 
 
