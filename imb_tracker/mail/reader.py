@@ -227,14 +227,11 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
 
     table = RawTable(headers, iter(()), encoding, delimiter, "csv", notes=notes)
 
-    def one_by_one(position: int, line: int, count: int | None) -> Iterator[tuple[int, list[str]]]:
-        """``count`` rows (or all the rest) from ``position`` of the text, which is where line
-        ``line`` ends, each with the line it starts on: the exact rule, one row at a time."""
-        again = io.StringIO(text, newline="")
-        again.seek(position)
-        rows = csv.reader(again, delimiter=delimiter, strict=True)
-        done = 0
-        while count is None or done < count:
+    def one_by_one(part: str, line: int) -> Iterator[tuple[int, list[str]]]:
+        """The rows of ``part`` of the text, which starts after line ``line``, each with the line it
+        starts on: the exact rule, one row at a time."""
+        rows = csv.reader(io.StringIO(part, newline=""), delimiter=delimiter, strict=True)
+        while True:
             start = line + rows.line_num + 1
             try:
                 cells = next(rows)
@@ -242,7 +239,6 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
                 return
             except csv.Error as exc:
                 raise _quote_error(exc, start, line + rows.line_num) from None
-            done += 1
             if line + rows.line_num > start:
                 _check_swallowed(cells, start, line + rows.line_num, delimiter, width)
             if any(cells) and "".join(cells).strip():  # a row of blank cells is no row (C-level checks)
@@ -252,13 +248,14 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
         # A block of rows at a time.  When the block's rows took as many lines as there are rows,
         # each row is one line and starts on the next, and the row-by-row bookkeeping (line
         # numbers, swallowed rows) has nothing to do; otherwise, or at a quote the parser refuses,
-        # the block is read again row by row from where it began (issue 19: a tenth of reading).
+        # the block's text is read again row by row (issue 19: a tenth of reading).  A position in
+        # the text is a character index (StringIO, no newline translation).
         while True:
             line, position = reader.line_num, source.tell()
             try:
                 block = list(islice(reader, READ_BLOCK))
             except csv.Error:
-                yield from one_by_one(position, line, None)  # raises the error, naming its row
+                yield from one_by_one(text[position:], line)  # raises the error, naming its row
                 return
             if not block:
                 return
@@ -266,7 +263,7 @@ def read_delimited(data: bytes, path_hint: str = "", options: ReadOptions | None
                 numbered = zip(range(line + 1, line + 1 + len(block)), block, strict=True)
                 yield from compress(numbered, map(str.strip, map("".join, block)))  # no blank rows
             else:
-                yield from one_by_one(position, line, len(block))
+                yield from one_by_one(text[position : source.tell()], line)
 
     table.rows = rows()
     return table
